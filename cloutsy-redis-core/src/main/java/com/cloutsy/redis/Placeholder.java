@@ -1,0 +1,1 @@
+package com.cloutsy.redis; class Placeholder {}
