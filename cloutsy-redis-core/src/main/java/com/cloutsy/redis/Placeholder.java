@@ -1,1 +1,0 @@
-package com.cloutsy.redis; class Placeholder {}
