@@ -1,0 +1,97 @@
+package com.cloutsy.redis;
+
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.event.Event;
+import io.lettuce.core.event.connection.ConnectedEvent;
+import io.lettuce.core.event.connection.ReconnectFailedEvent;
+import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+
+/**
+ * Logs the seed's connection events (connect, ready, error, close) of the service's own connection, once each per
+ * change of state: a server that stays down for an hour gives one warning, not one per reconnect attempt, and
+ * connections that callers open from the same client (pub/sub, a MULTI of their own) do not show up as ours.
+ */
+final class ConnectionEventLog implements RedisConnectionStateListener, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisService.class);
+
+  private enum State { DOWN, CONNECTED, READY, CLOSING }
+
+  private final RedisClient client;
+  private final String endpoint;
+  private final AtomicReference<State> state = new AtomicReference<>(State.DOWN);
+  private final AtomicBoolean outageReported = new AtomicBoolean();
+  private final Disposable subscription;
+  // Unknown until connect() returns; until then the only connection of the client is ours.
+  private volatile @Nullable StatefulConnection<?, ?> connection;
+
+  ConnectionEventLog(RedisClient client, String endpoint) {
+    this.client = client;
+    this.endpoint = endpoint;
+    client.addListener(this);
+    // TCP connects and failed reconnects are reported only on the event bus, which does not say whose they are;
+    // the state says whether ours is waiting for one.
+    this.subscription = client.getResources().eventBus().get().subscribe(this::onEvent);
+  }
+
+  /** Names the connection to report on, once it exists. */
+  void attach(StatefulConnection<?, ?> connection) {
+    this.connection = connection;
+  }
+
+  private void onEvent(Event event) {
+    if (event instanceof ConnectedEvent && state.compareAndSet(State.DOWN, State.CONNECTED)) {
+      log.info("Redis connected: {}", endpoint);
+    } else if (event instanceof ReconnectFailedEvent failed && state.get() != State.READY) {
+      if (outageReported.compareAndSet(false, true)) {
+        log.warn("Redis error: reconnect to {} failed ({}); retrying", endpoint, failed.getCause().toString());
+      } else {
+        log.debug("Redis reconnect attempt {} to {} failed", failed.getAttempt(), endpoint);
+      }
+    }
+  }
+
+  @Override
+  public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress remote) {
+    if (isOurs(handler) && state.getAndSet(State.READY) != State.READY) {
+      outageReported.set(false);
+      log.info("Redis ready: {}", endpoint);
+    }
+  }
+
+  @Override
+  public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+    if (isOurs(handler) && state.compareAndSet(State.READY, State.DOWN)) {
+      log.warn("Redis connection lost: {}; commands fail until it is back, reconnecting", endpoint);
+    }
+  }
+
+  private boolean isOurs(RedisChannelHandler<?, ?> handler) {
+    StatefulConnection<?, ?> ours = connection;
+    return ours == null || ours == handler;
+  }
+
+  /** Marks the disconnect that follows as ours, so it is not reported as a lost connection. */
+  void closing() {
+    state.set(State.CLOSING);
+  }
+
+  /** Stops listening; logs the close if a connection was ever attached. */
+  @Override
+  public void close() {
+    client.removeListener(this);
+    subscription.dispose();
+    if (connection != null) {
+      log.info("Redis connection closed: {}", endpoint);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package com.cloutsy.redis;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Sorts Lettuce's failures into "Redis could not be asked" ({@link RedisUnavailableException}) and everything
+ * else (a wrong-type key, a script error), which is a bug in the caller and is passed through unchanged.
+ */
+final class Failures {
+
+  /** Error replies that mean the server cannot serve us right now, not that the command was wrong. */
+  private static final List<String> UNAVAILABLE_REPLIES = List.of(
+      "LOADING", "BUSY", "MASTERDOWN", "READONLY", "CLUSTERDOWN", "TRYAGAIN", "OOM", "NOREPLICAS", "NOAUTH",
+      "WRONGPASS", "NOPERM");
+
+  private final String endpoint;
+
+  Failures(String endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  /** The exception a caller should see for this failure of a Lettuce future. */
+  RuntimeException translate(Throwable failure) {
+    Throwable error = unwrap(failure);
+    if (error instanceof RedisUnavailableException unavailable) {
+      return unavailable;
+    }
+    if (isUnavailable(error)) {
+      return new RedisUnavailableException("Redis at " + endpoint + " is unavailable: " + error.getMessage(), error);
+    }
+    return error instanceof RuntimeException runtime ? runtime : new CompletionException(error);
+  }
+
+  static Throwable unwrap(Throwable failure) {
+    Throwable error = failure;
+    while ((error instanceof CompletionException || error instanceof ExecutionException) && error.getCause() != null) {
+      error = error.getCause();
+    }
+    return error;
+  }
+
+  private static boolean isUnavailable(Throwable error) {
+    if (error instanceof RedisCommandExecutionException reply) {
+      String message = String.valueOf(reply.getMessage());
+      return UNAVAILABLE_REPLIES.stream().anyMatch(message::startsWith);
+    }
+    return error instanceof RedisException || error instanceof IOException || error instanceof CancellationException;
+  }
+}
