@@ -14,6 +14,7 @@ import io.lettuce.core.resource.Delay;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Turns {@link RedisSettings} into Lettuce configuration. Lettuce's defaults suit a client that would rather
@@ -37,13 +38,13 @@ final class ClientSetup {
 
   private ClientSetup() {}
 
-  static ClientResources resources(RedisSettings settings) {
+  static ClientResources resources(RedisSettings settings, UnaryOperator<ClientResources.Builder> customizer) {
     Duration firstDelay = settings.isCluster() ? settings.retryDelayOnClusterDown() : settings.retryDelayOnFailover();
     Duration lower = firstDelay.isZero() ? Duration.ofMillis(1) : firstDelay;
     Duration upper = lower.compareTo(MAX_RECONNECT_DELAY) > 0 ? lower : MAX_RECONNECT_DELAY;
     // Equal jitter: many application instances that lost Redis together do not all reconnect in the same instant.
-    return ClientResources.builder()
-        .reconnectDelay(Delay.equalJitter(lower, upper, 2, TimeUnit.MILLISECONDS))
+    return customizer.apply(ClientResources.builder()
+        .reconnectDelay(Delay.equalJitter(lower, upper, 2, TimeUnit.MILLISECONDS)))
         .build();
   }
 

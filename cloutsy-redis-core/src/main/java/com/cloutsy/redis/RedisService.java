@@ -9,6 +9,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,6 +54,7 @@ public final class RedisService implements AutoCloseable {
   private final Keys keys;
   private final String endpoint;
   private final Failures failures;
+  private final FeatureCounters counters = new FeatureCounters();
   private final Duration awaitBound;
   private final ClientResources resources;
   private final boolean ownsResources;
@@ -64,7 +67,8 @@ public final class RedisService implements AutoCloseable {
   private record Connected(StatefulRedisConnection<String, String> connection, ScriptRunner scripts,
       ConnectionEventLog events, ReadRetry reads) {}
 
-  private RedisService(RedisSettings settings, @Nullable ClientResources sharedResources) {
+  private RedisService(RedisSettings settings, @Nullable ClientResources sharedResources,
+      UnaryOperator<ClientResources.Builder> customizer) {
     if (settings.isCluster()) {
       throw new UnsupportedOperationException("REDIS_CLUSTER_NODES is set, but this release of cloutsy-redis"
           + " connects to a single server or a Sentinel-managed master only");
@@ -77,7 +81,7 @@ public final class RedisService implements AutoCloseable {
     Duration slack = timeout.dividedBy(10);
     this.awaitBound = timeout.plus(slack.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : slack);
     this.ownsResources = sharedResources == null;
-    this.resources = sharedResources != null ? sharedResources : ClientSetup.resources(settings);
+    this.resources = sharedResources != null ? sharedResources : ClientSetup.resources(settings, customizer);
     this.uri = ClientSetup.redisUri(settings);
     this.client = RedisClient.create(resources);
     client.setOptions(ClientSetup.options(settings));
@@ -90,7 +94,16 @@ public final class RedisService implements AutoCloseable {
    * @throws UnsupportedOperationException for cluster settings, which this release does not connect to
    */
   public static RedisService create(RedisSettings settings) {
-    return new RedisService(argument(settings, "settings"), null);
+    return new RedisService(argument(settings, "settings"), null, UnaryOperator.identity());
+  }
+
+  /**
+   * Configures a service whose own Lettuce resources are adjusted by {@code customizer} before they are built,
+   * for instance to record command latencies with Micrometer. The reconnect delay is set before the customizer
+   * runs, so it may replace it.
+   */
+  public static RedisService create(RedisSettings settings, UnaryOperator<ClientResources.Builder> customizer) {
+    return new RedisService(argument(settings, "settings"), null, argument(customizer, "customizer"));
   }
 
   /**
@@ -99,7 +112,8 @@ public final class RedisService implements AutoCloseable {
    * delay is the caller's.
    */
   public static RedisService create(RedisSettings settings, ClientResources sharedResources) {
-    return new RedisService(argument(settings, "settings"), argument(sharedResources, "sharedResources"));
+    return new RedisService(
+        argument(settings, "settings"), argument(sharedResources, "sharedResources"), UnaryOperator.identity());
   }
 
   /** Configures and connects in one step: {@code create(settings).start()}. */
@@ -154,19 +168,19 @@ public final class RedisService implements AutoCloseable {
 
   /** Asynchronous {@link #set(String, String)}. */
   public CompletionStage<Void> setAsync(String key, String value) {
-    return mapFailures(commands().set(argument(key, "key"), argument(value, "value")).thenApply(ok -> null));
+    return mapFailures(async().set(argument(key, "key"), argument(value, "value")).thenApply(ok -> null));
   }
 
   /** Asynchronous {@link #set(String, String, Duration)}. */
   public CompletionStage<Void> setAsync(String key, String value, Duration ttl) {
     SetArgs expiry = SetArgs.Builder.px(ttlMillis(ttl));
     return mapFailures(
-        commands().set(argument(key, "key"), argument(value, "value"), expiry).thenApply(ok -> null));
+        async().set(argument(key, "key"), argument(value, "value"), expiry).thenApply(ok -> null));
   }
 
   /** Asynchronous {@link #del}. */
   public CompletionStage<Long> delAsync(String... keys) {
-    return mapFailures(commands().del(keyList(keys)));
+    return mapFailures(async().del(keyList(keys)));
   }
 
   /** Asynchronous {@link #exists}. */
@@ -184,7 +198,7 @@ public final class RedisService implements AutoCloseable {
 
   /** Asynchronous {@link #hset}. */
   public CompletionStage<Boolean> hsetAsync(String key, String field, String value) {
-    return mapFailures(commands().hset(argument(key, "key"), argument(field, "field"), argument(value, "value")));
+    return mapFailures(async().hset(argument(key, "key"), argument(field, "field"), argument(value, "value")));
   }
 
   /** Asynchronous {@link #hdel}. */
@@ -196,13 +210,13 @@ public final class RedisService implements AutoCloseable {
     for (String field : fields) {
       argument(field, "field");
     }
-    return mapFailures(commands().hdel(argument(key, "key"), fields));
+    return mapFailures(async().hdel(argument(key, "key"), fields));
   }
 
   /** Asynchronous {@link #ping}. */
   public CompletionStage<Duration> pingAsync() {
     long started = System.nanoTime();
-    return mapFailures(commands().ping()).thenApply(pong -> Duration.ofNanos(System.nanoTime() - started));
+    return mapFailures(async().ping()).thenApply(pong -> Duration.ofNanos(System.nanoTime() - started));
   }
 
   // ---- the seed's facade, blocking ----
@@ -273,6 +287,22 @@ public final class RedisService implements AutoCloseable {
    */
   public StatefulRedisConnection<String, String> connection() {
     return current().connection();
+  }
+
+  /**
+   * The asynchronous commands of the shared connection, typed to what a single server and a Redis Cluster
+   * connection have in common: capabilities use only these, so they run unchanged on either. Results arrive as
+   * Lettuce reports them; pass them through {@link #mapFailures} or {@link #await}.
+   *
+   * @throws IllegalStateException before {@link #start()} or after {@link #close()}
+   */
+  public RedisClusterAsyncCommands<String, String> commands() {
+    return async();
+  }
+
+  /** Counts of what the capabilities built on this service did, for metrics and the operations page. */
+  public FeatureCounters counters() {
+    return counters;
   }
 
   /** The Lettuce client, for opening more connections with this service's options ({@link #redisUri()}). */
@@ -373,7 +403,7 @@ public final class RedisService implements AutoCloseable {
     return mapFailures(current.reads().read(() -> command.apply(commands)));
   }
 
-  private RedisAsyncCommands<String, String> commands() {
+  private RedisAsyncCommands<String, String> async() {
     return current().connection().async();
   }
 

@@ -14,6 +14,7 @@ import io.lettuce.core.resource.EpollProvider;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -61,11 +62,22 @@ class ClientSetupTest {
   @Test
   void reconnectDelayStartsAtTheFailoverDelayAndStaysNearASecond() {
     RedisSettings slowFailover = settings.toBuilder().retryDelayOnFailover(Duration.ofMillis(200)).build();
-    ClientResources resources = ClientSetup.resources(slowFailover);
+    ClientResources resources = ClientSetup.resources(slowFailover, UnaryOperator.identity());
     try {
       Delay delay = resources.reconnectDelay();
       IntStream.rangeClosed(1, 40).forEach(attempt -> assertThat(delay.createDelay(attempt))
           .as("attempt %d", attempt).isBetween(Duration.ofMillis(100), ClientSetup.MAX_RECONNECT_DELAY));
+    } finally {
+      resources.shutdown();
+    }
+  }
+
+  @Test
+  void aCustomizerAdjustsTheResourcesAfterOurDefaults() {
+    ClientResources resources = ClientSetup.resources(settings, builder -> builder.ioThreadPoolSize(3));
+    try {
+      assertThat(resources.ioThreadPoolSize()).isEqualTo(3);
+      assertThat(resources.reconnectDelay().createDelay(40)).isLessThanOrEqualTo(ClientSetup.MAX_RECONNECT_DELAY);
     } finally {
       resources.shutdown();
     }

@@ -1,0 +1,17 @@
+package com.cloutsy.redis.cache;
+
+/** A value could not be encoded, or stored bytes could not be decoded as the requested type. */
+public class CodecException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Creates the exception.
+   *
+   * @param message what could not be converted, without the value itself (it may be personal data)
+   * @param cause the codec's own exception
+   */
+  public CodecException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

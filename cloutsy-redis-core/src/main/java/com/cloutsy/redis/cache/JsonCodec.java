@@ -1,0 +1,40 @@
+package com.cloutsy.redis.cache;
+
+import java.lang.reflect.Type;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@link Codec} for JSON through one shared Jackson mapper, built once: building one per call is costly. */
+final class JsonCodec implements Codec {
+
+  static final JsonCodec DEFAULT = new JsonCodec(JsonMapper.builder().build());
+
+  private final JsonMapper mapper;
+
+  JsonCodec(JsonMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  @Override
+  public byte[] encode(Object value) {
+    try {
+      return mapper.writeValueAsBytes(value);
+    } catch (JacksonException unwritable) {
+      throw new CodecException("cannot write a " + value.getClass().getName() + " as JSON", unwritable);
+    }
+  }
+
+  @Override
+  public <T> T decode(byte[] bytes, Type type) {
+    try {
+      return mapper.readValue(bytes, mapper.getTypeFactory().constructType(type));
+    } catch (JacksonException unreadable) {
+      throw new CodecException("stored bytes are not JSON of " + type.getTypeName(), unreadable);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Codec.json()";
+  }
+}
