@@ -15,14 +15,18 @@ package com.cloutsy.redis.keys;
  *       <td>{@code otp:cooldown:{+15551234567}}</td></tr>
  *   <tr><td>{@link #loginAttempts}</td><td>{@code login:attempts:alice}</td>
  *       <td>{@code login:attempts:{alice}}</td></tr>
+ *   <tr><td>{@link #loginPairAttempts}</td><td>{@code login:attempts:alice:10.0.0.1}</td>
+ *       <td>{@code login:attempts:{alice}:10.0.0.1}</td></tr>
+ *   <tr><td>{@link #loginAddressAttempts}</td><td>{@code login:address:10.0.0.1}</td>
+ *       <td>{@code login:address:{10.0.0.1}}</td></tr>
  *   <tr><td>{@link #apiLimit}</td><td>{@code api:limit:42:feed}</td><td>{@code api:limit:{42}:feed}</td></tr>
  *   <tr><td>{@link #userPrefs}</td><td>{@code user:42:prefs}</td><td>{@code user:{42}:prefs}</td></tr>
  *   <tr><td>{@link #cache}</td><td>{@code cache:users:42}</td><td>{@code cache:users:42}</td></tr>
  *   <tr><td>{@link #config}</td><td>{@code config:mail}</td><td>{@code config:mail}</td></tr>
  * </table>
  *
- * <p>In the cluster layout the owning id (user id, phone, login identifier) is a hash tag, so all keys of one owner
- * hash to one slot and one Lua script may touch them all. Cache and config keys stay untagged: each is read and
+ * <p>In the cluster layout the owning id (user id, phone, login identifier or client address) is a hash tag, so
+ * all keys of one owner hash to one slot and one Lua script may touch them all. Cache and config keys stay untagged: each is read and
  * written alone, so a tag would enable no multi-key command; it would only pile all keys that share a tag onto one
  * node, where a hot resource is better spread over the cluster.
  *
@@ -167,6 +171,39 @@ public final class Keys {
   }
 
   /**
+   * Returns the key of a phone's pending OTP code for a purpose other than the seed's login:
+   * {@code otp:code:{phone}:{purpose}}.
+   *
+   * @throws IllegalArgumentException if an argument is empty, too long or not valid Unicode; the message names it
+   * @throws NullPointerException if an argument is null
+   */
+  public String otpCode(String phone, String purpose) {
+    return otp("otp:code:", phone) + ":" + encode(purpose, "purpose");
+  }
+
+  /**
+   * Returns the key of the failed verification attempts of a phone's code for a purpose other than the seed's
+   * login: {@code otp:attempts:{phone}:{purpose}}.
+   *
+   * @throws IllegalArgumentException if an argument is empty, too long or not valid Unicode; the message names it
+   * @throws NullPointerException if an argument is null
+   */
+  public String otpAttempts(String phone, String purpose) {
+    return otp("otp:attempts:", phone) + ":" + encode(purpose, "purpose");
+  }
+
+  /**
+   * Returns the key marking a phone as verified for a purpose other than the seed's login:
+   * {@code otp:verified:{phone}:{purpose}}.
+   *
+   * @throws IllegalArgumentException if an argument is empty, too long or not valid Unicode; the message names it
+   * @throws NullPointerException if an argument is null
+   */
+  public String otpVerified(String phone, String purpose) {
+    return otp("otp:verified:", phone) + ":" + encode(purpose, "purpose");
+  }
+
+  /**
    * Returns the key counting failed logins for a user name, e-mail or client address:
    * {@code login:attempts:{identifier}}.
    *
@@ -175,6 +212,61 @@ public final class Keys {
    */
   public String loginAttempts(String identifier) {
     return prefix + "login:attempts:" + tagOpen + encode(identifier, "identifier") + tagClose;
+  }
+
+  /**
+   * Returns the key counting failed logins for one identifier from one client address:
+   * {@code login:attempts:{identifier}:{address}}. It shares the identifier's hash slot in the cluster layout.
+   *
+   * @throws IllegalArgumentException if an argument is empty, too long or not valid Unicode; the message names it
+   * @throws NullPointerException if an argument is null
+   */
+  public String loginPairAttempts(String identifier, String address) {
+    return loginAttempts(identifier) + ":" + encode(address, "address");
+  }
+
+  /**
+   * Returns the key counting failed logins from one client address, whatever the identifier:
+   * {@code login:address:{address}}.
+   *
+   * @throws IllegalArgumentException if the address is empty, too long or not valid Unicode; the message names it
+   * @throws NullPointerException if the address is null
+   */
+  public String loginAddressAttempts(String address) {
+    return prefix + "login:address:" + tagOpen + encode(address, "address") + tagClose;
+  }
+
+  /**
+   * Returns the key holding how many lockouts in a row an identifier has had, for progressive lockout:
+   * {@code login:lockouts:{identifier}}.
+   *
+   * @throws IllegalArgumentException if the identifier is empty, too long or not valid Unicode; the message names it
+   * @throws NullPointerException if the identifier is null
+   */
+  public String loginLockouts(String identifier) {
+    return prefix + "login:lockouts:" + tagOpen + encode(identifier, "identifier") + tagClose;
+  }
+
+  /**
+   * Returns the key holding how many lockouts in a row an identifier has had from one client address:
+   * {@code login:lockouts:{identifier}:{address}}.
+   *
+   * @throws IllegalArgumentException if an argument is empty, too long or not valid Unicode; the message names it
+   * @throws NullPointerException if an argument is null
+   */
+  public String loginPairLockouts(String identifier, String address) {
+    return loginLockouts(identifier) + ":" + encode(address, "address");
+  }
+
+  /**
+   * Returns the key holding how many lockouts in a row a client address has had:
+   * {@code login:address-lockouts:{address}}.
+   *
+   * @throws IllegalArgumentException if the address is empty, too long or not valid Unicode; the message names it
+   * @throws NullPointerException if the address is null
+   */
+  public String loginAddressLockouts(String address) {
+    return prefix + "login:address-lockouts:" + tagOpen + encode(address, "address") + tagClose;
   }
 
   /**

@@ -15,8 +15,24 @@ enum KeyMethod {
   OTP_ATTEMPTS("otp:attempts:{phone}", Owner.PHONE, (keys, ids) -> keys.otpAttempts(ids[0]), "phone"),
   OTP_VERIFIED("otp:verified:{phone}", Owner.PHONE, (keys, ids) -> keys.otpVerified(ids[0]), "phone"),
   OTP_CODE("otp:code:{phone}", Owner.PHONE, (keys, ids) -> keys.otpCode(ids[0]), "phone"),
+  OTP_CODE_FOR("otp:code:{phone}:{purpose}", Owner.PHONE, (keys, ids) -> keys.otpCode(ids[0], ids[1]),
+      "phone", "purpose"),
+  OTP_ATTEMPTS_FOR("otp:attempts:{phone}:{purpose}", Owner.PHONE, (keys, ids) -> keys.otpAttempts(ids[0], ids[1]),
+      "phone", "purpose"),
+  OTP_VERIFIED_FOR("otp:verified:{phone}:{purpose}", Owner.PHONE, (keys, ids) -> keys.otpVerified(ids[0], ids[1]),
+      "phone", "purpose"),
   LOGIN_ATTEMPTS("login:attempts:{identifier}", Owner.LOGIN, (keys, ids) -> keys.loginAttempts(ids[0]),
       "identifier"),
+  LOGIN_PAIR_ATTEMPTS("login:attempts:{identifier}:{address}", Owner.LOGIN,
+      (keys, ids) -> keys.loginPairAttempts(ids[0], ids[1]), "identifier", "address"),
+  LOGIN_ADDRESS_ATTEMPTS("login:address:{address}", Owner.ADDRESS,
+      (keys, ids) -> keys.loginAddressAttempts(ids[0]), "address"),
+  LOGIN_LOCKOUTS("login:lockouts:{identifier}", Owner.LOGIN, (keys, ids) -> keys.loginLockouts(ids[0]),
+      "identifier"),
+  LOGIN_PAIR_LOCKOUTS("login:lockouts:{identifier}:{address}", Owner.LOGIN,
+      (keys, ids) -> keys.loginPairLockouts(ids[0], ids[1]), "identifier", "address"),
+  LOGIN_ADDRESS_LOCKOUTS("login:address-lockouts:{address}", Owner.ADDRESS,
+      (keys, ids) -> keys.loginAddressLockouts(ids[0]), "address"),
   API_LIMIT("api:limit:{userId}:{endpoint}", Owner.USER, (keys, ids) -> keys.apiLimit(ids[0], ids[1]),
       "userId", "endpoint"),
   CACHE("cache:{resource}:{id}", Owner.NONE, (keys, ids) -> keys.cache(ids[0], ids[1]), "resource", "id"),
@@ -24,7 +40,7 @@ enum KeyMethod {
   CONFIG("config:{section}", Owner.NONE, (keys, ids) -> keys.config(ids[0]), "section");
 
   /** Whose keys share a hash slot in the cluster layout; the owner is always the first argument. */
-  enum Owner { USER, PHONE, LOGIN, NONE }
+  enum Owner { USER, PHONE, LOGIN, ADDRESS, NONE }
 
   private final String seedPattern;
   private final Owner owner;

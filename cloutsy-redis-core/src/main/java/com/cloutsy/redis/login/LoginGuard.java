@@ -1,0 +1,204 @@
+package com.cloutsy.redis.login;
+
+import com.cloutsy.redis.FeatureCounters;
+import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.keys.Keys;
+import com.cloutsy.redis.login.LoginPolicy.Threshold;
+import com.cloutsy.redis.script.LuaScript;
+import io.lettuce.core.ScriptOutputType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/*
+ * Design notes. Three failure counters guard a login: the pair (identifier, address), the identifier and the
+ * address. Each is a plain counter string with a TTL; the identifier's is the seed's login:attempts:{identifier}, so a
+ * service still on the seed's code reads the same number. A counter that reaches its limit stays there for the
+ * lockout time, which is what "locked" means.
+ *
+ * check() counts the attempt before the password is checked, in the same script that checks the lockouts. Counting
+ * only on failure would let every request that arrives while a password check is running pass the check: fifty
+ * concurrent guesses against a limit of five would all reach the password. A success takes the attempt back.
+ *
+ * The address counter lives in the address's hash slot and the other two in the identifier's, so in cluster mode
+ * they cannot share a script: the address is checked (and counted) first, and an address that is locked never adds
+ * to the identifier's counter, so a stuffing source cannot push a victim's identifier towards its lockout.
+ */
+
+/**
+ * Brute-force protection for logins, the seed's failed-login tracking made atomic. Call {@link #check} before each
+ * attempt (it counts the attempt, so at most the limit of concurrent guesses reach the password check), then
+ * {@link #recordSuccess} or {@link #recordFailure}. Failures are counted per identifier and client address (locks
+ * first), per identifier (higher threshold, so one address cannot lock a victim out) and per address (credential
+ * stuffing), each with its own threshold and lockout, optionally growing with each further lockout.
+ *
+ * <p>Pass identifiers in one canonical form (for example a lower-cased e-mail address): {@code Alice} and
+ * {@code alice} are different counters. Fail closed: when Redis cannot be asked every method throws
+ * {@code RedisUnavailableException}; an attempt is never allowed by default. {@link #check} costs two round trips
+ * (address, then identifier), the others one or two. Thread-safe.
+ */
+public final class LoginGuard {
+
+  private static final LuaScript CHECK = LuaScript.load("login-check.lua");
+  private static final LuaScript FORGIVE = LuaScript.load("login-forgive.lua");
+  private static final String COUNT = "1";
+  private static final String REPORT = "0";
+
+  private final RedisService redis;
+  private final Keys keys;
+  private final LoginPolicy policy;
+  private final FeatureCounters.Counter allowed;
+  private final FeatureCounters.Counter refused;
+  private final FeatureCounters.Counter failures;
+  private final FeatureCounters.Counter successes;
+  private final Map<LockScope, FeatureCounters.Counter> lockouts = new EnumMap<>(LockScope.class);
+
+  /**
+   * A guard enforcing {@code policy} on {@code redis}.
+   *
+   * @throws IllegalArgumentException if an argument is null
+   */
+  public LoginGuard(RedisService redis, LoginPolicy policy) {
+    if (redis == null || policy == null) {
+      throw new IllegalArgumentException("redis and policy must not be null");
+    }
+    this.redis = redis;
+    this.keys = redis.keys();
+    this.policy = policy;
+    FeatureCounters counters = redis.counters();
+    for (LockScope scope : LockScope.values()) {
+      lockouts.put(scope,
+          counters.counter("cloutsy.redis.login.lockouts", "scope", scope.name().toLowerCase(Locale.ROOT)));
+    }
+    this.allowed = counters.counter("cloutsy.redis.login.checks", "result", "allowed");
+    this.refused = counters.counter("cloutsy.redis.login.checks", "result", "locked");
+    this.failures = counters.counter("cloutsy.redis.login.failures");
+    this.successes = counters.counter("cloutsy.redis.login.successes");
+  }
+
+  /** The policy this guard enforces. */
+  public LoginPolicy policy() {
+    return policy;
+  }
+
+  /**
+   * Checks whether a login attempt may proceed and, when it may, counts it as a failure until
+   * {@link #recordSuccess} says otherwise. Atomic per counter: however many attempts arrive at once, no more than
+   * a counter's limit are allowed.
+   *
+   * @param identifier the account's user name, e-mail or phone, in canonical form
+   * @param clientAddress the client's IP address as the application sees it (behind a proxy: the forwarded one)
+   * @throws IllegalArgumentException if an argument is empty, over 256 characters or not valid Unicode
+   */
+  public LoginCheck check(String identifier, String clientAddress) {
+    return redis.await(checkAsync(identifier, clientAddress));
+  }
+
+  /** Asynchronous {@link #check}. */
+  public CompletionStage<LoginCheck> checkAsync(String identifier, String clientAddress) {
+    Group address = addressGroup(clientAddress);
+    Group account = accountGroup(identifier, clientAddress);
+    return run(address, COUNT).thenCompose(byAddress -> {
+      if (!byAddress.isAllowed()) {
+        refused.increment();
+        return CompletableFuture.completedFuture(byAddress);
+      }
+      return run(account, COUNT).thenCompose(byAccount -> {
+        // An attempt on a locked account stays counted for the address: hammering locked accounts is what a
+        // stuffing source does.
+        (byAccount.isAllowed() ? allowed : refused).increment();
+        return CompletableFuture.completedFuture(byAccount.isAllowed()
+            ? LoginCheck.allowed(Math.min(byAddress.attemptsLeft(), byAccount.attemptsLeft()))
+            : byAccount);
+      });
+    });
+  }
+
+  /**
+   * Records that the attempt {@link #check} allowed failed; it was already counted, so this only reports the state
+   * that follows: locked (and for how long) or how many failures are left. One or two round trips.
+   */
+  public LoginCheck recordFailure(String identifier, String clientAddress) {
+    return redis.await(recordFailureAsync(identifier, clientAddress));
+  }
+
+  /** Asynchronous {@link #recordFailure}. */
+  public CompletionStage<LoginCheck> recordFailureAsync(String identifier, String clientAddress) {
+    Group address = addressGroup(clientAddress);
+    Group account = accountGroup(identifier, clientAddress);
+    failures.increment();
+    return run(account, REPORT).thenCompose(byAccount -> byAccount.isAllowed()
+        ? run(address, REPORT).thenApply(byAddress -> byAddress.isAllowed()
+            ? LoginCheck.allowed(Math.min(byAddress.attemptsLeft(), byAccount.attemptsLeft()))
+            : byAddress)
+        : CompletableFuture.completedFuture(byAccount));
+  }
+
+  /**
+   * Records a successful login: the identifier's counters and lockout levels are reset (the seed's reset on
+   * success), and the attempt {@link #check} counted for the address is taken back. Two round trips.
+   */
+  public void recordSuccess(String identifier, String clientAddress) {
+    redis.await(recordSuccessAsync(identifier, clientAddress));
+  }
+
+  /** Asynchronous {@link #recordSuccess}. */
+  public CompletionStage<Void> recordSuccessAsync(String identifier, String clientAddress) {
+    String[] reset = {keys.loginPairAttempts(identifier, clientAddress), keys.loginAttempts(identifier),
+        keys.loginPairLockouts(identifier, clientAddress), keys.loginLockouts(identifier)};
+    CompletionStage<Long> forgiven = forgive(clientAddress);
+    successes.increment();
+    return redis.mapFailures(redis.commands().del(reset)).thenCombine(forgiven, (deleted, left) -> null);
+  }
+
+  private CompletionStage<Long> forgive(String clientAddress) {
+    String[] counter = {keys.loginAddressAttempts(clientAddress)};
+    return redis.scripts().run(FORGIVE, ScriptOutputType.INTEGER, counter);
+  }
+
+  private Group addressGroup(String clientAddress) {
+    return new Group(List.of(LockScope.ADDRESS), List.of(policy.address()),
+        new String[] {keys.loginAddressAttempts(clientAddress), keys.loginAddressLockouts(clientAddress)});
+  }
+
+  private Group accountGroup(String identifier, String clientAddress) {
+    return new Group(List.of(LockScope.PAIR, LockScope.IDENTIFIER), List.of(policy.pair(), policy.identifier()),
+        new String[] {keys.loginPairAttempts(identifier, clientAddress),
+            keys.loginPairLockouts(identifier, clientAddress), keys.loginAttempts(identifier),
+            keys.loginLockouts(identifier)});
+  }
+
+  private CompletionStage<LoginCheck> run(Group group, String mode) {
+    List<String> args = new ArrayList<>();
+    args.add(mode);
+    for (Threshold threshold : group.thresholds()) {
+      Duration cap = policy.maxLockout().compareTo(threshold.lockout()) > 0 ? policy.maxLockout() : threshold.lockout();
+      args.add(String.valueOf(threshold.maxFailures()));
+      args.add(String.valueOf(threshold.window().toMillis()));
+      args.add(String.valueOf(threshold.lockout().toMillis()));
+      args.add(String.valueOf(cap.toMillis()));
+      args.add(String.valueOf(LoginPolicy.LEVEL_MEMORY.toMillis()));
+    }
+    CompletionStage<List<Object>> reply =
+        redis.scripts().run(CHECK, ScriptOutputType.MULTI, group.keys(), args.toArray(String[]::new));
+    return reply.thenApply(result -> {
+      if ((Long) result.get(0) == 1) {
+        LockScope scope = group.scopes().get(((Long) result.get(1)).intValue() - 1);
+        return LoginCheck.locked(scope, Duration.ofMillis((Long) result.get(2)));
+      }
+      int started = ((Long) result.get(2)).intValue();
+      if (started > 0) {
+        lockouts.get(group.scopes().get(started - 1)).increment();
+      }
+      return LoginCheck.allowed(((Long) result.get(1)).intValue());
+    });
+  }
+
+  /** Counters that share a hash slot, checked by one script: their scopes, thresholds and keys in order. */
+  private record Group(List<LockScope> scopes, List<Threshold> thresholds, String[] keys) {}
+}

@@ -1,0 +1,333 @@
+package com.cloutsy.redis.otp;
+
+import com.cloutsy.redis.FeatureCounters;
+import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.keys.Keys;
+import com.cloutsy.redis.script.LuaScript;
+import io.lettuce.core.ScriptOutputType;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One-time codes by SMS, the seed's OTP request limiting and verification made atomic: {@link #request} checks the
+ * cooldown and the request quota, stores a new code and starts the cooldown in one script, then hands the code to
+ * the application's {@link OtpSender}; {@link #verify} counts the attempt and compares in one script; a verified
+ * phone stays verified for a window that {@link #consumeVerification} spends once.
+ *
+ * <p>Keys are the seed's ({@code otp:cooldown|requests|attempts|verified:{phone}} plus {@code otp:code:{phone}}).
+ * Only an HMAC-SHA256 of the code, keyed with the {@link OtpSecret} and bound to the phone and purpose, is stored;
+ * the code itself never reaches Redis. Codes, verifications and attempts are bound to a purpose ({@code login} by
+ * default, with exactly the seed's keys; another purpose adds {@code :<purpose>} to them), so a verification
+ * obtained for one flow cannot be spent on another. The cooldown and request quota belong to the phone, whatever
+ * the purpose: they limit the messages one number receives.
+ *
+ * <p>Fail closed: when Redis cannot be asked, every method throws {@code RedisUnavailableException}; nothing is ever
+ * issued or verified by default. Each method is one round trip (plus the send, and a second round trip only to
+ * give back a request whose code could not be sent). Thread-safe.
+ */
+public final class OtpGuard {
+
+  /** The purpose whose keys are exactly the seed's. */
+  public static final String DEFAULT_PURPOSE = "login";
+
+  private static final LuaScript REQUEST = LuaScript.load("otp-request.lua");
+  private static final LuaScript RELEASE = LuaScript.load("otp-release.lua");
+  private static final LuaScript VERIFY = LuaScript.load("otp-verify.lua");
+  private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{7,14}");
+  private static final Pattern PURPOSE = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+  private static final int MAX_SUBMITTED_LENGTH = 32;
+
+  private final RedisService redis;
+  private final Keys keys;
+  private final OtpPolicy policy;
+  private final OtpSender sender;
+  private final Executor senderExecutor;
+  private final SecureRandom random = new SecureRandom();
+  private final long codeSpace;
+  private final Outcomes outcomes;
+
+  /**
+   * A guard whose sender runs on the common fork-join pool; a sender that blocks for long should get an executor
+   * of its own through the other constructor.
+   */
+  public OtpGuard(RedisService redis, OtpPolicy policy, OtpSender sender) {
+    this(redis, policy, sender, ForkJoinPool.commonPool());
+  }
+
+  /**
+   * A guard that calls {@code sender} on {@code senderExecutor}.
+   *
+   * @throws IllegalArgumentException if an argument is null
+   */
+  public OtpGuard(RedisService redis, OtpPolicy policy, OtpSender sender, Executor senderExecutor) {
+    this.redis = argument(redis, "redis");
+    this.policy = argument(policy, "policy");
+    this.sender = argument(sender, "sender");
+    this.senderExecutor = argument(senderExecutor, "senderExecutor");
+    this.keys = redis.keys();
+    this.codeSpace = (long) Math.pow(10, policy.codeLength());
+    this.outcomes = new Outcomes(redis.counters());
+  }
+
+  /** The policy this guard enforces. */
+  public OtpPolicy policy() {
+    return policy;
+  }
+
+  /** {@link #request(String, String)} for the default purpose. */
+  public OtpRequestResult request(String phone) {
+    return request(phone, DEFAULT_PURPOSE);
+  }
+
+  /**
+   * Issues a code for {@code purpose} unless the phone's cooldown or request quota forbids it, and sends it. Waits
+   * for Redis within the command timeout and for the sender as long as it takes.
+   *
+   * @param phone an E.164 number: {@code +} and 8-15 digits
+   * @param purpose what the code is for: 1-32 of {@code a-z 0-9 -}, starting with a letter or digit
+   * @throws IllegalArgumentException if the phone or purpose is malformed; nothing is stored
+   */
+  public OtpRequestResult request(String phone, String purpose) {
+    Issue issue = redis.await(issueAsync(phone, purpose));
+    if (issue.refusal() != null) {
+      return issue.refusal();
+    }
+    try {
+      return sendAsync(issue).toCompletableFuture().join();
+    } catch (CompletionException failed) {
+      throw failed.getCause() instanceof RuntimeException cause ? cause : failed;
+    }
+  }
+
+  /** Asynchronous {@link #request(String, String)}. */
+  public CompletionStage<OtpRequestResult> requestAsync(String phone, String purpose) {
+    return issueAsync(phone, purpose).thenCompose(issue -> issue.refusal() != null
+        ? CompletableFuture.completedFuture(issue.refusal())
+        : sendAsync(issue));
+  }
+
+  private CompletionStage<Issue> issueAsync(String phone, String purpose) {
+    requirePhone(phone);
+    requirePurpose(purpose);
+    String code = newCode();
+    String hmac = policy.secret().sign(macInput(phone, purpose, code));
+    String[] scriptKeys = {keys.otpCooldown(phone), keys.otpRequests(phone), codeKey(phone, purpose),
+        attemptsKey(phone, purpose)};
+    CompletionStage<List<Object>> reply = redis.scripts().run(REQUEST, ScriptOutputType.MULTI, scriptKeys, hmac,
+        millis(policy.codeTtl()), millis(policy.cooldown()), String.valueOf(policy.requestQuota()),
+        millis(policy.quotaWindow()));
+    return reply.thenApply(result -> {
+      long status = (Long) result.get(0);
+      Duration time = Duration.ofMillis((Long) result.get(1));
+      if (status == 1) {
+        outcomes.cooldown.increment();
+        return Issue.refused(new OtpRequestResult.CooldownActive(time));
+      }
+      if (status == 2) {
+        outcomes.quota.increment();
+        return Issue.refused(new OtpRequestResult.QuotaExceeded(time));
+      }
+      return new Issue(new OtpMessage(phone, purpose, code, time), hmac, scriptKeys, null);
+    });
+  }
+
+  /** A code stored by the request script, or the script's refusal. */
+  private record Issue(
+      @Nullable OtpMessage message, String hmac, String[] scriptKeys, @Nullable OtpRequestResult refusal) {
+
+    static Issue refused(OtpRequestResult refusal) {
+      return new Issue(null, "", new String[0], refusal);
+    }
+  }
+
+  /** {@link #verify(String, String, String)} for the default purpose. */
+  public OtpVerifyResult verify(String phone, String code) {
+    return redis.await(verifyAsync(phone, code, DEFAULT_PURPOSE));
+  }
+
+  /**
+   * Checks a submitted code: counts the attempt, compares HMACs in constant time and, when they match, deletes the
+   * code and marks the phone verified for the policy's window. After the last allowed wrong attempt the code is
+   * deleted.
+   *
+   * @param code what the user typed; any text up to 32 characters (a wrong format is simply a wrong code)
+   * @throws IllegalArgumentException if the phone or purpose is malformed, or the code is null or too long
+   */
+  public OtpVerifyResult verify(String phone, String code, String purpose) {
+    return redis.await(verifyAsync(phone, code, purpose));
+  }
+
+  /** Asynchronous {@link #verify(String, String, String)}. */
+  public CompletionStage<OtpVerifyResult> verifyAsync(String phone, String code, String purpose) {
+    requirePhone(phone);
+    requirePurpose(purpose);
+    if (code == null || code.length() > MAX_SUBMITTED_LENGTH) {
+      throw new IllegalArgumentException("code must be a string of at most " + MAX_SUBMITTED_LENGTH + " characters");
+    }
+    String hmac = policy.secret().sign(macInput(phone, purpose, code));
+    String[] scriptKeys = {codeKey(phone, purpose), attemptsKey(phone, purpose), verifiedKey(phone, purpose)};
+    CompletionStage<List<Object>> reply = redis.scripts().run(VERIFY, ScriptOutputType.MULTI, scriptKeys, hmac,
+        String.valueOf(policy.maxAttempts()), millis(policy.verifiedTtl()));
+    return reply.thenApply(this::verifyResult);
+  }
+
+  /** {@link #isVerified(String, String)} for the default purpose. */
+  public boolean isVerified(String phone) {
+    return isVerified(phone, DEFAULT_PURPOSE);
+  }
+
+  /** Whether the phone is verified for the purpose and the verification is unspent. One round trip. */
+  public boolean isVerified(String phone, String purpose) {
+    requirePhone(phone);
+    requirePurpose(purpose);
+    return redis.await(redis.mapFailures(redis.commands().exists(verifiedKey(phone, purpose)))) > 0;
+  }
+
+  /** {@link #consumeVerification(String, String)} for the default purpose. */
+  public boolean consumeVerification(String phone) {
+    return redis.await(consumeVerificationAsync(phone, DEFAULT_PURPOSE));
+  }
+
+  /**
+   * Spends the phone's verification for the purpose: true for exactly one caller, however many try at once (one
+   * DEL, which only one of them can find the key for); false when there was none.
+   */
+  public boolean consumeVerification(String phone, String purpose) {
+    return redis.await(consumeVerificationAsync(phone, purpose));
+  }
+
+  /** Asynchronous {@link #consumeVerification(String, String)}. */
+  public CompletionStage<Boolean> consumeVerificationAsync(String phone, String purpose) {
+    requirePhone(phone);
+    requirePurpose(purpose);
+    return redis.mapFailures(redis.commands().del(verifiedKey(phone, purpose))).thenApply(deleted -> {
+      boolean consumed = deleted > 0;
+      if (consumed) {
+        outcomes.consumed.increment();
+      }
+      return consumed;
+    });
+  }
+
+  private CompletionStage<OtpRequestResult> sendAsync(Issue issue) {
+    OtpMessage message = Objects.requireNonNull(issue.message());
+    CompletableFuture<Void> sent = CompletableFuture.supplyAsync(() -> sender.send(message), senderExecutor)
+        .thenCompose(stage -> stage);
+    return sent.handle((ok, failure) -> failure).thenCompose(failure -> {
+      if (failure == null) {
+        outcomes.issued.increment();
+        return CompletableFuture.completedFuture(new OtpRequestResult.Issued(message.expiresIn(), policy.cooldown()));
+      }
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+          ? failure.getCause() : failure;
+      String[] releaseKeys = Arrays.copyOf(issue.scriptKeys(), 3);
+      return redis.scripts().<Long>run(RELEASE, ScriptOutputType.INTEGER, releaseKeys, issue.hmac())
+          .thenApply(released -> {
+            outcomes.sendFailed.increment();
+            return new OtpRequestResult.SendFailed(cause);
+          });
+    });
+  }
+
+  private OtpVerifyResult verifyResult(List<Object> reply) {
+    long status = (Long) reply.get(0);
+    long value = (Long) reply.get(1);
+    if (status == 0) {
+      outcomes.verified.increment();
+      return new OtpVerifyResult.Verified(Duration.ofMillis(value));
+    }
+    if (status == 1) {
+      outcomes.wrongCode.increment();
+      return new OtpVerifyResult.WrongCode((int) value);
+    }
+    if (status == 2) {
+      outcomes.tooManyAttempts.increment();
+      return new OtpVerifyResult.TooManyAttempts();
+    }
+    outcomes.expired.increment();
+    return new OtpVerifyResult.Expired();
+  }
+
+  private String newCode() {
+    String digits = Long.toString(random.nextLong(codeSpace));
+    return "0".repeat(policy.codeLength() - digits.length()) + digits;
+  }
+
+  // The separators keep ("+1555", "1234") and ("+15551", "234") apart; the purpose binds the code to its flow.
+  static String macInput(String phone, String purpose, String code) {
+    return phone + '\n' + purpose + '\n' + code;
+  }
+
+  private String codeKey(String phone, String purpose) {
+    return DEFAULT_PURPOSE.equals(purpose) ? keys.otpCode(phone) : keys.otpCode(phone, purpose);
+  }
+
+  private String attemptsKey(String phone, String purpose) {
+    return DEFAULT_PURPOSE.equals(purpose) ? keys.otpAttempts(phone) : keys.otpAttempts(phone, purpose);
+  }
+
+  private String verifiedKey(String phone, String purpose) {
+    return DEFAULT_PURPOSE.equals(purpose) ? keys.otpVerified(phone) : keys.otpVerified(phone, purpose);
+  }
+
+  private static void requirePhone(String phone) {
+    if (phone == null || !E164.matcher(phone).matches()) {
+      throw new IllegalArgumentException("phone must be an E.164 number: + and 8-15 digits, the first not 0");
+    }
+  }
+
+  private static void requirePurpose(String purpose) {
+    if (purpose == null || !PURPOSE.matcher(purpose).matches()) {
+      throw new IllegalArgumentException("purpose must be 1-32 characters of a-z 0-9 -, starting with a letter or"
+          + " digit, was " + (purpose == null ? "null" : "\"" + purpose + "\""));
+    }
+  }
+
+  private static String millis(Duration duration) {
+    return String.valueOf(duration.toMillis());
+  }
+
+  private static <T> T argument(T value, String name) {
+    if (value == null) {
+      throw new IllegalArgumentException(name + " must not be null");
+    }
+    return value;
+  }
+
+  /** The counters of every outcome, created once. */
+  private static final class Outcomes {
+    final FeatureCounters.Counter issued;
+    final FeatureCounters.Counter cooldown;
+    final FeatureCounters.Counter quota;
+    final FeatureCounters.Counter sendFailed;
+    final FeatureCounters.Counter verified;
+    final FeatureCounters.Counter wrongCode;
+    final FeatureCounters.Counter tooManyAttempts;
+    final FeatureCounters.Counter expired;
+    final FeatureCounters.Counter consumed;
+
+    Outcomes(FeatureCounters counters) {
+      String requests = "cloutsy.redis.otp.requests";
+      String verifications = "cloutsy.redis.otp.verifications";
+      issued = counters.counter(requests, "result", "issued");
+      cooldown = counters.counter(requests, "result", "cooldown");
+      quota = counters.counter(requests, "result", "quota");
+      sendFailed = counters.counter(requests, "result", "send_failed");
+      verified = counters.counter(verifications, "result", "verified");
+      wrongCode = counters.counter(verifications, "result", "wrong_code");
+      tooManyAttempts = counters.counter(verifications, "result", "too_many_attempts");
+      expired = counters.counter(verifications, "result", "expired");
+      consumed = counters.counter("cloutsy.redis.otp.consumed");
+    }
+  }
+}

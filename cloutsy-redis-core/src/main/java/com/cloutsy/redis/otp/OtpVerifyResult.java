@@ -1,0 +1,32 @@
+package com.cloutsy.redis.otp;
+
+import java.time.Duration;
+
+/** What {@link OtpGuard#verify} found. */
+public sealed interface OtpVerifyResult {
+
+  /** Whether the phone is now verified. */
+  default boolean isVerified() {
+    return this instanceof Verified;
+  }
+
+  /**
+   * The code was right: it is deleted, and the phone is verified for the purpose.
+   *
+   * @param window how long the verification lasts unless it is consumed
+   */
+  record Verified(Duration window) implements OtpVerifyResult {}
+
+  /**
+   * The code was wrong.
+   *
+   * @param attemptsLeft how many more attempts this code allows, at least 1
+   */
+  record WrongCode(int attemptsLeft) implements OtpVerifyResult {}
+
+  /** The code's attempts are used up; the code is invalidated and a new one must be requested. */
+  record TooManyAttempts() implements OtpVerifyResult {}
+
+  /** No code is pending for the phone and purpose: it expired, was used, or was never issued. */
+  record Expired() implements OtpVerifyResult {}
+}

@@ -1,0 +1,410 @@
+package com.cloutsy.redis.otp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+import com.cloutsy.redis.CommandStats;
+import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.TestRedis;
+import com.cloutsy.redis.config.RedisSettings;
+import com.cloutsy.redis.embedded.EmbeddedRedis;
+import com.cloutsy.redis.embedded.RedisEndpoint;
+import com.cloutsy.redis.embedded.WithRedis;
+import com.cloutsy.redis.keys.KeyLayout;
+import com.cloutsy.redis.keys.Keys;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanIterator;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The OTP contract against a real Redis, in both key layouts. */
+@WithRedis
+@ParameterizedClass
+@EnumSource(KeyLayout.class)
+class OtpGuardTest {
+
+  static final OtpSecret SECRET = OtpSecret.fromText("a test secret that is long enough for HMAC-SHA256!");
+
+  @Parameter
+  KeyLayout layout;
+
+  private final RedisEndpoint endpoint;
+  private final RecordingSender sender = new RecordingSender();
+  private final List<RedisService> services = new ArrayList<>();
+
+  OtpGuardTest(RedisEndpoint endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  @AfterEach
+  void close() {
+    services.forEach(RedisService::close);
+  }
+
+  private OtpGuard guard(OtpPolicy policy) {
+    RedisService redis = TestRedis.start(endpoint, layout);
+    services.add(redis);
+    return new OtpGuard(redis, policy, sender);
+  }
+
+  private OtpGuard guard() {
+    return guard(OtpPolicy.defaults(SECRET));
+  }
+
+  private static String phone() {
+    return "+1555" + (1_000_000 + ThreadLocalRandom.current().nextInt(9_000_000));
+  }
+
+  private RedisCommands<String, String> raw() {
+    return services.get(0).connection().sync();
+  }
+
+  private Keys keys() {
+    return services.get(0).keys();
+  }
+
+  @Test
+  void aRequestStoresOnlyTheHmacOfTheCodeAndStartsCooldownAndQuota() {
+    OtpGuard guard = guard();
+    String phone = phone();
+
+    OtpRequestResult result = guard.request(phone);
+
+    assertThat(result).isEqualTo(new OtpRequestResult.Issued(Duration.ofMinutes(5), Duration.ofSeconds(60)));
+    String code = sender.lastCode();
+    assertThat(code).hasSize(6).containsOnlyDigits();
+    String stored = raw().get(keys().otpCode(phone));
+    assertThat(stored).isEqualTo(SECRET.sign(OtpGuard.macInput(phone, "login", code))).doesNotContain(code);
+    assertThat(raw().pttl(keys().otpCode(phone))).isBetween(Duration.ofMinutes(4).toMillis(), 300_000L);
+    assertThat(raw().get(keys().otpCooldown(phone))).isEqualTo("1");
+    assertThat(raw().pttl(keys().otpCooldown(phone))).isBetween(50_000L, 60_000L);
+    assertThat(raw().get(keys().otpRequests(phone))).isEqualTo("1");
+    assertThat(raw().pttl(keys().otpRequests(phone))).isBetween(Duration.ofMinutes(14).toMillis(), 900_000L);
+  }
+
+  @Test
+  void aRequestWithinTheCooldownIsRefusedWithTheTimeLeftAndSendsNothing() {
+    OtpGuard guard = guard();
+    String phone = phone();
+    guard.request(phone);
+
+    OtpRequestResult second = guard.request(phone);
+
+    assertThat(second).isInstanceOfSatisfying(OtpRequestResult.CooldownActive.class, cooldown ->
+        assertThat(cooldown.retryAfter()).isBetween(Duration.ofSeconds(50), Duration.ofSeconds(60)));
+    assertThat(sender.sent()).hasSize(1);
+  }
+
+  @Test
+  void theQuotaWindowStartsAtTheFirstRequestAndLaterRequestsNeverExtendIt() {
+    OtpGuard guard = guard(OtpPolicy.defaults(SECRET).withCooldown(Duration.ofMillis(1))
+        .withRequestQuota(3, Duration.ofSeconds(30)));
+    String phone = phone();
+    List<Long> windowLeft = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      await().atMost(Duration.ofSeconds(2))
+          .until(() -> guard.request(phone) instanceof OtpRequestResult.Issued);
+      windowLeft.add(raw().pttl(keys().otpRequests(phone)));
+    }
+
+    await().atMost(Duration.ofSeconds(2)).until(() -> raw().exists(keys().otpCooldown(phone)) == 0);
+    OtpRequestResult fourth = guard.request(phone);
+
+    assertThat(windowLeft).isSortedAccordingTo((a, b) -> Long.compare(b, a));
+    assertThat(fourth).isInstanceOfSatisfying(OtpRequestResult.QuotaExceeded.class, quota ->
+        assertThat(quota.retryAfter()).isLessThanOrEqualTo(Duration.ofMillis(windowLeft.get(2))));
+    assertThat(sender.sent()).hasSize(3);
+  }
+
+  @Test
+  void theRightCodeVerifiesOnceAndTheVerificationCanBeSpentOnce() {
+    OtpGuard guard = guard();
+    String phone = phone();
+    guard.request(phone);
+
+    OtpVerifyResult result = guard.verify(phone, sender.lastCode());
+
+    assertThat(result).isEqualTo(new OtpVerifyResult.Verified(Duration.ofMinutes(15)));
+    assertThat(raw().exists(keys().otpCode(phone), keys().otpAttempts(phone))).isZero();
+    assertThat(raw().get(keys().otpVerified(phone))).isEqualTo("1");
+    assertThat(raw().pttl(keys().otpVerified(phone))).isBetween(Duration.ofMinutes(14).toMillis(), 900_000L);
+    assertThat(guard.isVerified(phone)).isTrue();
+    assertThat(guard.verify(phone, sender.lastCode())).as("a used code is gone").isEqualTo(new OtpVerifyResult.Expired());
+    assertThat(guard.consumeVerification(phone)).isTrue();
+    assertThat(guard.consumeVerification(phone)).isFalse();
+    assertThat(guard.isVerified(phone)).isFalse();
+  }
+
+  @Test
+  void wrongCodesCountDownAndTheLastOneInvalidatesTheCode() {
+    OtpGuard guard = guard();
+    String phone = phone();
+    guard.request(phone);
+    String right = sender.lastCode();
+    String wrong = right.equals("000000") ? "111111" : "000000";
+
+    List<OtpVerifyResult> results = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      results.add(guard.verify(phone, wrong));
+    }
+
+    assertThat(results).containsExactly(new OtpVerifyResult.WrongCode(4), new OtpVerifyResult.WrongCode(3),
+        new OtpVerifyResult.WrongCode(2), new OtpVerifyResult.WrongCode(1), new OtpVerifyResult.TooManyAttempts());
+    assertThat(raw().exists(keys().otpCode(phone))).isZero();
+    assertThat(guard.verify(phone, right)).isEqualTo(new OtpVerifyResult.TooManyAttempts());
+    assertThat(guard.isVerified(phone)).isFalse();
+  }
+
+  @Test
+  void aNewCodeStartsWithFreshAttempts() {
+    OtpGuard guard = guard(OtpPolicy.defaults(SECRET).withCooldown(Duration.ofMillis(1)));
+    String phone = phone();
+    guard.request(phone);
+    guard.verify(phone, "x");
+    guard.verify(phone, "y");
+
+    await().atMost(Duration.ofSeconds(2)).until(() -> guard.request(phone) instanceof OtpRequestResult.Issued);
+
+    assertThat(guard.verify(phone, "z")).isEqualTo(new OtpVerifyResult.WrongCode(4));
+  }
+
+  @Test
+  void anExpiredOrNeverIssuedCodeIsReportedAsExpired() {
+    OtpGuard guard = guard(OtpPolicy.defaults(SECRET).withCodeTtl(Duration.ofMillis(300)));
+    String phone = phone();
+    guard.request(phone);
+    String code = sender.lastCode();
+
+    assertThat(guard.verify(phone(), "123456")).isEqualTo(new OtpVerifyResult.Expired());
+    await().atMost(Duration.ofSeconds(3)).until(() -> raw().exists(keys().otpCode(phone)) == 0);
+    assertThat(guard.verify(phone, code)).isEqualTo(new OtpVerifyResult.Expired());
+  }
+
+  @Test
+  void aCodeAndItsVerificationAreBoundToTheirPurpose() {
+    OtpGuard guard = guard();
+    String phone = phone();
+    guard.request(phone, "phone-change");
+    String code = sender.lastCode();
+
+    assertThat(guard.verify(phone, code)).as("not for login").isEqualTo(new OtpVerifyResult.Expired());
+    assertThat(guard.verify(phone, code, "phone-change")).isInstanceOf(OtpVerifyResult.Verified.class);
+    assertThat(guard.isVerified(phone, "phone-change")).isTrue();
+    assertThat(guard.isVerified(phone)).isFalse();
+    assertThat(guard.consumeVerification(phone)).isFalse();
+    assertThat(raw().exists(keys().otpVerified(phone, "phone-change"))).isEqualTo(1);
+  }
+
+  @Test
+  void theDefaultPurposeUsesExactlyTheSeedsKeys() {
+    OtpGuard guard = guard();
+    String phone = phone();
+    guard.request(phone);
+    String tagged = layout == KeyLayout.CLUSTER ? "{" + phone + "}" : phone;
+    String prefix = keys().prefix();
+
+    assertThat(raw().exists(prefix + "otp:cooldown:" + tagged, prefix + "otp:requests:" + tagged,
+        prefix + "otp:code:" + tagged)).isEqualTo(3);
+    guard.verify(phone, sender.lastCode());
+    assertThat(raw().get(prefix + "otp:verified:" + tagged)).isEqualTo("1");
+  }
+
+  @Test
+  void aFailedSendGivesTheRequestBackSoTheRetryIsNotChargedTwice() {
+    OtpGuard guard = guard();
+    String phone = phone();
+    sender.failFromNowOn(true);
+
+    OtpRequestResult failed = guard.request(phone);
+
+    assertThat(failed).isInstanceOfSatisfying(OtpRequestResult.SendFailed.class, result ->
+        assertThat(result.cause()).hasMessage("SMS provider unavailable"));
+    assertThat(raw().exists(keys().otpCode(phone), keys().otpCooldown(phone))).isZero();
+    assertThat(raw().get(keys().otpRequests(phone))).isEqualTo("0");
+
+    sender.failFromNowOn(false);
+    assertThat(guard.request(phone)).isInstanceOf(OtpRequestResult.Issued.class);
+    assertThat(raw().get(keys().otpRequests(phone))).isEqualTo("1");
+  }
+
+  @Test
+  void aSenderThatThrowsIsReportedLikeOneThatFails() {
+    RedisService redis = TestRedis.start(endpoint, layout);
+    services.add(redis);
+    OtpGuard guard = new OtpGuard(redis, OtpPolicy.defaults(SECRET), message -> {
+      throw new IllegalStateException("no route to provider");
+    });
+    String phone = phone();
+
+    assertThat(guard.request(phone)).isInstanceOfSatisfying(OtpRequestResult.SendFailed.class, result ->
+        assertThat(result.cause()).hasMessage("no route to provider"));
+    assertThat(redis.connection().sync().exists(redis.keys().otpCooldown(phone))).isZero();
+  }
+
+  @Test
+  void twoHundredConcurrentRequestsIssueExactlyOneCode() throws Exception {
+    OtpGuard guard = guard();
+    String phone = phone();
+
+    List<OtpRequestResult> results = concurrently(200, () -> guard.request(phone));
+
+    assertThat(results).filteredOn(OtpRequestResult.Issued.class::isInstance).hasSize(1);
+    assertThat(results).filteredOn(OtpRequestResult.CooldownActive.class::isInstance).hasSize(199);
+    assertThat(sender.sent()).hasSize(1);
+    assertThat(raw().get(keys().otpRequests(phone))).isEqualTo("1");
+  }
+
+  @Test
+  void twoHundredConcurrentWrongCodesEvaluateAtMostTheAttemptLimit() throws Exception {
+    OtpGuard guard = guard();
+    String phone = phone();
+    guard.request(phone);
+    String right = sender.lastCode();
+
+    List<OtpVerifyResult> results = concurrently(200, () -> guard.verify(phone, "wrong"));
+
+    assertThat(results).filteredOn(OtpVerifyResult.WrongCode.class::isInstance).hasSize(4);
+    assertThat(results).filteredOn(OtpVerifyResult.TooManyAttempts.class::isInstance).hasSize(196);
+    assertThat(raw().get(keys().otpAttempts(phone))).isEqualTo("5");
+    assertThat(guard.verify(phone, right)).isEqualTo(new OtpVerifyResult.TooManyAttempts());
+  }
+
+  @Test
+  void twoConcurrentConsumersSpendOneVerificationOnce() throws Exception {
+    OtpGuard guard = guard();
+    for (int round = 0; round < 20; round++) {
+      String phone = phone();
+      guard.request(phone);
+      guard.verify(phone, sender.lastCode());
+
+      List<Boolean> consumed = concurrently(2, () -> guard.consumeVerification(phone));
+
+      assertThat(consumed).containsExactlyInAnyOrder(true, false);
+    }
+  }
+
+  @Test
+  void noCodeIsStoredInClearText() {
+    OtpGuard guard = guard(OtpPolicy.defaults(SECRET).withCooldown(Duration.ofMillis(1)));
+    List<String> codes = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      String phone = phone();
+      guard.request(phone);
+      codes.add(sender.lastCode());
+      guard.verify(phone, i % 2 == 0 ? sender.lastCode() : "000000");
+    }
+
+    List<String> values = new ArrayList<>();
+    ScanIterator<String> scan = ScanIterator.scan(raw(), ScanArgs.Builder.matches(keys().prefix() + "*").limit(500));
+    scan.forEachRemaining(key -> {
+      String value = raw().get(key);
+      // A 1 ms cooldown may expire between SCAN and GET.
+      if (value != null) {
+        values.add(value);
+      }
+    });
+
+    assertThat(values).isNotEmpty();
+    assertThat(values).allSatisfy(value -> assertThat(codes).noneMatch(value::contains));
+  }
+
+  @Test
+  void theStoredHmacIsWhatIsComparedNotTheCode() {
+    OtpGuard guard = guard();
+    String phone = phone();
+    guard.request(phone);
+    String code = sender.lastCode();
+    OtpSecret sameKey = OtpSecret.fromText("a test secret that is long enough for HMAC-SHA256!");
+    OtpSecret otherKey = OtpSecret.fromText("another secret, as long, but not the one in use!!");
+
+    assertThat(raw().get(keys().otpCode(phone)))
+        .isEqualTo(sameKey.sign(OtpGuard.macInput(phone, "login", code)))
+        .isNotEqualTo(otherKey.sign(OtpGuard.macInput(phone, "login", code)));
+
+    raw().set(keys().otpCode(phone), code);
+    assertThat(guard.verify(phone, code)).as("a code stored in clear never matches")
+        .isEqualTo(new OtpVerifyResult.WrongCode(4));
+  }
+
+  @Test
+  void codeLengthFollowsThePolicy() {
+    for (int length : new int[] {4, 10}) {
+      OtpGuard guard = guard(OtpPolicy.defaults(SECRET).withCodeLength(length));
+      String phone = phone();
+      guard.request(phone);
+
+      assertThat(sender.lastCode()).hasSize(length).containsOnlyDigits();
+      assertThat(guard.verify(phone, sender.lastCode())).isInstanceOf(OtpVerifyResult.Verified.class);
+    }
+  }
+
+  @Test
+  void malformedPhonesPurposesAndCodesAreRefusedBeforeAnyKeyIsBuilt() {
+    OtpGuard guard = guard();
+    for (String phone : new String[] {"15551234567", "+0155512345", "+1555", "+1555123456789012", "+1 555 123",
+        "+1555123456*", "+1555{123}45"}) {
+      assertThatIllegalArgumentException().as(phone).isThrownBy(() -> guard.request(phone))
+          .withMessage("phone must be an E.164 number: + and 8-15 digits, the first not 0");
+    }
+    assertThatIllegalArgumentException().isThrownBy(() -> guard.request(null));
+    assertThatIllegalArgumentException().isThrownBy(() -> guard.request(phone(), "Login!"))
+        .withMessageStartingWith("purpose must be 1-32 characters of a-z 0-9 -");
+    assertThatIllegalArgumentException().isThrownBy(() -> guard.verify(phone(), "1".repeat(33)))
+        .withMessage("code must be a string of at most 32 characters");
+    assertThat(sender.sent()).isEmpty();
+  }
+
+  @Test
+  void eachCallIsOneRoundTrip(EmbeddedRedis server) {
+    RedisSettings settings = RedisSettings.builder().url(server.uri()).keyLayout(layout).build();
+    try (CommandStats stats = CommandStats.start(settings)) {
+      OtpGuard guard = new OtpGuard(stats.measured(), OtpPolicy.defaults(SECRET), sender);
+      String phone = phone();
+      // The first call of each script on a fresh server also loads it (EVALSHA, NOSCRIPT, EVAL).
+      guard.request(phone());
+      guard.verify(phone(), "0");
+
+      CommandStats.Delta request = stats.during(() -> guard.request(phone));
+      CommandStats.Delta verify = stats.during(() -> guard.verify(phone, sender.lastCode()));
+
+      assertThat(request.calls("evalsha")).isEqualTo(1);
+      assertThat(request.roundTrips()).isEqualTo(1);
+      assertThat(verify.calls("evalsha")).isEqualTo(1);
+      assertThat(verify.roundTrips()).isEqualTo(1);
+      System.out.printf("OTP %s layout: request %d round trip, %d commands %s; verify %d round trip, %d commands %s%n",
+          layout, request.roundTrips(), request.commands(), request.calls(), verify.roundTrips(), verify.commands(),
+          verify.calls());
+    }
+  }
+
+  private static <T> List<T> concurrently(int calls, Callable<T> call) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < calls; i++) {
+        futures.add(pool.submit(call));
+      }
+      List<T> results = new ArrayList<>();
+      for (Future<T> future : futures) {
+        results.add(future.get(10, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
