@@ -23,6 +23,7 @@ package com.cloutsy.redis.keys;
  *   <tr><td>{@link #userPrefs}</td><td>{@code user:42:prefs}</td><td>{@code user:{42}:prefs}</td></tr>
  *   <tr><td>{@link #cache}</td><td>{@code cache:users:42}</td><td>{@code cache:users:42}</td></tr>
  *   <tr><td>{@link #config}</td><td>{@code config:mail}</td><td>{@code config:mail}</td></tr>
+ *   <tr><td>{@link #health}</td><td>{@code cloutsy:health:a1b2}</td><td>{@code cloutsy:health:a1b2}</td></tr>
  * </table>
  *
  * <p>In the cluster layout the owning id (user id, phone, login identifier or client address) is a hash tag, so
@@ -309,6 +310,18 @@ public final class Keys {
    */
   public String config(String section) {
     return prefix + "config:" + encode(section, "section");
+  }
+
+  /**
+   * Returns the key the health check writes and reads back to prove the server accepts writes:
+   * {@code cloutsy:health:{instance}}, one per checking application instance, short-lived. Not a seed key; never
+   * hash-tagged, see the class comment.
+   *
+   * @throws IllegalArgumentException if the instance is empty, too long or not valid Unicode; the message names it
+   * @throws NullPointerException if the instance is null
+   */
+  public String health(String instance) {
+    return prefix + "cloutsy:health:" + encode(instance, "instance");
   }
 
   /**

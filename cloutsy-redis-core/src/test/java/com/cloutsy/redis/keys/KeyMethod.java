@@ -37,7 +37,8 @@ enum KeyMethod {
       "userId", "endpoint"),
   CACHE("cache:{resource}:{id}", Owner.NONE, (keys, ids) -> keys.cache(ids[0], ids[1]), "resource", "id"),
   USER_PREFS("user:{userId}:prefs", Owner.USER, (keys, ids) -> keys.userPrefs(ids[0]), "userId"),
-  CONFIG("config:{section}", Owner.NONE, (keys, ids) -> keys.config(ids[0]), "section");
+  CONFIG("config:{section}", Owner.NONE, (keys, ids) -> keys.config(ids[0]), "section"),
+  HEALTH("cloutsy:health:{instance}", Owner.NONE, (keys, ids) -> keys.health(ids[0]), "instance");
 
   /** Whose keys share a hash slot in the cluster layout; the owner is always the first argument. */
   enum Owner { USER, PHONE, LOGIN, ADDRESS, NONE }
