@@ -85,8 +85,9 @@ class ConnectionFailureTest {
             .isInstanceOf(RedisUnavailableException.class)
             .hasMessageContaining("timed out");
         Duration waited = Duration.ofNanos(System.nanoTime() - started);
+        // Lettuce's timer fires within a tick of the timeout; the margin also absorbs a loaded 2-core machine.
         assertThat(waited).isGreaterThanOrEqualTo(COMMAND_TIMEOUT.multipliedBy(9).dividedBy(10))
-            .isLessThan(COMMAND_TIMEOUT.multipliedBy(12).dividedBy(10));
+            .isLessThan(COMMAND_TIMEOUT.plusMillis(400));
         assertThatThrownBy(() -> redis.getAsync("k").toCompletableFuture().join())
             .hasCauseInstanceOf(RedisUnavailableException.class);
       } finally {
