@@ -60,11 +60,11 @@ public final class SessionStore {
   /*
    * Design notes.
    *
-   * Index pruning. Every script that reads or rewrites the index (create, list, count, revoke) checks each member's
-   * PTTL and drops those whose value is gone, then sets the index TTL to that of its longest-lived session (PERSIST
-   * if one has none). touch is the per-request hot path and does not walk the index: it only adds its own jti
-   * (healing an index entry that was lost) and raises the index TTL if this session now outlives it. revokeAll
-   * deletes the index. With SessionPolicy.expireIndex off, no script changes the index TTL.
+   * Index pruning. Every script that reads or writes the index (create, touch, list, count, revoke) checks each
+   * member's PTTL and drops those whose value is gone, then sets the index TTL to that of its longest-lived session
+   * (PERSIST if one has none); revokeAll deletes the index. The cost is one PTTL per session of that user, which
+   * SessionPolicy.maxSessionsPerUser bounds. touch also adds its own jti again, healing an index entry that was
+   * lost. With SessionPolicy.expireIndex off, no script changes the index TTL.
    *
    * Keeping unknown fields on touch. touch rewrites only lastSeenAt, expiresAt and absoluteExpiresAt. Decoding with
    * cjson and encoding again would lose data another service wrote: cjson prints numbers with 14 significant digits
@@ -272,7 +272,8 @@ public final class SessionStore {
    * never past the session's absolute lifetime; returns the updated session, or empty if there is none. A session
    * whose absolute lifetime has passed (possible only for one written by the seed's code, whose cap is counted from
    * {@code createdAt}) is ended and reported empty. Fields the store does not know, written by another service,
-   * are kept byte for byte. One script: atomic, one round trip; it does not prune the index (see the class notes).
+   * are kept byte for byte. Index entries whose session has expired are removed on the way. One script: atomic, one
+   * round trip.
    *
    * <p>The stage fails with {@link RedisUnavailableException} if Redis cannot be asked, with
    * {@link SessionCorruptedException} if the value cannot be interpreted (it is then left as it is).
@@ -283,7 +284,8 @@ public final class SessionStore {
   public CompletionStage<Optional<Session>> touchAsync(String userId, String jti) {
     String key = keys.session(userId, jti);
     CompletionStage<List<Object>> reply = redis.scripts().run(TOUCH, ScriptOutputType.MULTI,
-        new String[] {key, keys.sessionIndex(userId)}, jti, idleMillis, lifetimeMillis, expireIndex);
+        new String[] {key, keys.sessionIndex(userId)}, jti, idleMillis, lifetimeMillis, expireIndex,
+        sessionKeyPrefix(userId));
     return reply.thenApply(result -> {
       long status = (Long) result.get(0);
       if (status == 2) {

@@ -1,14 +1,21 @@
 -- session-touch.lua: records activity on a session and slides its expiry by the idle timeout, never past its
--- absolute lifetime, as one atomic step. Only lastSeenAt, expiresAt and absoluteExpiresAt change: every other
--- byte of the stored JSON (fields another service wrote, number spellings, order, spacing) stays as it was.
+-- absolute lifetime, then prunes the index, as one atomic step. Only lastSeenAt, expiresAt and absoluteExpiresAt
+-- change: every other byte of the stored JSON (fields another service wrote, number spellings, order, spacing)
+-- stays as it was.
 -- KEYS: 1 session:{userId}:{jti}  2 sessions:{userId}
 -- ARGV: 1 jti  2 idle timeout ms  3 absolute lifetime ms, for a session that does not record its own cap
 --       (written by the seed's code): the cap becomes createdAt plus this, and is recorded
---       4 "1" to make the index outlive this session, "0" to leave its TTL alone
+--       4 "1" to keep the index alive exactly as long as its longest session, "0" to leave its TTL alone
+--       5 this user's session key without the jti
 -- Reply: {0} no such session; {1, new value, TTL ms} touched; {2} the value is not a JSON object with a
---        readable createdAt (left untouched); {3} the absolute lifetime had passed, so the session was ended.
+--        readable createdAt (nothing changed); {3} the absolute lifetime had passed, so the session was ended.
 -- Time: Redis TIME for lastSeenAt and the expiries.
 local floor = math.floor
+
+-- Keys.encode: A-Z a-z 0-9 . _ @ + - stay, every other byte becomes %XX.
+local function encode(id)
+  return (string.gsub(id, '[^A-Za-z0-9%._@%+%-]', function(c) return string.format('%%%02X', string.byte(c)) end))
+end
 
 local function iso(ms)
   local days = floor(ms / 86400000)
@@ -117,41 +124,62 @@ local function set_members(s, values, order)
   return table.concat(parts)
 end
 
+-- Drops index entries whose session is gone and keeps the index alive as long as its longest session.
+local function prune(index, prefix, expire)
+  local count, longest = 0, 0
+  for _, jti in ipairs(redis.call('SMEMBERS', index)) do
+    local left = redis.call('PTTL', prefix .. encode(jti))
+    if left == -2 then
+      redis.call('SREM', index, jti)
+    else
+      count = count + 1
+      if left == -1 or longest == -1 then longest = -1 elseif left > longest then longest = left end
+    end
+  end
+  if expire and count > 0 then
+    if longest == -1 then redis.call('PERSIST', index) else redis.call('PEXPIRE', index, longest) end
+  end
+end
+
 local value = redis.pcall('GET', KEYS[1])
-if not value then return {0} end
-if type(value) ~= 'string' or not string.find(value, '^%s*{') then return {2} end
-local ok, fields = pcall(cjson.decode, value)
-if not ok or type(fields) ~= 'table' then return {2} end
-
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + floor(tonumber(time[2]) / 1000)
-local values = {}
-local order = {'lastSeenAt', 'expiresAt'}
-local cap = parse_iso(fields.absoluteExpiresAt)
-if not cap then
-  local created = parse_iso(fields.createdAt)
-  if not created then return {2} end
-  cap = created + tonumber(ARGV[3])
-  values.absoluteExpiresAt = '"' .. iso(cap) .. '"'
-  order[3] = 'absoluteExpiresAt'
+if value and (type(value) ~= 'string' or not string.find(value, '^%s*{')) then return {2} end
+local fields
+if value then
+  local ok, decoded = pcall(cjson.decode, value)
+  if not ok or type(decoded) ~= 'table' then return {2} end
+  fields = decoded
 end
-if cap <= now then
-  redis.call('DEL', KEYS[1])
+
+local reply = {0}
+if fields then
+  local time = redis.call('TIME')
+  local now = tonumber(time[1]) * 1000 + floor(tonumber(time[2]) / 1000)
+  local values = {}
+  local order = {'lastSeenAt', 'expiresAt'}
+  local cap = parse_iso(fields.absoluteExpiresAt)
+  if not cap then
+    local created = parse_iso(fields.createdAt)
+    if not created then return {2} end
+    cap = created + tonumber(ARGV[3])
+    values.absoluteExpiresAt = '"' .. iso(cap) .. '"'
+    order[3] = 'absoluteExpiresAt'
+  end
+  if cap <= now then
+    redis.call('DEL', KEYS[1])
+    redis.call('SREM', KEYS[2], ARGV[1])
+    reply = {3}
+  else
+    local ttl = math.min(tonumber(ARGV[2]), cap - now)
+    values.lastSeenAt = '"' .. iso(now) .. '"'
+    values.expiresAt = '"' .. iso(now + ttl) .. '"'
+    local touched = set_members(value, values, order)
+    redis.call('SET', KEYS[1], touched, 'PX', ttl)
+    -- Re-registers the session should its index entry have been lost.
+    redis.call('SADD', KEYS[2], ARGV[1])
+    reply = {1, touched, ttl}
+  end
+else
   redis.call('SREM', KEYS[2], ARGV[1])
-  return {3}
 end
-
-local ttl = math.min(tonumber(ARGV[2]), cap - now)
-values.lastSeenAt = '"' .. iso(now) .. '"'
-values.expiresAt = '"' .. iso(now + ttl) .. '"'
-local touched = set_members(value, values, order)
-redis.call('SET', KEYS[1], touched, 'PX', ttl)
-
--- Re-registers the session should its index entry have been lost, and keeps the index alive at least as long.
-local indexed = redis.call('EXISTS', KEYS[2]) == 1
-redis.call('SADD', KEYS[2], ARGV[1])
-if ARGV[4] == '1' then
-  local left = indexed and redis.call('PTTL', KEYS[2]) or 0
-  if left >= 0 and left < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
-end
-return {1, touched, ttl}
+prune(KEYS[2], ARGV[5], ARGV[4] == '1')
+return reply
