@@ -1,0 +1,453 @@
+package com.cloutsy.redis.session;
+
+import com.cloutsy.redis.FeatureCounters;
+import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RedisUnavailableException;
+import com.cloutsy.redis.keys.Keys;
+import com.cloutsy.redis.script.LuaScript;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.ScriptOutputType;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A user's login sessions and the devices they were created on, stored as the seed's NestJS service stores them,
+ * so both can share sessions during a migration: {@code session:{userId}:{jti}} holds a JSON object with
+ * {@code deviceId}, {@code userAgent}, {@code createdAt} (ISO-8601) and {@code userType}, and the set
+ * {@code sessions:{userId}} holds the user's jtis.
+ *
+ * <p>Every flow that touches the index is one Lua script, so index and values never disagree and two application
+ * instances cannot interleave: {@link #create} (with eviction beyond {@link SessionPolicy#maxSessionsPerUser()}),
+ * {@link #touch}, {@link #list}, {@link #count}, {@link #revoke}, {@link #revokeAll}, {@link #revokeAllExcept}.
+ * {@link #get} is a single GET. Each call is one round trip; times come from the Redis server's clock.
+ * Revocation deletes the value, so it takes effect at once for every instance that checks with {@link #get}.
+ *
+ * <p>Failure policy: fail closed. While Redis cannot be asked, every method throws (or its stage fails with)
+ * {@link RedisUnavailableException}; a session is never reported valid when it could not be checked. A stored
+ * value that cannot be interpreted gives {@link SessionCorruptedException}, never a session. A write that timed
+ * out has an unknown outcome (the command may still run): creating again with the same jti then fails with
+ * {@link IllegalArgumentException} if the first attempt did succeed.
+ *
+ * <p>Metrics: {@code cloutsy.redis.sessions.created} and {@code cloutsy.redis.sessions.revoked} with the tag
+ * {@code reason} = {@code revoke}, {@code revoke_all}, {@code revoke_others} or {@code evicted}, counting live
+ * sessions ended (not dead index entries pruned).
+ *
+ * <p>Thread-safe; create one per {@link RedisService} and share it.
+ *
+ * <pre>{@code
+ * SessionStore sessions = SessionStore.create(redis, SessionPolicy.defaults().withMaxSessionsPerUser(5));
+ * SessionCreated login = sessions.create("42", Device.of("iphone-1", userAgent, UserType.INFLUENCER));
+ * String jti = login.session().jti();                   // put it into the JWT
+ * Optional<Session> current = sessions.touch("42", jti); // on each authenticated request
+ * sessions.revokeAllExcept("42", jti);                   // "log out my other devices"
+ * }</pre>
+ */
+public final class SessionStore {
+
+  /*
+   * Design notes.
+   *
+   * Index pruning. Every script that reads or writes the index (create, touch, list, count, revoke) checks each
+   * member's PTTL and drops those whose value is gone, then sets the index TTL to that of its longest-lived session
+   * (PERSIST if one has none); revokeAll deletes the index. The cost is one PTTL per session of that user, which
+   * SessionPolicy.maxSessionsPerUser bounds. touch also adds its own jti again, healing an index entry that was
+   * lost. With SessionPolicy.expireIndex off, no script changes the index TTL.
+   *
+   * Keeping unknown fields on touch. touch rewrites only lastSeenAt, expiresAt and absoluteExpiresAt. Decoding with
+   * cjson and encoding again would lose data another service wrote: cjson prints numbers with 14 significant digits
+   * (a 64-bit id 1234567890123456789 becomes 1.2345678901235e+18) and turns [] into {}. So the script validates
+   * and reads with cjson but edits the text: it scans the top-level members and replaces or appends just those
+   * three, leaving every other byte as it was.
+   *
+   * Encryption. Lua cannot decrypt, yet touch and list must stay one round trip and create must evict by age
+   * inside its script. So only the device part (deviceId, userAgent, userType, attributes) is encrypted; the times
+   * the scripts need (createdAt, lastSeenAt, expiresAt, absoluteExpiresAt) stay in clear beside the ciphertext in a
+   * JSON envelope, {"enc":"v1","kid":…,"iv":…,"ct":…,<times>}. The same scripts then serve plain and encrypted
+   * values, and Java decrypts what they return. The times are not authenticated: the key's TTL, which Redis
+   * enforces, is what decides validity. The ciphertext is bound to user and jti by its associated data.
+   *
+   * get as one GET. The value records expiresAt, which create and touch keep equal to the key's expiry, so get
+   * needs no PTTL: it computes the remaining TTL with this process's clock. Only a value without expiresAt (written
+   * by the seed's code, never touched) costs a second command, PTTL.
+   *
+   * Keys of other sessions. The scripts build the key of each jti in the index from this user's session key
+   * prefix (passed as an argument) and Keys.encode rewritten in Lua. In the cluster layout the prefix carries the
+   * user id as a hash tag, so these keys lie in the slot of the keys the script declares.
+   */
+
+  private static final LuaScript CREATE = LuaScript.load("session-create.lua");
+  private static final LuaScript TOUCH = LuaScript.load("session-touch.lua");
+  private static final LuaScript LIST = LuaScript.load("session-list.lua");
+  private static final LuaScript REVOKE = LuaScript.load("session-revoke.lua");
+  private static final LuaScript REVOKE_ALL = LuaScript.load("session-revoke-all.lua");
+
+  private static final SecureRandom JTI_RANDOM = new SecureRandom();
+  private static final int JTI_BYTES = 16;
+  private static final Base64.Encoder JTI_ENCODING = Base64.getUrlEncoder().withoutPadding();
+  private static final Duration NO_EXPIRY = ChronoUnit.FOREVER.getDuration();
+  private static final Comparator<Session> OLDEST_FIRST =
+      Comparator.comparing(Session::createdAt).thenComparing(Session::jti);
+
+  private final RedisService redis;
+  private final Keys keys;
+  private final SessionPolicy policy;
+  private final SessionFormat format;
+  private final Clock clock;
+  private final Duration initialTtl;
+  private final String ttlMillis;
+  private final String idleMillis;
+  private final String lifetimeMillis;
+  private final String maxSessions;
+  private final String expireIndex;
+  private final FeatureCounters.Counter created;
+  private final FeatureCounters.Counter revoked;
+  private final FeatureCounters.Counter revokedAll;
+  private final FeatureCounters.Counter revokedOthers;
+  private final FeatureCounters.Counter evicted;
+
+  private SessionStore(RedisService redis, SessionPolicy policy, Clock clock) {
+    this.redis = Objects.requireNonNull(redis, "redis must not be null");
+    this.policy = Objects.requireNonNull(policy, "policy must not be null");
+    this.clock = Objects.requireNonNull(clock, "clock must not be null");
+    this.keys = redis.keys();
+    this.format = new SessionFormat(policy.encryption());
+    this.initialTtl = policy.ttl().compareTo(policy.absoluteLifetime()) < 0 ? policy.ttl() : policy.absoluteLifetime();
+    this.ttlMillis = Long.toString(initialTtl.toMillis());
+    this.idleMillis = Long.toString(policy.idleTimeout().toMillis());
+    this.lifetimeMillis = Long.toString(policy.absoluteLifetime().toMillis());
+    this.maxSessions = Integer.toString(policy.maxSessionsPerUser());
+    this.expireIndex = policy.expireIndex() ? "1" : "0";
+    FeatureCounters counters = redis.counters();
+    this.created = counters.counter("cloutsy.redis.sessions.created");
+    this.revoked = counters.counter("cloutsy.redis.sessions.revoked", "reason", "revoke");
+    this.revokedAll = counters.counter("cloutsy.redis.sessions.revoked", "reason", "revoke_all");
+    this.revokedOthers = counters.counter("cloutsy.redis.sessions.revoked", "reason", "revoke_others");
+    this.evicted = counters.counter("cloutsy.redis.sessions.revoked", "reason", "evicted");
+  }
+
+  /** A store on {@code redis} with {@link SessionPolicy#defaults()}. */
+  public static SessionStore create(RedisService redis) {
+    return create(redis, SessionPolicy.defaults());
+  }
+
+  /** A store on {@code redis} with {@code policy}. */
+  public static SessionStore create(RedisService redis, SessionPolicy policy) {
+    return create(redis, policy, Clock.systemUTC());
+  }
+
+  /**
+   * A store on {@code redis} with {@code policy}, computing {@link #get}'s remaining TTL with {@code clock}. All
+   * other times come from the Redis server.
+   */
+  public static SessionStore create(RedisService redis, SessionPolicy policy, Clock clock) {
+    return new SessionStore(redis, policy, clock);
+  }
+
+  /**
+   * A new random jti: 128 bits from {@link SecureRandom}, base64url without padding (22 characters, all of them
+   * safe in keys). Thread-safe.
+   */
+  public static String newJti() {
+    byte[] bits = new byte[JTI_BYTES];
+    JTI_RANDOM.nextBytes(bits);
+    return JTI_ENCODING.encodeToString(bits);
+  }
+
+  /** The policy this store follows. */
+  public SessionPolicy policy() {
+    return policy;
+  }
+
+  // ---- create ----
+
+  /**
+   * Stores a new session for {@code userId} under {@code jti} with the policy's TTL (at most its absolute
+   * lifetime) and absolute lifetime, adds it
+   * to the user's index and, when the user is at {@link SessionPolicy#maxSessionsPerUser()}, ends the oldest
+   * sessions to make room. One script: atomic, one round trip.
+   *
+   * <p>The stage fails with {@link IllegalArgumentException} if {@code jti} already names a live session of this
+   * user (nothing is changed): a jti identifies one login, and replacing a live session would silently swap its
+   * device and restart its absolute lifetime; with {@link RedisUnavailableException} if Redis cannot be asked.
+   *
+   * @throws IllegalArgumentException if an id is empty, too long or not valid Unicode
+   * @throws NullPointerException if an argument is null
+   */
+  public CompletionStage<SessionCreated> createAsync(String userId, String jti, Device device) {
+    Objects.requireNonNull(device, "device must not be null");
+    String key = keys.session(userId, jti);
+    String value = format.write(userId, jti, device);
+    CompletionStage<List<Object>> reply = redis.scripts().run(CREATE, ScriptOutputType.MULTI,
+        new String[] {key, keys.sessionIndex(userId)}, jti, value, ttlMillis, lifetimeMillis, maxSessions,
+        sessionKeyPrefix(userId), expireIndex);
+    return reply.thenApply(result -> created(userId, jti, device, result));
+  }
+
+  /** Blocking {@link #createAsync(String, String, Device)}. */
+  public SessionCreated create(String userId, String jti, Device device) {
+    return redis.await(createAsync(userId, jti, device));
+  }
+
+  /** {@link #createAsync(String, String, Device)} with a jti from {@link #newJti()}. */
+  public CompletionStage<SessionCreated> createAsync(String userId, Device device) {
+    return createAsync(userId, newJti(), device);
+  }
+
+  /** Blocking {@link #createAsync(String, Device)}: creates a session under a new random jti. */
+  public SessionCreated create(String userId, Device device) {
+    return redis.await(createAsync(userId, device));
+  }
+
+  private SessionCreated created(String userId, String jti, Device device, List<Object> reply) {
+    if ((Long) reply.get(0) == 0) {
+      throw new IllegalArgumentException("jti already names a live session of user " + userId);
+    }
+    Instant now = Instant.ofEpochMilli((Long) reply.get(1));
+    List<String> gone = new ArrayList<>();
+    for (Object jtiEvicted : reply.subList(2, reply.size())) {
+      gone.add((String) jtiEvicted);
+    }
+    created.increment();
+    evicted.add(gone.size());
+    Session session = new Session(jti, device.deviceId(), device.userAgent(), device.userType(), now, now,
+        initialTtl, device.attributes());
+    return new SessionCreated(session, gone);
+  }
+
+  // ---- get ----
+
+  /**
+   * The session, or empty if there is none (never created, expired or revoked). One GET; a second command (PTTL)
+   * only for a value written by the seed's code and never touched, which does not record its expiry.
+   *
+   * <p>The stage fails with {@link RedisUnavailableException} if Redis cannot be asked (fail closed: never an empty
+   * or a stale answer), with {@link SessionCorruptedException} if the value cannot be interpreted.
+   *
+   * @throws IllegalArgumentException if an id is empty, too long or not valid Unicode
+   * @throws NullPointerException if an argument is null
+   */
+  public CompletionStage<Optional<Session>> getAsync(String userId, String jti) {
+    String key = keys.session(userId, jti);
+    return redis.getAsync(key)
+        .exceptionallyCompose(failure -> CompletableFuture.failedStage(wrongTypeAsCorrupted(key, failure)))
+        .thenCompose(value -> {
+          if (value == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
+          }
+          SessionFormat.Stored stored = format.read(key, userId, jti, value);
+          Instant expiresAt = stored.expiresAt();
+          if (expiresAt != null) {
+            Duration left = Duration.between(clock.instant(), expiresAt);
+            return CompletableFuture.completedFuture(
+                Optional.of(stored.toSession(jti, left.isNegative() ? Duration.ZERO : left)));
+          }
+          return redis.mapFailures(redis.commands().pttl(key)).thenApply(ttl -> ttl == -2
+              ? Optional.<Session>empty()
+              : Optional.of(stored.toSession(jti, ttl == -1 ? NO_EXPIRY : Duration.ofMillis(ttl))));
+        });
+  }
+
+  /** Blocking {@link #getAsync}. */
+  public Optional<Session> get(String userId, String jti) {
+    return redis.await(getAsync(userId, jti));
+  }
+
+  // ---- touch ----
+
+  /**
+   * Records activity: sets {@code lastSeenAt} to now and the remaining lifetime to the policy's idle timeout,
+   * never past the session's absolute lifetime; returns the updated session, or empty if there is none. A session
+   * whose absolute lifetime has passed (possible only for one written by the seed's code, whose cap is counted from
+   * {@code createdAt}) is ended and reported empty. Fields the store does not know, written by another service,
+   * are kept byte for byte. Index entries whose session has expired are removed on the way. One script: atomic, one
+   * round trip.
+   *
+   * <p>The stage fails with {@link RedisUnavailableException} if Redis cannot be asked, with
+   * {@link SessionCorruptedException} if the value cannot be interpreted (it is then left as it is).
+   *
+   * @throws IllegalArgumentException if an id is empty, too long or not valid Unicode
+   * @throws NullPointerException if an argument is null
+   */
+  public CompletionStage<Optional<Session>> touchAsync(String userId, String jti) {
+    String key = keys.session(userId, jti);
+    CompletionStage<List<Object>> reply = redis.scripts().run(TOUCH, ScriptOutputType.MULTI,
+        new String[] {key, keys.sessionIndex(userId)}, jti, idleMillis, lifetimeMillis, expireIndex,
+        sessionKeyPrefix(userId));
+    return reply.thenApply(result -> {
+      long status = (Long) result.get(0);
+      if (status == 2) {
+        throw new SessionCorruptedException(key, "is not a JSON object with an ISO-8601 createdAt");
+      }
+      if (status != 1) {
+        return Optional.empty();
+      }
+      SessionFormat.Stored stored = format.read(key, userId, jti, (String) result.get(1));
+      return Optional.of(stored.toSession(jti, Duration.ofMillis((Long) result.get(2))));
+    });
+  }
+
+  /** Blocking {@link #touchAsync}. */
+  public Optional<Session> touch(String userId, String jti) {
+    return redis.await(touchAsync(userId, jti));
+  }
+
+  // ---- list and count ----
+
+  /**
+   * The user's live sessions, oldest first (by {@code createdAt}, then jti), each with its device, times and the
+   * remaining TTL from the server. Index entries whose session has expired are removed on the way. One script:
+   * atomic, one round trip.
+   *
+   * <p>The stage fails with {@link RedisUnavailableException} if Redis cannot be asked, with
+   * {@link SessionCorruptedException} if one of the values cannot be interpreted (naming its key, so it can be
+   * revoked).
+   *
+   * @throws IllegalArgumentException if the id is empty, too long or not valid Unicode
+   * @throws NullPointerException if the id is null
+   */
+  public CompletionStage<List<Session>> listAsync(String userId) {
+    String index = keys.sessionIndex(userId);
+    CompletionStage<List<Object>> reply = redis.scripts().run(LIST, ScriptOutputType.MULTI, new String[] {index},
+        sessionKeyPrefix(userId), "1", expireIndex);
+    return reply.thenApply(result -> {
+      List<Session> sessions = new ArrayList<>(result.size() / 3);
+      for (int i = 0; i + 2 < result.size(); i += 3) {
+        String jti = (String) result.get(i);
+        long ttl = (Long) result.get(i + 2);
+        SessionFormat.Stored stored = format.read(keys.session(userId, jti), userId, jti, (String) result.get(i + 1));
+        sessions.add(stored.toSession(jti, ttl == -1 ? NO_EXPIRY : Duration.ofMillis(ttl)));
+      }
+      sessions.sort(OLDEST_FIRST);
+      return List.copyOf(sessions);
+    });
+  }
+
+  /** Blocking {@link #listAsync}. */
+  public List<Session> list(String userId) {
+    return redis.await(listAsync(userId));
+  }
+
+  /**
+   * How many live sessions the user has, after removing index entries whose session has expired. One script:
+   * atomic, one round trip; values are not read, so a corrupted one still counts.
+   *
+   * @throws IllegalArgumentException if the id is empty, too long or not valid Unicode
+   * @throws NullPointerException if the id is null
+   */
+  public CompletionStage<Long> countAsync(String userId) {
+    return redis.scripts().run(LIST, ScriptOutputType.INTEGER, new String[] {keys.sessionIndex(userId)},
+        sessionKeyPrefix(userId), "0", expireIndex);
+  }
+
+  /** Blocking {@link #countAsync}. */
+  public long count(String userId) {
+    return redis.await(countAsync(userId));
+  }
+
+  // ---- revoke ----
+
+  /**
+   * Ends one session at once: deletes its value and its index entry (pruning expired entries on the way). One
+   * script: atomic, one round trip. Idempotent.
+   *
+   * @return whether the session existed
+   * @throws IllegalArgumentException if an id is empty, too long or not valid Unicode
+   * @throws NullPointerException if an argument is null
+   */
+  public CompletionStage<Boolean> revokeAsync(String userId, String jti) {
+    CompletionStage<Long> reply = redis.scripts().run(REVOKE, ScriptOutputType.INTEGER,
+        new String[] {keys.session(userId, jti), keys.sessionIndex(userId)}, jti, sessionKeyPrefix(userId),
+        expireIndex);
+    return reply.thenApply(existed -> {
+      revoked.add(existed);
+      return existed == 1;
+    });
+  }
+
+  /** Blocking {@link #revokeAsync}. */
+  public boolean revoke(String userId, String jti) {
+    return redis.await(revokeAsync(userId, jti));
+  }
+
+  /**
+   * Ends every session of the user at once ("log out everywhere") and deletes the index. One script: atomic, one
+   * round trip. A session missing from the index (which only a writer outside this store can cause) survives.
+   *
+   * @return how many live sessions were ended
+   * @throws IllegalArgumentException if the id is empty, too long or not valid Unicode
+   * @throws NullPointerException if the id is null
+   */
+  public CompletionStage<Long> revokeAllAsync(String userId) {
+    CompletionStage<Long> reply = redis.scripts().run(REVOKE_ALL, ScriptOutputType.INTEGER,
+        new String[] {keys.sessionIndex(userId)}, sessionKeyPrefix(userId), "", expireIndex);
+    return reply.thenApply(ended -> {
+      revokedAll.add(ended);
+      return ended;
+    });
+  }
+
+  /** Blocking {@link #revokeAllAsync}. */
+  public long revokeAll(String userId) {
+    return redis.await(revokeAllAsync(userId));
+  }
+
+  /**
+   * Ends every session of the user except {@code jti} ("log out my other devices", or after a password change).
+   * The kept session stays indexed; if it does not exist, all are ended. One script: atomic, one round trip.
+   *
+   * @return how many live sessions were ended
+   * @throws IllegalArgumentException if an id is empty, too long or not valid Unicode
+   * @throws NullPointerException if an argument is null
+   */
+  public CompletionStage<Long> revokeAllExceptAsync(String userId, String jti) {
+    Keys.encode(jti, "jti");
+    CompletionStage<Long> reply = redis.scripts().run(REVOKE_ALL, ScriptOutputType.INTEGER,
+        new String[] {keys.sessionIndex(userId)}, sessionKeyPrefix(userId), jti, expireIndex);
+    return reply.thenApply(ended -> {
+      revokedOthers.add(ended);
+      return ended;
+    });
+  }
+
+  /** Blocking {@link #revokeAllExceptAsync}. */
+  public long revokeAllExcept(String userId, String jti) {
+    return redis.await(revokeAllExceptAsync(userId, jti));
+  }
+
+  @Override
+  public String toString() {
+    return "SessionStore[" + keys + ", " + policy + "]";
+  }
+
+  /** This user's session key without the jti: what the scripts append an encoded jti to. */
+  private String sessionKeyPrefix(String userId) {
+    String probe = keys.session(userId, "x");
+    return probe.substring(0, probe.length() - 1);
+  }
+
+  private static Throwable wrongTypeAsCorrupted(String key, Throwable failure) {
+    Throwable error = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    if (error instanceof RedisCommandExecutionException reply && isWrongType(reply.getMessage())) {
+      return new SessionCorruptedException(key, "is not a string");
+    }
+    return failure;
+  }
+
+  private static boolean isWrongType(@Nullable String message) {
+    return message != null && message.startsWith("WRONGTYPE");
+  }
+}

@@ -1,0 +1,185 @@
+-- session-touch.lua: records activity on a session and slides its expiry by the idle timeout, never past its
+-- absolute lifetime, then prunes the index, as one atomic step. Only lastSeenAt, expiresAt and absoluteExpiresAt
+-- change: every other byte of the stored JSON (fields another service wrote, number spellings, order, spacing)
+-- stays as it was.
+-- KEYS: 1 session:{userId}:{jti}  2 sessions:{userId}
+-- ARGV: 1 jti  2 idle timeout ms  3 absolute lifetime ms, for a session that does not record its own cap
+--       (written by the seed's code): the cap becomes createdAt plus this, and is recorded
+--       4 "1" to keep the index alive exactly as long as its longest session, "0" to leave its TTL alone
+--       5 this user's session key without the jti
+-- Reply: {0} no such session; {1, new value, TTL ms} touched; {2} the value is not a JSON object with a
+--        readable createdAt (nothing changed); {3} the absolute lifetime had passed, so the session was ended.
+-- Time: Redis TIME for lastSeenAt and the expiries.
+local floor = math.floor
+
+-- Keys.encode: A-Z a-z 0-9 . _ @ + - stay, every other byte becomes %XX.
+local function encode(id)
+  return (string.gsub(id, '[^A-Za-z0-9%._@%+%-]', function(c) return string.format('%%%02X', string.byte(c)) end))
+end
+
+local function iso(ms)
+  local days = floor(ms / 86400000)
+  local rem = ms - days * 86400000
+  local z = days + 719468
+  local era = floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = floor((doe - floor(doe / 1460) + floor(doe / 36524) - floor(doe / 146096)) / 365)
+  local doy = doe - (365 * yoe + floor(yoe / 4) - floor(yoe / 100))
+  local mp = floor((5 * doy + 2) / 153)
+  local d = doy - floor((153 * mp + 2) / 5) + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  local y = yoe + era * 400 + (m <= 2 and 1 or 0)
+  return string.format('%04d-%02d-%02dT%02d:%02d:%02d.%03dZ', y, m, d,
+    floor(rem / 3600000), floor(rem / 60000) % 60, floor(rem / 1000) % 60, rem % 1000)
+end
+
+-- Milliseconds since the epoch of an ISO-8601 date-time with Z or a numeric offset, or nil.
+local function parse_iso(s)
+  if type(s) ~= 'string' then return nil end
+  local y, mo, d, h, mi, sec, rest = string.match(s, '^(%d%d%d%d)%-(%d%d)%-(%d%d)T(%d%d):(%d%d):(%d%d)(.*)$')
+  if not y then return nil end
+  y, mo, d, h, mi, sec = tonumber(y), tonumber(mo), tonumber(d), tonumber(h), tonumber(mi), tonumber(sec)
+  if mo < 1 or mo > 12 or d < 1 or d > 31 or h > 23 or mi > 59 or sec > 59 then return nil end
+  local ms = 0
+  local fraction = string.match(rest, '^%.(%d+)')
+  if fraction then
+    ms = tonumber(string.sub(fraction .. '00', 1, 3))
+    rest = string.sub(rest, #fraction + 2)
+  end
+  local offset = 0
+  if rest ~= 'Z' then
+    local sign, oh, om = string.match(rest, '^([+-])(%d%d):?(%d%d)$')
+    if not sign then return nil end
+    offset = (tonumber(oh) * 60 + tonumber(om)) * 60000 * (sign == '-' and -1 or 1)
+  end
+  local yy = mo <= 2 and y - 1 or y
+  local era = floor(yy / 400)
+  local yoe = yy - era * 400
+  local doy = floor((153 * ((mo + 9) % 12) + 2) / 5) + d - 1
+  local days = era * 146097 + yoe * 365 + floor(yoe / 4) - floor(yoe / 100) + doy - 719468
+  return days * 86400000 + ((h * 60 + mi) * 60 + sec) * 1000 + ms - offset
+end
+
+-- The index of the quote that closes the JSON string opening at i.
+local function string_end(s, i)
+  local j = i + 1
+  while true do
+    local k = string.find(s, '["\\]', j)
+    if string.byte(s, k) == 34 then return k end
+    j = k + 2
+  end
+end
+
+-- The index of the last character of the JSON value starting at i.
+local function value_end(s, i)
+  local c = string.byte(s, i)
+  if c == 34 then return string_end(s, i) end
+  if c == 123 or c == 91 then
+    local depth, j = 0, i
+    while true do
+      local k = string.find(s, '[][{}"]', j)
+      local b = string.byte(s, k)
+      if b == 34 then
+        j = string_end(s, k) + 1
+      else
+        depth = depth + ((b == 123 or b == 91) and 1 or -1)
+        if depth == 0 then return k end
+        j = k + 1
+      end
+    end
+  end
+  return string.find(s, '[,}%s]', i) - 1
+end
+
+-- The JSON object text s with the top-level members named in `order` set to the JSON texts in `values`:
+-- replaced where present, appended after the last member where not. Requires s to be valid JSON (cjson has
+-- checked it).
+local function set_members(s, values, order)
+  local parts, copied, seen = {}, 1, {}
+  local tail = string.find(s, '{', 1, true) + 1
+  local separator = ''
+  local i = string.find(s, '%S', tail)
+  while string.byte(s, i) ~= 125 do
+    local name_end = string_end(s, i)
+    local name = string.sub(s, i + 1, name_end - 1)
+    local value_start = string.find(s, '%S', string.find(s, ':', name_end + 1, true) + 1)
+    local last = value_end(s, value_start)
+    if values[name] then
+      parts[#parts + 1] = string.sub(s, copied, value_start - 1) .. values[name]
+      copied = last + 1
+      seen[name] = true
+    end
+    tail, separator = last + 1, ','
+    i = string.find(s, '%S', tail)
+    if string.byte(s, i) == 44 then i = string.find(s, '%S', i + 1) end
+  end
+  parts[#parts + 1] = string.sub(s, copied, tail - 1)
+  for _, name in ipairs(order) do
+    if not seen[name] then
+      parts[#parts + 1] = separator .. '"' .. name .. '":' .. values[name]
+      separator = ','
+    end
+  end
+  parts[#parts + 1] = string.sub(s, tail)
+  return table.concat(parts)
+end
+
+-- Drops index entries whose session is gone and keeps the index alive as long as its longest session.
+local function prune(index, prefix, expire)
+  local count, longest = 0, 0
+  for _, jti in ipairs(redis.call('SMEMBERS', index)) do
+    local left = redis.call('PTTL', prefix .. encode(jti))
+    if left == -2 then
+      redis.call('SREM', index, jti)
+    else
+      count = count + 1
+      if left == -1 or longest == -1 then longest = -1 elseif left > longest then longest = left end
+    end
+  end
+  if expire and count > 0 then
+    if longest == -1 then redis.call('PERSIST', index) else redis.call('PEXPIRE', index, longest) end
+  end
+end
+
+local value = redis.pcall('GET', KEYS[1])
+if value and (type(value) ~= 'string' or not string.find(value, '^%s*{')) then return {2} end
+local fields
+if value then
+  local ok, decoded = pcall(cjson.decode, value)
+  if not ok or type(decoded) ~= 'table' then return {2} end
+  fields = decoded
+end
+
+local reply = {0}
+if fields then
+  local time = redis.call('TIME')
+  local now = tonumber(time[1]) * 1000 + floor(tonumber(time[2]) / 1000)
+  local values = {}
+  local order = {'lastSeenAt', 'expiresAt'}
+  local cap = parse_iso(fields.absoluteExpiresAt)
+  if not cap then
+    local created = parse_iso(fields.createdAt)
+    if not created then return {2} end
+    cap = created + tonumber(ARGV[3])
+    values.absoluteExpiresAt = '"' .. iso(cap) .. '"'
+    order[3] = 'absoluteExpiresAt'
+  end
+  if cap <= now then
+    redis.call('DEL', KEYS[1])
+    redis.call('SREM', KEYS[2], ARGV[1])
+    reply = {3}
+  else
+    local ttl = math.min(tonumber(ARGV[2]), cap - now)
+    values.lastSeenAt = '"' .. iso(now) .. '"'
+    values.expiresAt = '"' .. iso(now + ttl) .. '"'
+    local touched = set_members(value, values, order)
+    redis.call('SET', KEYS[1], touched, 'PX', ttl)
+    -- Re-registers the session should its index entry have been lost.
+    redis.call('SADD', KEYS[2], ARGV[1])
+    reply = {1, touched, ttl}
+  end
+else
+  redis.call('SREM', KEYS[2], ARGV[1])
+end
+prune(KEYS[2], ARGV[5], ARGV[4] == '1')
+return reply
