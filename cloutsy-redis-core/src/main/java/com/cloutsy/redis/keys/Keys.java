@@ -108,7 +108,18 @@ public final class Keys {
    * @throws NullPointerException if an id is null
    */
   public String session(String userId, String jti) {
-    return prefix + "session:" + tagOpen + encode(userId, "userId") + tagClose + ":" + encode(jti, "jti");
+    return sessionPrefix(userId) + encode(jti, "jti");
+  }
+
+  /**
+   * Returns what every session key of a user starts with, {@code session:{userId}:}: the session scripts append
+   * each encoded jti they find in the user's index to it.
+   *
+   * @throws IllegalArgumentException if the id is empty, too long or not valid Unicode; the message names it
+   * @throws NullPointerException if the id is null
+   */
+  public String sessionPrefix(String userId) {
+    return prefix + "session:" + tagOpen + encode(userId, "userId") + tagClose + ":";
   }
 
   /**

@@ -192,7 +192,7 @@ public final class SessionStore {
     String value = format.write(userId, jti, device);
     CompletionStage<List<Object>> reply = redis.scripts().run(CREATE, ScriptOutputType.MULTI,
         new String[] {key, keys.sessionIndex(userId)}, jti, value, ttlMillis, lifetimeMillis, maxSessions,
-        sessionKeyPrefix(userId), expireIndex);
+        keys.sessionPrefix(userId), expireIndex);
     return reply.thenApply(result -> created(userId, jti, device, result));
   }
 
@@ -285,7 +285,7 @@ public final class SessionStore {
     String key = keys.session(userId, jti);
     CompletionStage<List<Object>> reply = redis.scripts().run(TOUCH, ScriptOutputType.MULTI,
         new String[] {key, keys.sessionIndex(userId)}, jti, idleMillis, lifetimeMillis, expireIndex,
-        sessionKeyPrefix(userId));
+        keys.sessionPrefix(userId));
     return reply.thenApply(result -> {
       long status = (Long) result.get(0);
       if (status == 2) {
@@ -321,7 +321,7 @@ public final class SessionStore {
   public CompletionStage<List<Session>> listAsync(String userId) {
     String index = keys.sessionIndex(userId);
     CompletionStage<List<Object>> reply = redis.scripts().run(LIST, ScriptOutputType.MULTI, new String[] {index},
-        sessionKeyPrefix(userId), "1", expireIndex);
+        keys.sessionPrefix(userId), "1", expireIndex);
     return reply.thenApply(result -> {
       List<Session> sessions = new ArrayList<>(result.size() / 3);
       for (int i = 0; i + 2 < result.size(); i += 3) {
@@ -349,7 +349,7 @@ public final class SessionStore {
    */
   public CompletionStage<Long> countAsync(String userId) {
     return redis.scripts().run(LIST, ScriptOutputType.INTEGER, new String[] {keys.sessionIndex(userId)},
-        sessionKeyPrefix(userId), "0", expireIndex);
+        keys.sessionPrefix(userId), "0", expireIndex);
   }
 
   /** Blocking {@link #countAsync}. */
@@ -369,7 +369,7 @@ public final class SessionStore {
    */
   public CompletionStage<Boolean> revokeAsync(String userId, String jti) {
     CompletionStage<Long> reply = redis.scripts().run(REVOKE, ScriptOutputType.INTEGER,
-        new String[] {keys.session(userId, jti), keys.sessionIndex(userId)}, jti, sessionKeyPrefix(userId),
+        new String[] {keys.session(userId, jti), keys.sessionIndex(userId)}, jti, keys.sessionPrefix(userId),
         expireIndex);
     return reply.thenApply(existed -> {
       revoked.add(existed);
@@ -392,7 +392,7 @@ public final class SessionStore {
    */
   public CompletionStage<Long> revokeAllAsync(String userId) {
     CompletionStage<Long> reply = redis.scripts().run(REVOKE_ALL, ScriptOutputType.INTEGER,
-        new String[] {keys.sessionIndex(userId)}, sessionKeyPrefix(userId), "", expireIndex);
+        new String[] {keys.sessionIndex(userId)}, keys.sessionPrefix(userId), "", expireIndex);
     return reply.thenApply(ended -> {
       revokedAll.add(ended);
       return ended;
@@ -415,7 +415,7 @@ public final class SessionStore {
   public CompletionStage<Long> revokeAllExceptAsync(String userId, String jti) {
     Keys.encode(jti, "jti");
     CompletionStage<Long> reply = redis.scripts().run(REVOKE_ALL, ScriptOutputType.INTEGER,
-        new String[] {keys.sessionIndex(userId)}, sessionKeyPrefix(userId), jti, expireIndex);
+        new String[] {keys.sessionIndex(userId)}, keys.sessionPrefix(userId), jti, expireIndex);
     return reply.thenApply(ended -> {
       revokedOthers.add(ended);
       return ended;
@@ -430,12 +430,6 @@ public final class SessionStore {
   @Override
   public String toString() {
     return "SessionStore[" + keys + ", " + policy + "]";
-  }
-
-  /** This user's session key without the jti: what the scripts append an encoded jti to. */
-  private String sessionKeyPrefix(String userId) {
-    String probe = keys.session(userId, "x");
-    return probe.substring(0, probe.length() - 1);
   }
 
   private static Throwable wrongTypeAsCorrupted(String key, Throwable failure) {

@@ -9,6 +9,7 @@ import java.util.function.BiFunction;
  */
 enum KeyMethod {
   SESSION("session:{userId}:{jti}", Owner.USER, (keys, ids) -> keys.session(ids[0], ids[1]), "userId", "jti"),
+  SESSION_PREFIX("session:{userId}:", Owner.USER, (keys, ids) -> keys.sessionPrefix(ids[0]), "userId"),
   SESSION_INDEX("sessions:{userId}", Owner.USER, (keys, ids) -> keys.sessionIndex(ids[0]), "userId"),
   OTP_COOLDOWN("otp:cooldown:{phone}", Owner.PHONE, (keys, ids) -> keys.otpCooldown(ids[0]), "phone"),
   OTP_REQUESTS("otp:requests:{phone}", Owner.PHONE, (keys, ids) -> keys.otpRequests(ids[0]), "phone"),
