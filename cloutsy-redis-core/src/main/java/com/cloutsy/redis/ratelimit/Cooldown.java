@@ -96,7 +96,16 @@ public final class Cooldown {
    * @throws RedisUnavailableException if Redis cannot decide and the policy is {@link FailurePolicy#FAIL_CLOSED}
    */
   public Decision tryStart(String key, Duration period) {
-    return redis.await(tryStartAsync(key, period));
+    CompletionStage<Decision> decision = tryStartAsync(key, period);
+    try {
+      return redis.await(decision);
+    } catch (RedisUnavailableException late) {
+      // Only when even the wait outlasted the command timeout; the stage itself falls back otherwise.
+      if (policy == FailurePolicy.FAIL_OPEN) {
+        return count(local.decide(key, RateLimit.fixedWindow(1, period), 1, true));
+      }
+      throw late;
+    }
   }
 
   /** Asynchronous {@link #peek}. */
@@ -114,7 +123,15 @@ public final class Cooldown {
    * @throws RedisUnavailableException if Redis cannot answer and the policy is {@link FailurePolicy#FAIL_CLOSED}
    */
   public Decision peek(String key, Duration period) {
-    return redis.await(peekAsync(key, period));
+    CompletionStage<Decision> decision = peekAsync(key, period);
+    try {
+      return redis.await(decision);
+    } catch (RedisUnavailableException late) {
+      if (policy == FailurePolicy.FAIL_OPEN) {
+        return local.decide(key, RateLimit.fixedWindow(1, period), 1, false);
+      }
+      throw late;
+    }
   }
 
   /** Asynchronous {@link #reset}. */

@@ -113,7 +113,7 @@ public final class RateLimiter {
    * @throws RedisUnavailableException if Redis cannot decide and the policy is {@link FailurePolicy#FAIL_CLOSED}
    */
   public Decision tryAcquire(String key, RateLimit limit) {
-    return redis.await(tryAcquireAsync(key, limit));
+    return tryAcquire(key, limit, 1);
   }
 
   /**
@@ -125,7 +125,16 @@ public final class RateLimiter {
    * @throws RedisUnavailableException if Redis cannot decide and the policy is {@link FailurePolicy#FAIL_CLOSED}
    */
   public Decision tryAcquire(String key, RateLimit limit, long permits) {
-    return redis.await(tryAcquireAsync(key, limit, permits));
+    CompletionStage<Decision> decision = tryAcquireAsync(key, limit, permits);
+    try {
+      return redis.await(decision);
+    } catch (RedisUnavailableException late) {
+      // Only when even the wait outlasted the command timeout; the stage itself falls back otherwise.
+      if (policy == FailurePolicy.FAIL_OPEN) {
+        return count(local.decide(key, limit, permits, true));
+      }
+      throw late;
+    }
   }
 
   /** Asynchronous {@link #peek}. */
@@ -145,7 +154,15 @@ public final class RateLimiter {
    * @throws RedisUnavailableException if Redis cannot answer and the policy is {@link FailurePolicy#FAIL_CLOSED}
    */
   public Decision peek(String key, RateLimit limit) {
-    return redis.await(peekAsync(key, limit));
+    CompletionStage<Decision> decision = peekAsync(key, limit);
+    try {
+      return redis.await(decision);
+    } catch (RedisUnavailableException late) {
+      if (policy == FailurePolicy.FAIL_OPEN) {
+        return local.decide(key, limit, 1, false);
+      }
+      throw late;
+    }
   }
 
   /** Asynchronous {@link #reset}. */
