@@ -1,0 +1,180 @@
+package com.cloutsy.redis.ratelimit;
+
+import com.cloutsy.redis.FeatureCounters;
+import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RedisUnavailableException;
+import com.cloutsy.redis.script.LuaScript;
+import io.lettuce.core.ScriptOutputType;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * "At most once per period": the seed's {@code otp:cooldown:{phone}} ({@code SET ... EX 60}), with the time left
+ * reported instead of a bare refusal.
+ *
+ * <pre>{@code
+ * Cooldown cooldown = Cooldown.create(redis);
+ * Decision started = cooldown.tryStart(redis.keys().otpCooldown(phone), Duration.ofSeconds(60));
+ * if (!started.allowed()) {
+ *   throw new TooManyRequests("Please wait " + RateLimitHeaders.retryAfter(started.retryAfter()) + " s");
+ * }
+ * }</pre>
+ *
+ * <p>A cooldown is a limit of one per period; its {@link Decision} has the rate limiters' shape: {@code allowed}
+ * when the cooldown was started, {@code retryAfter} the time left when one was already running. Each call is one
+ * Lua script in one round trip ({@code cooldown.lua}), atomic across processes: of many concurrent callers exactly
+ * one starts the cooldown. The key holds {@code "1"} with the period as its TTL, as the seed writes it, so a
+ * NestJS service sharing the key sees the same cooldown; a key found without a TTL is given one period.
+ *
+ * <p>Failure as in {@link RateLimiter}: {@link FailurePolicy#FAIL_CLOSED} (the default) throws
+ * {@link RedisUnavailableException}, {@link FailurePolicy#FAIL_OPEN} decides with an in-process cooldown. Counts
+ * attempts in {@code cloutsy.redis.ratelimit.cooldowns}, tagged {@code result=started|active} and
+ * {@code source=redis|local}. Thread-safe; share one instance.
+ */
+public final class Cooldown {
+
+  private static final LuaScript COOLDOWN = LuaScript.load("cooldown.lua");
+  private static final Duration MAX_PERIOD = Duration.ofDays(366);
+
+  private final RedisService redis;
+  private final FailurePolicy policy;
+  private final LocalLimiter local;
+  private final FeatureCounters.Counter startedByRedis;
+  private final FeatureCounters.Counter activeByRedis;
+  private final FeatureCounters.Counter startedLocally;
+  private final FeatureCounters.Counter activeLocally;
+
+  Cooldown(RedisService redis, FailurePolicy policy, Clock clock) {
+    if (redis == null) {
+      throw new NullPointerException("redis must not be null");
+    }
+    if (policy == null) {
+      throw new NullPointerException("policy must not be null");
+    }
+    this.redis = redis;
+    this.policy = policy;
+    this.local = new LocalLimiter(RateLimiter.LOCAL_KEYS, clock);
+    String name = "cloutsy.redis.ratelimit.cooldowns";
+    FeatureCounters counters = redis.counters();
+    this.startedByRedis = counters.counter(name, "result", "started", "source", "redis");
+    this.activeByRedis = counters.counter(name, "result", "active", "source", "redis");
+    this.startedLocally = counters.counter(name, "result", "started", "source", "local");
+    this.activeLocally = counters.counter(name, "result", "active", "source", "local");
+  }
+
+  /** Cooldowns on {@code redis} that fail closed. */
+  public static Cooldown create(RedisService redis) {
+    return create(redis, FailurePolicy.FAIL_CLOSED);
+  }
+
+  /** Cooldowns on {@code redis} with the given failure policy. */
+  public static Cooldown create(RedisService redis, FailurePolicy policy) {
+    return new Cooldown(redis, policy, Clock.systemUTC());
+  }
+
+  /** What these cooldowns do while Redis is unavailable. */
+  public FailurePolicy failurePolicy() {
+    return policy;
+  }
+
+  /** Asynchronous {@link #tryStart}. */
+  public CompletionStage<Decision> tryStartAsync(String key, Duration period) {
+    RateLimiter.checkKey(key);
+    return decide(key, period, true).thenApply(this::count);
+  }
+
+  /**
+   * Starts a cooldown of {@code period} on {@code key} unless one is running. One round trip.
+   *
+   * @param key the cooldown's key, from {@link com.cloutsy.redis.keys.Keys} ({@code otpCooldown(phone)})
+   * @param period how long the cooldown lasts, 1 ms to 366 days (millisecond precision)
+   * @return allowed when it was started; otherwise denied, with the time left as {@link Decision#retryAfter()}
+   * @throws IllegalArgumentException if the key is empty or the period out of range
+   * @throws NullPointerException if an argument is null
+   * @throws RedisUnavailableException if Redis cannot decide and the policy is {@link FailurePolicy#FAIL_CLOSED}
+   */
+  public Decision tryStart(String key, Duration period) {
+    CompletionStage<Decision> decision = tryStartAsync(key, period);
+    try {
+      return redis.await(decision);
+    } catch (RedisUnavailableException late) {
+      // Only when even the wait outlasted the command timeout; the stage itself falls back otherwise.
+      if (policy == FailurePolicy.FAIL_OPEN) {
+        return count(local.decide(key, RateLimit.fixedWindow(1, period), 1, true));
+      }
+      throw late;
+    }
+  }
+
+  /** Asynchronous {@link #peek}. */
+  public CompletionStage<Decision> peekAsync(String key, Duration period) {
+    RateLimiter.checkKey(key);
+    return decide(key, period, false);
+  }
+
+  /**
+   * Whether a cooldown could be started on {@code key} now, and if not the time left, without starting one. The
+   * period is only used to end a cooldown that another writer left without a TTL. One round trip.
+   *
+   * @throws IllegalArgumentException if the key is empty or the period out of range
+   * @throws NullPointerException if an argument is null
+   * @throws RedisUnavailableException if Redis cannot answer and the policy is {@link FailurePolicy#FAIL_CLOSED}
+   */
+  public Decision peek(String key, Duration period) {
+    CompletionStage<Decision> decision = peekAsync(key, period);
+    try {
+      return redis.await(decision);
+    } catch (RedisUnavailableException late) {
+      if (policy == FailurePolicy.FAIL_OPEN) {
+        return local.decide(key, RateLimit.fixedWindow(1, period), 1, false);
+      }
+      throw late;
+    }
+  }
+
+  /** Asynchronous {@link #reset}. */
+  public CompletionStage<Boolean> resetAsync(String key) {
+    RateLimiter.checkKey(key);
+    local.forget(key);
+    return redis.mapFailures(redis.commands().del(key)).thenApply(deleted -> deleted > 0);
+  }
+
+  /**
+   * Ends the cooldown on {@code key} at once, in Redis and locally: for support tooling. One round trip.
+   *
+   * @return whether a cooldown was running in Redis
+   * @throws RedisUnavailableException if Redis cannot be asked, whatever the failure policy
+   */
+  public boolean reset(String key) {
+    return redis.await(resetAsync(key));
+  }
+
+  private CompletionStage<Decision> decide(String key, Duration period, boolean start) {
+    long millis = periodMillis(period);
+    CompletionStage<List<Object>> reply = redis.scripts().run(COOLDOWN, ScriptOutputType.MULTI, new String[] {key},
+        Long.toString(millis), start ? "1" : "0");
+    CompletionStage<Decision> decision = reply.thenApply(Decision::fromReply);
+    return policy == FailurePolicy.FAIL_OPEN
+        ? local.orDecide(decision, key, RateLimit.fixedWindow(1, period), 1, start)
+        : decision;
+  }
+
+  private Decision count(Decision decision) {
+    (decision.decidedLocally()
+        ? decision.allowed() ? startedLocally : activeLocally
+        : decision.allowed() ? startedByRedis : activeByRedis).increment();
+    return decision;
+  }
+
+  private static long periodMillis(Duration period) {
+    if (period == null) {
+      throw new NullPointerException("period must not be null");
+    }
+    if (period.toMillis() < 1 || period.compareTo(MAX_PERIOD) > 0) {
+      throw new IllegalArgumentException("period must be 1 ms to 366 days, was " + period);
+    }
+    return period.toMillis();
+  }
+}

@@ -1,0 +1,65 @@
+package com.cloutsy.redis.ratelimit;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The answer to one rate-limit or cooldown request: whether it was admitted and what a client needs to pace itself
+ * ({@link RateLimitHeaders} writes it as HTTP headers).
+ *
+ * @param allowed whether the permits were granted (for a peek: whether one permit would be)
+ * @param limit the most permits that can be spent at once: the limit, plus the burst for GCRA
+ * @param remaining permits still available now, after this request's
+ * @param retryAfter when denied, how long until the same request would be admitted; zero when allowed
+ * @param resetAfter how long until the full {@code limit} is available again if nothing more is spent; zero when
+ *     it already is
+ * @param decidedLocally whether Redis was unavailable and the in-process insurance limiter decided
+ *     ({@link FailurePolicy#FAIL_OPEN})
+ */
+public record Decision(
+    boolean allowed, long limit, long remaining, Duration retryAfter, Duration resetAfter, boolean decidedLocally) {
+
+  /**
+   * Checks the components.
+   *
+   * @throws IllegalArgumentException if a count or duration is negative, or remaining exceeds limit
+   * @throws NullPointerException if a duration is null
+   */
+  public Decision {
+    if (retryAfter == null) {
+      throw new NullPointerException("retryAfter must not be null");
+    }
+    if (resetAfter == null) {
+      throw new NullPointerException("resetAfter must not be null");
+    }
+    if (limit < 0 || remaining < 0 || remaining > limit) {
+      throw new IllegalArgumentException("need 0 <= remaining <= limit, was remaining " + remaining + ", limit "
+          + limit);
+    }
+    if (retryAfter.isNegative() || resetAfter.isNegative()) {
+      throw new IllegalArgumentException("retryAfter and resetAfter must not be negative, were " + retryAfter + ", "
+          + resetAfter);
+    }
+  }
+
+  /**
+   * Reads the reply of this package's scripts, {@code {allowed 0|1, limit, remaining, retry_after_ms,
+   * reset_after_ms}}, as a decision made by Redis.
+   *
+   * @throws IllegalArgumentException if the reply does not have that shape
+   */
+  public static Decision fromReply(List<Object> reply) {
+    if (reply.size() != 5) {
+      throw new IllegalArgumentException("a rate-limit reply has 5 integers, got " + reply);
+    }
+    return new Decision(integer(reply, 0) == 1, integer(reply, 1), integer(reply, 2),
+        Duration.ofMillis(integer(reply, 3)), Duration.ofMillis(integer(reply, 4)), false);
+  }
+
+  private static long integer(List<Object> reply, int index) {
+    if (reply.get(index) instanceof Long value) {
+      return value;
+    }
+    throw new IllegalArgumentException("a rate-limit reply has 5 integers, got " + reply);
+  }
+}

@@ -1,0 +1,225 @@
+package com.cloutsy.redis.ratelimit;
+
+import com.cloutsy.redis.FeatureCounters;
+import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RedisUnavailableException;
+import com.cloutsy.redis.script.LuaScript;
+import io.lettuce.core.ScriptOutputType;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Decides whether a client may spend permits under a {@link RateLimit}, counting in Redis so that every instance of
+ * a service shares one count per key.
+ *
+ * <pre>{@code
+ * RateLimiter limiter = RateLimiter.create(redis, FailurePolicy.FAIL_OPEN);
+ * RateLimit perMinute = RateLimit.of(100, Duration.ofMinutes(1));
+ * Decision decision = limiter.tryAcquire(redis.keys().apiLimit(userId, "feed"), perMinute);
+ * RateLimitHeaders.of("feed", perMinute, decision).forEach(response::setHeader);
+ * if (!decision.allowed()) { response.setStatus(429); return; }
+ * }</pre>
+ *
+ * <p>Each decision is one Lua script ({@link Algorithm#FIXED_WINDOW}, {@link Algorithm#SLIDING_WINDOW} or
+ * {@link Algorithm#GCRA}) sent as one EVALSHA: one command, one round trip, atomic, so concurrent callers in any
+ * number of processes are never admitted beyond the limit. Time is Redis {@code TIME}, never this machine's clock.
+ * Denied requests consume nothing. Every key gets a TTL and disappears when idle. The caller builds the key with
+ * {@link com.cloutsy.redis.keys.Keys} ({@code apiLimit(userId, endpoint)}); one key should always be used with the
+ * same limit, since the algorithms store different things.
+ *
+ * <p>Failure: with {@link FailurePolicy#FAIL_CLOSED} (the default) a decision Redis cannot make throws
+ * {@link RedisUnavailableException}; with {@link FailurePolicy#FAIL_OPEN} an in-process insurance limiter with the
+ * same limit decides instead, and the {@link Decision} says so. A script error, such as a key holding another
+ * type, is a bug and is thrown either way.
+ *
+ * <p>Counts decisions in {@code cloutsy.redis.ratelimit.decisions}, tagged {@code result=allowed|denied} and
+ * {@code source=redis|local}. Thread-safe; share one instance.
+ */
+public final class RateLimiter {
+
+  /** The most keys the insurance limiter of {@link FailurePolicy#FAIL_OPEN} tracks at once. */
+  public static final int LOCAL_KEYS = 10_000;
+
+  private static final LuaScript FIXED_WINDOW = LuaScript.load("ratelimit-fixed-window.lua");
+  private static final LuaScript SLIDING_WINDOW = LuaScript.load("ratelimit-sliding-window.lua");
+  private static final LuaScript GCRA = LuaScript.load("ratelimit-gcra.lua");
+  private static final String CONSUME = "1";
+  private static final String PEEK = "0";
+
+  private final RedisService redis;
+  private final FailurePolicy policy;
+  private final LocalLimiter local;
+  private final FeatureCounters.Counter allowedByRedis;
+  private final FeatureCounters.Counter deniedByRedis;
+  private final FeatureCounters.Counter allowedLocally;
+  private final FeatureCounters.Counter deniedLocally;
+
+  RateLimiter(RedisService redis, FailurePolicy policy, Clock clock) {
+    if (redis == null) {
+      throw new NullPointerException("redis must not be null");
+    }
+    if (policy == null) {
+      throw new NullPointerException("policy must not be null");
+    }
+    this.redis = redis;
+    this.policy = policy;
+    this.local = new LocalLimiter(LOCAL_KEYS, clock);
+    String name = "cloutsy.redis.ratelimit.decisions";
+    FeatureCounters counters = redis.counters();
+    this.allowedByRedis = counters.counter(name, "result", "allowed", "source", "redis");
+    this.deniedByRedis = counters.counter(name, "result", "denied", "source", "redis");
+    this.allowedLocally = counters.counter(name, "result", "allowed", "source", "local");
+    this.deniedLocally = counters.counter(name, "result", "denied", "source", "local");
+  }
+
+  /** A limiter on {@code redis} that fails closed: while Redis is unavailable, decisions throw. */
+  public static RateLimiter create(RedisService redis) {
+    return create(redis, FailurePolicy.FAIL_CLOSED);
+  }
+
+  /** A limiter on {@code redis} with the given failure policy. */
+  public static RateLimiter create(RedisService redis, FailurePolicy policy) {
+    return new RateLimiter(redis, policy, Clock.systemUTC());
+  }
+
+  /** What this limiter does while Redis is unavailable. */
+  public FailurePolicy failurePolicy() {
+    return policy;
+  }
+
+  /** Asynchronous {@link #tryAcquire(String, RateLimit)}. */
+  public CompletionStage<Decision> tryAcquireAsync(String key, RateLimit limit) {
+    return tryAcquireAsync(key, limit, 1);
+  }
+
+  /** Asynchronous {@link #tryAcquire(String, RateLimit, long)}. */
+  public CompletionStage<Decision> tryAcquireAsync(String key, RateLimit limit, long permits) {
+    checkKey(key);
+    checkLimit(limit);
+    if (permits <= 0 || permits > limit.capacity()) {
+      throw new IllegalArgumentException("permits must be 1-" + limit.capacity() + " for " + limit + ", was "
+          + permits);
+    }
+    return decide(key, limit, permits, CONSUME).thenApply(this::count);
+  }
+
+  /**
+   * Takes one permit under {@code limit} if one is available. One round trip.
+   *
+   * @param key the limiter's key, from {@link com.cloutsy.redis.keys.Keys}
+   * @throws IllegalArgumentException if the key is empty
+   * @throws NullPointerException if an argument is null
+   * @throws RedisUnavailableException if Redis cannot decide and the policy is {@link FailurePolicy#FAIL_CLOSED}
+   */
+  public Decision tryAcquire(String key, RateLimit limit) {
+    return tryAcquire(key, limit, 1);
+  }
+
+  /**
+   * Takes {@code permits} under {@code limit} if that many are available, otherwise none. One round trip.
+   *
+   * @param key the limiter's key, from {@link com.cloutsy.redis.keys.Keys}
+   * @throws IllegalArgumentException if the key is empty or permits is not 1 to {@link RateLimit#capacity()}
+   * @throws NullPointerException if an argument is null
+   * @throws RedisUnavailableException if Redis cannot decide and the policy is {@link FailurePolicy#FAIL_CLOSED}
+   */
+  public Decision tryAcquire(String key, RateLimit limit, long permits) {
+    CompletionStage<Decision> decision = tryAcquireAsync(key, limit, permits);
+    try {
+      return redis.await(decision);
+    } catch (RedisUnavailableException late) {
+      // Only when even the wait outlasted the command timeout; the stage itself falls back otherwise.
+      if (policy == FailurePolicy.FAIL_OPEN) {
+        return count(local.decide(key, limit, permits, true));
+      }
+      throw late;
+    }
+  }
+
+  /** Asynchronous {@link #peek}. */
+  public CompletionStage<Decision> peekAsync(String key, RateLimit limit) {
+    checkKey(key);
+    checkLimit(limit);
+    return decide(key, limit, 1, PEEK);
+  }
+
+  /**
+   * The state of {@code key} under {@code limit} without spending anything: whether one permit would be granted
+   * now, how many remain, when the limit resets. For support tooling and dashboards; not counted in the meters.
+   * One round trip.
+   *
+   * @throws IllegalArgumentException if the key is empty
+   * @throws NullPointerException if an argument is null
+   * @throws RedisUnavailableException if Redis cannot answer and the policy is {@link FailurePolicy#FAIL_CLOSED}
+   */
+  public Decision peek(String key, RateLimit limit) {
+    CompletionStage<Decision> decision = peekAsync(key, limit);
+    try {
+      return redis.await(decision);
+    } catch (RedisUnavailableException late) {
+      if (policy == FailurePolicy.FAIL_OPEN) {
+        return local.decide(key, limit, 1, false);
+      }
+      throw late;
+    }
+  }
+
+  /** Asynchronous {@link #reset}. */
+  public CompletionStage<Boolean> resetAsync(String key) {
+    checkKey(key);
+    local.forget(key);
+    return redis.mapFailures(redis.commands().del(key)).thenApply(deleted -> deleted > 0);
+  }
+
+  /**
+   * Forgets everything counted for {@code key}, in Redis and in the insurance limiter, so its full limit is
+   * available again: for support tooling. One round trip.
+   *
+   * @return whether Redis held a count for the key
+   * @throws RedisUnavailableException if Redis cannot be asked, whatever the failure policy: a reset must not seem
+   *     to succeed when it did not
+   */
+  public boolean reset(String key) {
+    return redis.await(resetAsync(key));
+  }
+
+  private CompletionStage<Decision> decide(String key, RateLimit limit, long permits, String mode) {
+    String[] keys = {key};
+    CompletionStage<List<Object>> reply = switch (limit.algorithm()) {
+      case FIXED_WINDOW -> redis.scripts().run(FIXED_WINDOW, ScriptOutputType.MULTI, keys,
+          Long.toString(limit.limit()), Long.toString(limit.windowMillis()), Long.toString(permits), mode);
+      case SLIDING_WINDOW -> redis.scripts().run(SLIDING_WINDOW, ScriptOutputType.MULTI, keys,
+          Long.toString(limit.limit()), Long.toString(limit.windowMillis()), Long.toString(permits), mode);
+      case GCRA -> redis.scripts().run(GCRA, ScriptOutputType.MULTI, keys,
+          Long.toString(limit.emissionIntervalMicros()), Long.toString(limit.capacity()), Long.toString(permits),
+          mode);
+    };
+    CompletionStage<Decision> decision = reply.thenApply(Decision::fromReply);
+    return policy == FailurePolicy.FAIL_OPEN
+        ? local.orDecide(decision, key, limit, permits, mode.equals(CONSUME))
+        : decision;
+  }
+
+  private Decision count(Decision decision) {
+    (decision.decidedLocally()
+        ? decision.allowed() ? allowedLocally : deniedLocally
+        : decision.allowed() ? allowedByRedis : deniedByRedis).increment();
+    return decision;
+  }
+
+  static void checkKey(String key) {
+    if (key == null) {
+      throw new NullPointerException("key must not be null");
+    }
+    if (key.isEmpty()) {
+      throw new IllegalArgumentException("key must not be empty");
+    }
+  }
+
+  private static void checkLimit(RateLimit limit) {
+    if (limit == null) {
+      throw new NullPointerException("limit must not be null");
+    }
+  }
+}

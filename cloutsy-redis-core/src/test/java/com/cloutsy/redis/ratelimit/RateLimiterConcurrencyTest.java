@@ -1,0 +1,205 @@
+package com.cloutsy.redis.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.TestRedis;
+import com.cloutsy.redis.config.RedisSettings;
+import com.cloutsy.redis.embedded.RedisEndpoint;
+import com.cloutsy.redis.embedded.WithRedis;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Exactness under contention: 16 threads × 1,000 calls on one key with a limit of 100 admit exactly 100, from one
+ * service and from two; the seed's GET-then-MULTI pattern under the same load admits more. Every key left behind
+ * has a TTL.
+ */
+@WithRedis
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RateLimiterConcurrencyTest {
+
+  private static final int THREADS = 16;
+  private static final int CALLS = 1_000;
+  private static final int LIMIT = 100;
+  private static final Duration HOUR = Duration.ofHours(1);
+
+  private final RedisSettings settings;
+  private final RedisService first;
+  private final RedisService second;
+  private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+
+  RateLimiterConcurrencyTest(RedisEndpoint endpoint) {
+    settings = TestRedis.settings(endpoint).build();
+    first = RedisService.start(settings);
+    second = RedisService.start(settings);
+  }
+
+  @AfterAll
+  void close() {
+    pool.shutdownNow();
+    first.close();
+    second.close();
+  }
+
+  static Stream<RateLimit> hundredPerHour() {
+    // A GCRA bucket of 100 refills one permit every 36 s, far longer than the test; the last one holds its 100
+    // as burst over a rate of one an hour.
+    return Stream.of(RateLimit.fixedWindow(LIMIT, HOUR), RateLimit.slidingWindow(LIMIT, HOUR),
+        RateLimit.of(LIMIT, HOUR), RateLimit.of(1, HOUR).withBurst(LIMIT - 1));
+  }
+
+  @ParameterizedTest
+  @MethodSource("hundredPerHour")
+  void admitsExactlyTheLimitUnderContention(RateLimit limit) throws Exception {
+    RateLimiter limiter = RateLimiter.create(first);
+    String key = first.keys().apiLimit(UUID.randomUUID().toString(), "hot");
+
+    long admitted = hammer(thread -> () -> limiter.tryAcquire(key, limit).allowed());
+
+    assertThat(admitted).isEqualTo(LIMIT);
+    assertThat(limiter.peek(key, limit).remaining()).isZero();
+    assertEveryKeyExpires();
+  }
+
+  @ParameterizedTest
+  @MethodSource("hundredPerHour")
+  void admitsExactlyTheLimitAcrossTwoServices(RateLimit limit) throws Exception {
+    RateLimiter one = RateLimiter.create(first);
+    RateLimiter other = RateLimiter.create(second);
+    String key = first.keys().apiLimit(UUID.randomUUID().toString(), "hot");
+
+    long admitted = hammer(thread -> () -> (thread % 2 == 0 ? one : other).tryAcquire(key, limit).allowed());
+
+    assertThat(admitted).isEqualTo(LIMIT);
+    assertEveryKeyExpires();
+  }
+
+  @Test
+  void theSeedsGetThenMultiPatternOverAdmitsUnderTheSameLoad() throws Exception {
+    String key = first.keys().apiLimit(UUID.randomUUID().toString(), "hot");
+    List<StatefulRedisConnection<String, String>> connections = new ArrayList<>();
+    for (int i = 0; i < THREADS; i++) {
+      connections.add(first.client().connect(first.redisUri()));
+    }
+    try {
+      // The seed's OTP request limiting, verbatim: read the counter, compare, then count in a transaction.
+      long admitted = hammer(thread -> {
+        RedisCommands<String, String> redis = connections.get(thread).sync();
+        return () -> {
+          int attempts = Integer.parseInt(orZero(redis.get(key)));
+          if (attempts >= LIMIT) {
+            return false;
+          }
+          redis.multi();
+          redis.incr(key);
+          redis.expire(key, HOUR.toSeconds());
+          redis.exec();
+          return true;
+        };
+      });
+      long counted = Long.parseLong(first.get(key));
+
+      System.out.printf("seed GET-then-MULTI pattern, %d threads x %d calls, limit %d: admitted %d (%d over)%n",
+          THREADS, CALLS, LIMIT, admitted, admitted - LIMIT);
+      assertThat(admitted).as("the seed's pattern admits more than its limit under contention")
+          .isGreaterThan(LIMIT).isEqualTo(counted);
+    } finally {
+      connections.forEach(StatefulRedisConnection::close);
+    }
+    assertEveryKeyExpires();
+  }
+
+  @Test
+  void noKeyIsLeftWithoutATtlAfterAMixedRun() throws Exception {
+    RateLimiter limiter = RateLimiter.create(first);
+    Cooldown cooldown = Cooldown.create(second);
+    Map<String, RateLimit> limits = new HashMap<>();
+    hundredPerHour().forEach(limit -> limits.put(first.keys().apiLimit(UUID.randomUUID().toString(), "mixed"), limit));
+
+    hammer(thread -> () -> {
+      for (Map.Entry<String, RateLimit> entry : limits.entrySet()) {
+        limiter.tryAcquire(entry.getKey(), entry.getValue(), 1 + thread % 3);
+        limiter.peek(entry.getKey(), entry.getValue());
+      }
+      return cooldown.tryStart(second.keys().otpCooldown("+1555" + thread), Duration.ofMinutes(1)).allowed();
+    }, 50);
+
+    assertThat(scan()).hasSizeGreaterThanOrEqualTo(limits.size() + THREADS);
+    assertEveryKeyExpires();
+  }
+
+  private long hammer(IntFunction<Callable<Boolean>> callers) throws Exception {
+    return hammer(callers, CALLS);
+  }
+
+  /** Runs each thread's caller {@code calls} times, all threads released at once; counts the admitted calls. */
+  private long hammer(IntFunction<Callable<Boolean>> callers, int calls) throws Exception {
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Long>> runs = new ArrayList<>();
+    for (int t = 0; t < THREADS; t++) {
+      Callable<Boolean> caller = callers.apply(t);
+      runs.add(pool.submit(() -> {
+        start.await();
+        long admitted = 0;
+        for (int i = 0; i < calls; i++) {
+          if (caller.call()) {
+            admitted++;
+          }
+        }
+        return admitted;
+      }));
+    }
+    start.countDown();
+    long admitted = 0;
+    for (Future<Long> run : runs) {
+      admitted += run.get(60, TimeUnit.SECONDS);
+    }
+    return admitted;
+  }
+
+  private void assertEveryKeyExpires() {
+    RedisCommands<String, String> redis = first.connection().sync();
+    List<String> keys = scan();
+    assertThat(keys).isNotEmpty().allSatisfy(key -> assertThat(redis.pttl(key)).as("TTL of %s", key).isPositive());
+  }
+
+  private List<String> scan() {
+    RedisCommands<String, String> redis = first.connection().sync();
+    ScanArgs matchOurs = ScanArgs.Builder.matches(settings.keyPrefix() + "*").limit(1_000);
+    List<String> keys = new ArrayList<>();
+    KeyScanCursor<String> cursor = redis.scan(matchOurs);
+    keys.addAll(cursor.getKeys());
+    while (!cursor.isFinished()) {
+      cursor = redis.scan(ScanCursor.of(cursor.getCursor()), matchOurs);
+      keys.addAll(cursor.getKeys());
+    }
+    return keys;
+  }
+
+  private static String orZero(String value) {
+    return value == null ? "0" : value;
+  }
+}
