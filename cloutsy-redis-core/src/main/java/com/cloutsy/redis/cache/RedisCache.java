@@ -65,8 +65,8 @@ import tools.jackson.core.type.TypeReference;
  * near cache, reads use it; with a near cache, reads go through the near cache's tracking connection instead.
  *
  * Threads. Blocking forms do their work on the caller's thread: decoding, the loader, encoding. Asynchronous forms
- * decode and call the loader on the cache's executor, never on a Lettuce I/O thread, which a slow decode or a
- * blocking loader would stall for every Redis user of the process.
+ * decode, call the loader and encode on the cache's executor, never on a Lettuce I/O thread, which a slow decode or
+ * a blocking loader would stall for every Redis user of the process.
  */
 /**
  * Cache-aside on Redis: {@link #getOrLoad} returns the cached value or calls the loader, stores its result and
@@ -85,7 +85,8 @@ import tools.jackson.core.type.TypeReference;
  *       its value, and {@code get} reports a {@link CacheLookup.Miss}; each such call is counted
  *       ({@code cloutsy.redis.cache.degraded}) and logged at most once every 10 seconds. Writes ({@code put},
  *       {@code invalidate}, {@code invalidatePrefix}) throw {@link RedisUnavailableException} instead: a write that
- *       silently failed would leave a stale value behind. Exceptions of the loader reach the caller unchanged.
+ *       silently failed would leave a stale value behind. Exceptions of the loader reach the caller unchanged, and
+ *       so do error replies that mean a bug rather than an outage (a key that holds a hash, say).
  *   <li><b>"Not found".</b> A loader that returns null reports "not found"; that is cached for the policy's
  *       {@link CachePolicy#negativeTtl() negative TTL}, so repeated requests for a missing id do not reach the
  *       database. An empty string or an empty list is a value like any other.
@@ -631,19 +632,25 @@ public final class RedisCache implements AutoCloseable {
     CompletableFuture<Outcome> running = flights.putIfAbsent(flight, mine);
     if (running == null) {
       running = mine;
-      NearCache.Read read = read(key);
-      read.reply()
-          .handleAsync((bytes, failure) -> afterRead(key, ttlMillis, type, loader, read.pending(), bytes, failure),
-              executor)
-          .thenCompose(stage -> stage)
-          .whenComplete((outcome, failure) -> {
-            if (failure == null) {
-              mine.complete(outcome);
-            } else {
-              mine.completeExceptionally(unwrap(failure));
-            }
-            flights.remove(flight, mine);
-          });
+      CompletionStage<Outcome> led;
+      try {
+        NearCache.Read read = read(key);
+        led = read.reply()
+            .handleAsync((bytes, failure) -> afterRead(key, ttlMillis, type, loader, read.pending(), bytes, failure),
+                executor)
+            .thenCompose(stage -> stage);
+      } catch (RuntimeException failed) {
+        led = CompletableFuture.failedFuture(failed);
+      }
+      // Whatever happens, the flight ends: a flight left behind would hold every later caller of this key.
+      led.whenComplete((outcome, failure) -> {
+        if (failure == null) {
+          mine.complete(outcome);
+        } else {
+          mine.completeExceptionally(unwrap(failure));
+        }
+        flights.remove(flight, mine);
+      });
     }
     return running.thenCompose(outcome -> outcome.cached()
         ? refreshIfDueAsync(key, ttlMillis, outcome.value(), outcome.loadMicros(), outcome.expiresAtMillis(), loader)
@@ -666,8 +673,8 @@ public final class RedisCache implements AutoCloseable {
     if (cached != null) {
       return CompletableFuture.completedFuture(cached);
     }
-    return timedLoadAsync(loader).thenCompose(loaded -> storeQuietlyAsync(key, loaded, ttlMillis)
-        .thenApply(stored -> Outcome.loaded(loaded.value())));
+    return timedLoadAsync(loader).thenComposeAsync(loaded -> storeQuietlyAsync(key, loaded, ttlMillis)
+        .thenApply(stored -> Outcome.loaded(loaded.value())), executor);
   }
 
   private CompletionStage<@Nullable Object> refreshIfDueAsync(String key, long ttlMillis, @Nullable Object current,
@@ -678,8 +685,8 @@ public final class RedisCache implements AutoCloseable {
     refreshes.increment();
     CompletionStage<@Nullable Object> refreshed;
     try {
-      refreshed = timedLoadAsync(loader)
-          .thenCompose(loaded -> storeQuietlyAsync(key, loaded, ttlMillis).thenApply(stored -> loaded.value()));
+      refreshed = timedLoadAsync(loader).thenComposeAsync(
+          loaded -> storeQuietlyAsync(key, loaded, ttlMillis).thenApply(stored -> loaded.value()), executor);
     } catch (RuntimeException rejected) {
       refreshed = CompletableFuture.failedFuture(rejected);
     }
