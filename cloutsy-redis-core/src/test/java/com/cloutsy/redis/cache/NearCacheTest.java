@@ -104,10 +104,9 @@ class NearCacheTest {
     b.put(key, new Niche("tech", 1));
     await().atMost(SOON).pollInterval(Duration.ofMillis(1))
         .until(() -> new Niche("tech", 1).equals(a.get(key, Niche.class).orNull()));
-    a.get(key, Niche.class);
-    assertThat(a.get(key, Niche.class).orNull()).isEqualTo(new Niche("tech", 1));
     long nearHits = gets("near_hit");
-    assertThat(nearHits).isPositive();
+    assertThat(a.get(key, Niche.class).orNull()).isEqualTo(new Niche("tech", 1));
+    assertThat(gets("near_hit")).as("A serves it from memory").isEqualTo(nearHits + 1);
 
     b.put(key, new Niche("tech", 2));
 
@@ -116,7 +115,7 @@ class NearCacheTest {
     for (int i = 0; i < 200; i++) {
       assertThat(a.get(key, Niche.class).orNull()).isEqualTo(new Niche("tech", 2));
     }
-    assertThat(gets("near_hit")).as("the new value is kept again").isGreaterThan(nearHits);
+    assertThat(gets("near_hit")).as("the new value is kept again").isGreaterThan(nearHits + 100);
   }
 
   @Test
