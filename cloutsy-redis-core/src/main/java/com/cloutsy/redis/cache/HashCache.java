@@ -104,6 +104,12 @@ public final class HashCache {
     return readAsync(key, this::rawAll, fields -> decodeAll(key, fields, type), Map.of());
   }
 
+  /** Asynchronous {@link #hgetAll(String, TypeReference)}; decodes on the cache's executor. */
+  public <T> CompletionStage<Map<String, T>> hgetAllAsync(String key, TypeReference<T> valueType) {
+    Type type = RedisCache.required(valueType, "valueType").getType();
+    return readAsync(key, this::rawAll, fields -> decodeAll(key, fields, type), Map.of());
+  }
+
   /**
    * The hash at {@code key} as a record: each component takes the field of its name, decoded as the component's
    * type; a missing or corrupt field gives null (0 or false for a primitive), extra fields are ignored. Null when

@@ -215,6 +215,8 @@ class HashCacheTest {
     assertThat(hashes.hgetAsync(key, "theme", new TypeReference<String>() {}).toCompletableFuture().join())
         .isEqualTo("dark");
     assertThat(hashes.hgetAllAsync(key, String.class).toCompletableFuture().join()).containsKeys("theme", "beta");
+    assertThat(hashes.hgetAllAsync(key, new TypeReference<String>() {}).toCompletableFuture().join())
+        .containsEntry("language", "en");
     assertThat(hashes.hgetAllAsRecordAsync(key, Prefs.class).toCompletableFuture().join())
         .isEqualTo(new Prefs("dark", "en", 12, false, null));
     assertThat(hashes.hdelAsync(key, "beta").toCompletableFuture().join()).isEqualTo(1);
