@@ -14,4 +14,13 @@ public class CodecException extends RuntimeException {
   public CodecException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /**
+   * Creates the exception for bytes that are malformed in themselves, with no codec exception behind it.
+   *
+   * @param message what is wrong with the bytes, without the bytes themselves
+   */
+  public CodecException(String message) {
+    super(message);
+  }
 }

@@ -191,6 +191,22 @@ public record RedisSettings(
     return sentinelMaster != null || (url != null && url.startsWith("redis-sentinel"));
   }
 
+  /**
+   * The settings for the cache's server: with {@code REDIS_CACHE_URL} set, these settings pointed at that URL, which
+   * carries its own credentials and TLS ({@code rediss://}) and replaces the main address, password, Sentinel and
+   * cluster settings; without it, these settings unchanged, so the cache shares the main server. Timeouts, retries,
+   * key prefix and layout stay. A separate cache server runs {@code maxmemory-policy allkeys-lru}, so a cache flood
+   * evicts only cache entries and never the sessions, OTP state and lockout counters on the main, {@code noeviction}
+   * server.
+   */
+  public RedisSettings forCache() {
+    if (cacheUrl == null) {
+      return this;
+    }
+    return toBuilder().url(cacheUrl).username(null).password(null).tls(false).clusterNodes(List.of())
+        .sentinelMaster(null).sentinelNodes(List.of()).build();
+  }
+
   /** Where the client connects, for messages and logs: never contains a password. */
   public String describeEndpoint() {
     if (isCluster()) {

@@ -22,6 +22,7 @@ package com.cloutsy.redis.keys;
  *   <tr><td>{@link #apiLimit}</td><td>{@code api:limit:42:feed}</td><td>{@code api:limit:{42}:feed}</td></tr>
  *   <tr><td>{@link #userPrefs}</td><td>{@code user:42:prefs}</td><td>{@code user:{42}:prefs}</td></tr>
  *   <tr><td>{@link #cache}</td><td>{@code cache:users:42}</td><td>{@code cache:users:42}</td></tr>
+ *   <tr><td>{@link #cachePrefix}</td><td>{@code cache:users:}</td><td>{@code cache:users:}</td></tr>
  *   <tr><td>{@link #config}</td><td>{@code config:mail}</td><td>{@code config:mail}</td></tr>
  *   <tr><td>{@link #health}</td><td>{@code cloutsy:health:a1b2}</td><td>{@code cloutsy:health:a1b2}</td></tr>
  * </table>
@@ -300,6 +301,17 @@ public final class Keys {
    */
   public String cache(String resource, String id) {
     return prefix + "cache:" + encode(resource, "resource") + ":" + encode(id, "id");
+  }
+
+  /**
+   * Returns the prefix of every cached value of one resource: {@code cache:{resource}:}, what
+   * {@link #cache(String, String)} puts before the id, e.g. to invalidate them all at once.
+   *
+   * @throws IllegalArgumentException if the resource is empty, too long or not valid Unicode; the message names it
+   * @throws NullPointerException if the resource is null
+   */
+  public String cachePrefix(String resource) {
+    return prefix + "cache:" + encode(resource, "resource") + ":";
   }
 
   /**

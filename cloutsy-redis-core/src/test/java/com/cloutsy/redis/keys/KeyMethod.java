@@ -37,6 +37,7 @@ enum KeyMethod {
   API_LIMIT("api:limit:{userId}:{endpoint}", Owner.USER, (keys, ids) -> keys.apiLimit(ids[0], ids[1]),
       "userId", "endpoint"),
   CACHE("cache:{resource}:{id}", Owner.NONE, (keys, ids) -> keys.cache(ids[0], ids[1]), "resource", "id"),
+  CACHE_PREFIX("cache:{resource}:", Owner.NONE, (keys, ids) -> keys.cachePrefix(ids[0]), "resource"),
   USER_PREFS("user:{userId}:prefs", Owner.USER, (keys, ids) -> keys.userPrefs(ids[0]), "userId"),
   CONFIG("config:{section}", Owner.NONE, (keys, ids) -> keys.config(ids[0]), "section"),
   HEALTH("cloutsy:health:{instance}", Owner.NONE, (keys, ids) -> keys.health(ids[0]), "instance");
