@@ -63,7 +63,11 @@ public final class LoginGuard {
    *
    * @throws IllegalArgumentException if an argument is null
    */
-  public LoginGuard(RedisService redis, LoginPolicy policy) {
+  public static LoginGuard create(RedisService redis, LoginPolicy policy) {
+    return new LoginGuard(redis, policy);
+  }
+
+  private LoginGuard(RedisService redis, LoginPolicy policy) {
     if (redis == null || policy == null) {
       throw new IllegalArgumentException("redis and policy must not be null");
     }

@@ -58,10 +58,12 @@ public final class OtpGuard {
 
   /**
    * A guard whose sender runs on the common fork-join pool; a sender that blocks for long should get an executor
-   * of its own through the other constructor.
+   * of its own through {@link #create(RedisService, OtpPolicy, OtpSender, Executor)}.
+   *
+   * @throws IllegalArgumentException if an argument is null
    */
-  public OtpGuard(RedisService redis, OtpPolicy policy, OtpSender sender) {
-    this(redis, policy, sender, ForkJoinPool.commonPool());
+  public static OtpGuard create(RedisService redis, OtpPolicy policy, OtpSender sender) {
+    return new OtpGuard(redis, policy, sender, ForkJoinPool.commonPool());
   }
 
   /**
@@ -69,7 +71,11 @@ public final class OtpGuard {
    *
    * @throws IllegalArgumentException if an argument is null
    */
-  public OtpGuard(RedisService redis, OtpPolicy policy, OtpSender sender, Executor senderExecutor) {
+  public static OtpGuard create(RedisService redis, OtpPolicy policy, OtpSender sender, Executor senderExecutor) {
+    return new OtpGuard(redis, policy, sender, senderExecutor);
+  }
+
+  private OtpGuard(RedisService redis, OtpPolicy policy, OtpSender sender, Executor senderExecutor) {
     this.redis = argument(redis, "redis");
     this.policy = argument(policy, "policy");
     this.sender = argument(sender, "sender");

@@ -20,7 +20,7 @@ class LoginGuardFailClosedTest {
   void checksFailClosedWhileRedisIsDownAndWorkAgainAfterwards(EmbeddedRedis server) {
     RedisSettings settings = RedisSettings.builder().url(server.uri()).commandTimeout(Duration.ofMillis(500)).build();
     try (RedisService redis = RedisService.start(settings)) {
-      LoginGuard guard = new LoginGuard(redis, LoginPolicy.defaults());
+      LoginGuard guard = LoginGuard.create(redis, LoginPolicy.defaults());
       server.stop();
 
       assertThatThrownBy(() -> guard.check("alice", "10.0.0.1")).isInstanceOf(RedisUnavailableException.class);

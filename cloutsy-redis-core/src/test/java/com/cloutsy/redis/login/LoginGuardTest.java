@@ -54,7 +54,7 @@ class LoginGuardTest {
 
   private LoginGuard guard(LoginPolicy policy) {
     redis = TestRedis.start(endpoint, layout);
-    return new LoginGuard(redis, policy);
+    return LoginGuard.create(redis, policy);
   }
 
   private RedisCommands<String, String> raw() {

@@ -21,7 +21,7 @@ class OtpGuardFailClosedTest {
     RedisSettings settings = RedisSettings.builder().url(server.uri()).commandTimeout(Duration.ofMillis(500)).build();
     RecordingSender sender = new RecordingSender();
     try (RedisService redis = RedisService.start(settings)) {
-      OtpGuard guard = new OtpGuard(redis, OtpPolicy.defaults(OtpGuardTest.SECRET), sender);
+      OtpGuard guard = OtpGuard.create(redis, OtpPolicy.defaults(OtpGuardTest.SECRET), sender);
       server.stop();
 
       assertThatThrownBy(() -> guard.request("+15550001111")).isInstanceOf(RedisUnavailableException.class);

@@ -58,7 +58,7 @@ class OtpGuardTest {
   private OtpGuard guard(OtpPolicy policy) {
     RedisService redis = TestRedis.start(endpoint, layout);
     services.add(redis);
-    return new OtpGuard(redis, policy, sender);
+    return OtpGuard.create(redis, policy, sender);
   }
 
   private OtpGuard guard() {
@@ -245,7 +245,7 @@ class OtpGuardTest {
   void aSenderThatThrowsIsReportedLikeOneThatFails() {
     RedisService redis = TestRedis.start(endpoint, layout);
     services.add(redis);
-    OtpGuard guard = new OtpGuard(redis, OtpPolicy.defaults(SECRET), message -> {
+    OtpGuard guard = OtpGuard.create(redis, OtpPolicy.defaults(SECRET), message -> {
       throw new IllegalStateException("no route to provider");
     });
     String phone = phone();
@@ -372,7 +372,7 @@ class OtpGuardTest {
   void eachCallIsOneRoundTrip(EmbeddedRedis server) {
     RedisSettings settings = RedisSettings.builder().url(server.uri()).keyLayout(layout).build();
     try (CommandStats stats = CommandStats.start(settings)) {
-      OtpGuard guard = new OtpGuard(stats.measured(), OtpPolicy.defaults(SECRET), sender);
+      OtpGuard guard = OtpGuard.create(stats.measured(), OtpPolicy.defaults(SECRET), sender);
       String phone = phone();
       // The first call of each script on a fresh server also loads it (EVALSHA, NOSCRIPT, EVAL).
       guard.request(phone());
