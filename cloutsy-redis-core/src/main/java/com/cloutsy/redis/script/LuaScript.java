@@ -21,9 +21,21 @@ public record LuaScript(String name, String source, String sha1) {
   /**
    * Reads {@code com/cloutsy/redis/script/<name>} from the class path and computes its SHA-1.
    *
-   * @throws IllegalArgumentException if there is no such resource or the name does not end in {@code .lua}
+   * @param name the script's resource name, ending in {@code .lua}
+   * @param libraries resources of the same folder whose text goes before the script's, in order: functions that
+   *     several scripts share (Redis runs each script as one self-contained chunk, so sharing means including)
+   * @throws IllegalArgumentException if a resource is missing or a name does not end in {@code .lua}
    */
-  public static LuaScript load(String name) {
+  public static LuaScript load(String name, String... libraries) {
+    StringBuilder source = new StringBuilder();
+    for (String library : libraries) {
+      source.append(read(library)).append('\n');
+    }
+    source.append(read(name));
+    return new LuaScript(name, source.toString(), sha1(source.toString()));
+  }
+
+  private static String read(String name) {
     if (!name.endsWith(".lua")) {
       throw new IllegalArgumentException("script name must end in .lua, was \"" + name + "\"");
     }
@@ -31,8 +43,7 @@ public record LuaScript(String name, String source, String sha1) {
       if (in == null) {
         throw new IllegalArgumentException("no Lua script resource com/cloutsy/redis/script/" + name);
       }
-      String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return new LuaScript(name, source, sha1(source));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException unreadable) {
       throw new UncheckedIOException("could not read Lua script " + name, unreadable);
     }

@@ -7,11 +7,6 @@
 --        number of live sessions.
 -- Time: key TTLs only, no clock read.
 
--- Keys.encode: A-Z a-z 0-9 . _ @ + - stay, every other byte becomes %XX.
-local function encode(id)
-  return (string.gsub(id, '[^A-Za-z0-9%._@%+%-]', function(c) return string.format('%%%02X', string.byte(c)) end))
-end
-
 local index, prefix = KEYS[1], ARGV[1]
 local reply, count, longest = {}, 0, 0
 for _, jti in ipairs(redis.call('SMEMBERS', index)) do

@@ -5,11 +5,6 @@
 -- Reply: the number of sessions ended (entries whose session was already gone are dropped, not counted).
 -- Time: key TTLs only, no clock read.
 
--- Keys.encode: A-Z a-z 0-9 . _ @ + - stay, every other byte becomes %XX.
-local function encode(id)
-  return (string.gsub(id, '[^A-Za-z0-9%._@%+%-]', function(c) return string.format('%%%02X', string.byte(c)) end))
-end
-
 local index, prefix, keep = KEYS[1], ARGV[1], ARGV[2]
 local ended = 0
 for _, jti in ipairs(redis.call('SMEMBERS', index)) do

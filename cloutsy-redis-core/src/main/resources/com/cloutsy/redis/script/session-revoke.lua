@@ -6,25 +6,8 @@
 -- Reply: 1 if the session existed, else 0.
 -- Time: key TTLs only, no clock read.
 
--- Keys.encode: A-Z a-z 0-9 . _ @ + - stay, every other byte becomes %XX.
-local function encode(id)
-  return (string.gsub(id, '[^A-Za-z0-9%._@%+%-]', function(c) return string.format('%%%02X', string.byte(c)) end))
-end
-
 local index, prefix = KEYS[2], ARGV[2]
 local existed = redis.call('DEL', KEYS[1])
 redis.call('SREM', index, ARGV[1])
-local count, longest = 0, 0
-for _, jti in ipairs(redis.call('SMEMBERS', index)) do
-  local left = redis.call('PTTL', prefix .. encode(jti))
-  if left == -2 then
-    redis.call('SREM', index, jti)
-  else
-    count = count + 1
-    if left == -1 or longest == -1 then longest = -1 elseif left > longest then longest = left end
-  end
-end
-if ARGV[3] == '1' and count > 0 then
-  if longest == -1 then redis.call('PERSIST', index) else redis.call('PEXPIRE', index, longest) end
-end
+prune(index, prefix, ARGV[3] == '1')
 return existed

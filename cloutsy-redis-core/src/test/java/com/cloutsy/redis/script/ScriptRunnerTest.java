@@ -51,6 +51,17 @@ class ScriptRunnerTest {
   }
 
   @Test
+  void aLibraryGoesBeforeTheScriptThatUsesIt() {
+    LuaScript twice = LuaScript.load("test-twice.lua", "test-library.lua");
+
+    Long reply = redis.await(redis.scripts().run(twice, ScriptOutputType.INTEGER, new String[0], "21"));
+
+    assertThat(reply).isEqualTo(42);
+    assertThat(twice.source()).startsWith("-- test-library.lua").contains("-- test-twice.lua");
+    assertThat(twice.name()).isEqualTo("test-twice.lua");
+  }
+
+  @Test
   void runsAtomicallyWithTheServersClock() {
     long before = System.currentTimeMillis();
     List<Object> first = count();

@@ -1,0 +1,68 @@
+-- session-library.lua: functions every session script shares; SessionStore puts this text before each of them.
+-- No KEYS, ARGV or reply of its own.
+local floor = math.floor
+
+-- Keys.encode: A-Z a-z 0-9 . _ @ + - stay, every other byte becomes %XX.
+local function encode(id)
+  return (string.gsub(id, '[^A-Za-z0-9%._@%+%-]', function(c) return string.format('%%%02X', string.byte(c)) end))
+end
+
+local function iso(ms)
+  local days = floor(ms / 86400000)
+  local rem = ms - days * 86400000
+  local z = days + 719468
+  local era = floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = floor((doe - floor(doe / 1460) + floor(doe / 36524) - floor(doe / 146096)) / 365)
+  local doy = doe - (365 * yoe + floor(yoe / 4) - floor(yoe / 100))
+  local mp = floor((5 * doy + 2) / 153)
+  local d = doy - floor((153 * mp + 2) / 5) + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  local y = yoe + era * 400 + (m <= 2 and 1 or 0)
+  return string.format('%04d-%02d-%02dT%02d:%02d:%02d.%03dZ', y, m, d,
+    floor(rem / 3600000), floor(rem / 60000) % 60, floor(rem / 1000) % 60, rem % 1000)
+end
+
+-- Milliseconds since the epoch of an ISO-8601 date-time with Z or a numeric offset, or nil.
+local function parse_iso(s)
+  if type(s) ~= 'string' then return nil end
+  local y, mo, d, h, mi, sec, rest = string.match(s, '^(%d%d%d%d)%-(%d%d)%-(%d%d)T(%d%d):(%d%d):(%d%d)(.*)$')
+  if not y then return nil end
+  y, mo, d, h, mi, sec = tonumber(y), tonumber(mo), tonumber(d), tonumber(h), tonumber(mi), tonumber(sec)
+  if mo < 1 or mo > 12 or d < 1 or d > 31 or h > 23 or mi > 59 or sec > 59 then return nil end
+  local ms = 0
+  local fraction = string.match(rest, '^%.(%d+)')
+  if fraction then
+    ms = tonumber(string.sub(fraction .. '00', 1, 3))
+    rest = string.sub(rest, #fraction + 2)
+  end
+  local offset = 0
+  if rest ~= 'Z' then
+    local sign, oh, om = string.match(rest, '^([+-])(%d%d):?(%d%d)$')
+    if not sign then return nil end
+    offset = (tonumber(oh) * 60 + tonumber(om)) * 60000 * (sign == '-' and -1 or 1)
+  end
+  local yy = mo <= 2 and y - 1 or y
+  local era = floor(yy / 400)
+  local yoe = yy - era * 400
+  local doy = floor((153 * ((mo + 9) % 12) + 2) / 5) + d - 1
+  local days = era * 146097 + yoe * 365 + floor(yoe / 4) - floor(yoe / 100) + doy - 719468
+  return days * 86400000 + ((h * 60 + mi) * 60 + sec) * 1000 + ms - offset
+end
+
+-- Drops index entries whose session is gone and keeps the index alive as long as its longest session.
+local function prune(index, prefix, expire)
+  local count, longest = 0, 0
+  for _, jti in ipairs(redis.call('SMEMBERS', index)) do
+    local left = redis.call('PTTL', prefix .. encode(jti))
+    if left == -2 then
+      redis.call('SREM', index, jti)
+    else
+      count = count + 1
+      if left == -1 or longest == -1 then longest = -1 elseif left > longest then longest = left end
+    end
+  end
+  if expire and count > 0 then
+    if longest == -1 then redis.call('PERSIST', index) else redis.call('PEXPIRE', index, longest) end
+  end
+end
