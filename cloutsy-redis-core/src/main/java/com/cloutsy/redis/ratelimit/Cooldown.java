@@ -3,12 +3,10 @@ package com.cloutsy.redis.ratelimit;
 import com.cloutsy.redis.FeatureCounters;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
-import com.cloutsy.redis.script.LuaScript;
-import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.UnaryOperator;
 
 /**
  * "At most once per period": the seed's {@code otp:cooldown:{phone}} ({@code SET ... EX 60}), with the time left
@@ -24,8 +22,8 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>A cooldown is a limit of one per period; its {@link Decision} has the rate limiters' shape: {@code allowed}
  * when the cooldown was started, {@code retryAfter} the time left when one was already running. Each call is one
- * Lua script in one round trip ({@code cooldown.lua}), atomic across processes: of many concurrent callers exactly
- * one starts the cooldown. The key holds {@code "1"} with the period as its TTL, as the seed writes it, so a
+ * Lua script in one round trip (the fixed-window limiter's, for a limit of one), atomic across processes: of many
+ * concurrent callers exactly one starts the cooldown. The key holds {@code "1"} with the period as its TTL, as the seed writes it, so a
  * NestJS service sharing the key sees the same cooldown; a key found without a TTL is given one period.
  *
  * <p>Failure as in {@link RateLimiter}: {@link FailurePolicy#FAIL_CLOSED} (the default) throws
@@ -35,27 +33,17 @@ import java.util.concurrent.CompletionStage;
  */
 public final class Cooldown {
 
-  private static final LuaScript COOLDOWN = LuaScript.load("cooldown.lua");
   private static final Duration MAX_PERIOD = Duration.ofDays(366);
 
-  private final RedisService redis;
-  private final FailurePolicy policy;
-  private final LocalLimiter local;
+  // A cooldown is a fixed window of one: its first hit writes "1" with the period as TTL, exactly the seed's key.
+  private final RateLimiter limiter;
   private final FeatureCounters.Counter startedByRedis;
   private final FeatureCounters.Counter activeByRedis;
   private final FeatureCounters.Counter startedLocally;
   private final FeatureCounters.Counter activeLocally;
 
   Cooldown(RedisService redis, FailurePolicy policy, Clock clock) {
-    if (redis == null) {
-      throw new NullPointerException("redis must not be null");
-    }
-    if (policy == null) {
-      throw new NullPointerException("policy must not be null");
-    }
-    this.redis = redis;
-    this.policy = policy;
-    this.local = new LocalLimiter(RateLimiter.LOCAL_KEYS, clock);
+    this.limiter = new RateLimiter(redis, policy, clock);
     String name = "cloutsy.redis.ratelimit.cooldowns";
     FeatureCounters counters = redis.counters();
     this.startedByRedis = counters.counter(name, "result", "started", "source", "redis");
@@ -76,13 +64,13 @@ public final class Cooldown {
 
   /** What these cooldowns do while Redis is unavailable. */
   public FailurePolicy failurePolicy() {
-    return policy;
+    return limiter.failurePolicy();
   }
 
   /** Asynchronous {@link #tryStart}. */
   public CompletionStage<Decision> tryStartAsync(String key, Duration period) {
     RateLimiter.checkKey(key);
-    return decide(key, period, true).thenApply(this::count);
+    return limiter.decide(key, once(period), 1, true).thenApply(this::count);
   }
 
   /**
@@ -96,22 +84,13 @@ public final class Cooldown {
    * @throws RedisUnavailableException if Redis cannot decide and the policy is {@link FailurePolicy#FAIL_CLOSED}
    */
   public Decision tryStart(String key, Duration period) {
-    CompletionStage<Decision> decision = tryStartAsync(key, period);
-    try {
-      return redis.await(decision);
-    } catch (RedisUnavailableException late) {
-      // Only when even the wait outlasted the command timeout; the stage itself falls back otherwise.
-      if (policy == FailurePolicy.FAIL_OPEN) {
-        return count(local.decide(key, RateLimit.fixedWindow(1, period), 1, true));
-      }
-      throw late;
-    }
+    return limiter.await(tryStartAsync(key, period), key, once(period), 1, true, this::count);
   }
 
   /** Asynchronous {@link #peek}. */
   public CompletionStage<Decision> peekAsync(String key, Duration period) {
     RateLimiter.checkKey(key);
-    return decide(key, period, false);
+    return limiter.decide(key, once(period), 1, false);
   }
 
   /**
@@ -123,22 +102,12 @@ public final class Cooldown {
    * @throws RedisUnavailableException if Redis cannot answer and the policy is {@link FailurePolicy#FAIL_CLOSED}
    */
   public Decision peek(String key, Duration period) {
-    CompletionStage<Decision> decision = peekAsync(key, period);
-    try {
-      return redis.await(decision);
-    } catch (RedisUnavailableException late) {
-      if (policy == FailurePolicy.FAIL_OPEN) {
-        return local.decide(key, RateLimit.fixedWindow(1, period), 1, false);
-      }
-      throw late;
-    }
+    return limiter.await(peekAsync(key, period), key, once(period), 1, false, UnaryOperator.identity());
   }
 
   /** Asynchronous {@link #reset}. */
   public CompletionStage<Boolean> resetAsync(String key) {
-    RateLimiter.checkKey(key);
-    local.forget(key);
-    return redis.mapFailures(redis.commands().del(key)).thenApply(deleted -> deleted > 0);
+    return limiter.resetAsync(key);
   }
 
   /**
@@ -148,17 +117,7 @@ public final class Cooldown {
    * @throws RedisUnavailableException if Redis cannot be asked, whatever the failure policy
    */
   public boolean reset(String key) {
-    return redis.await(resetAsync(key));
-  }
-
-  private CompletionStage<Decision> decide(String key, Duration period, boolean start) {
-    long millis = periodMillis(period);
-    CompletionStage<List<Object>> reply = redis.scripts().run(COOLDOWN, ScriptOutputType.MULTI, new String[] {key},
-        Long.toString(millis), start ? "1" : "0");
-    CompletionStage<Decision> decision = reply.thenApply(Decision::fromReply);
-    return policy == FailurePolicy.FAIL_OPEN
-        ? local.orDecide(decision, key, RateLimit.fixedWindow(1, period), 1, start)
-        : decision;
+    return limiter.reset(key);
   }
 
   private Decision count(Decision decision) {
@@ -168,13 +127,13 @@ public final class Cooldown {
     return decision;
   }
 
-  private static long periodMillis(Duration period) {
+  private static RateLimit once(Duration period) {
     if (period == null) {
       throw new NullPointerException("period must not be null");
     }
     if (period.toMillis() < 1 || period.compareTo(MAX_PERIOD) > 0) {
       throw new IllegalArgumentException("period must be 1 ms to 366 days, was " + period);
     }
-    return period.toMillis();
+    return RateLimit.fixedWindow(1, period);
   }
 }

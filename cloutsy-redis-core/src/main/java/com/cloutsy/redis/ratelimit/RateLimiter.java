@@ -8,6 +8,7 @@ import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.UnaryOperator;
 
 /**
  * Decides whether a client may spend permits under a {@link RateLimit}, counting in Redis so that every instance of
@@ -101,7 +102,7 @@ public final class RateLimiter {
       throw new IllegalArgumentException("permits must be 1-" + limit.capacity() + " for " + limit + ", was "
           + permits);
     }
-    return decide(key, limit, permits, CONSUME).thenApply(this::count);
+    return decide(key, limit, permits, true).thenApply(this::count);
   }
 
   /**
@@ -126,22 +127,14 @@ public final class RateLimiter {
    */
   public Decision tryAcquire(String key, RateLimit limit, long permits) {
     CompletionStage<Decision> decision = tryAcquireAsync(key, limit, permits);
-    try {
-      return redis.await(decision);
-    } catch (RedisUnavailableException late) {
-      // Only when even the wait outlasted the command timeout; the stage itself falls back otherwise.
-      if (policy == FailurePolicy.FAIL_OPEN) {
-        return count(local.decide(key, limit, permits, true));
-      }
-      throw late;
-    }
+    return await(decision, key, limit, permits, true, this::count);
   }
 
   /** Asynchronous {@link #peek}. */
   public CompletionStage<Decision> peekAsync(String key, RateLimit limit) {
     checkKey(key);
     checkLimit(limit);
-    return decide(key, limit, 1, PEEK);
+    return decide(key, limit, 1, false);
   }
 
   /**
@@ -154,15 +147,7 @@ public final class RateLimiter {
    * @throws RedisUnavailableException if Redis cannot answer and the policy is {@link FailurePolicy#FAIL_CLOSED}
    */
   public Decision peek(String key, RateLimit limit) {
-    CompletionStage<Decision> decision = peekAsync(key, limit);
-    try {
-      return redis.await(decision);
-    } catch (RedisUnavailableException late) {
-      if (policy == FailurePolicy.FAIL_OPEN) {
-        return local.decide(key, limit, 1, false);
-      }
-      throw late;
-    }
+    return await(peekAsync(key, limit), key, limit, 1, false, UnaryOperator.identity());
   }
 
   /** Asynchronous {@link #reset}. */
@@ -184,7 +169,25 @@ public final class RateLimiter {
     return redis.await(resetAsync(key));
   }
 
-  private CompletionStage<Decision> decide(String key, RateLimit limit, long permits, String mode) {
+  /**
+   * Waits for a decision within the command timeout. Only when even the wait outlasts it (the stage itself falls
+   * back otherwise) does a fail-open limiter decide locally here, and {@code counted} sees that decision too.
+   */
+  Decision await(CompletionStage<Decision> decision, String key, RateLimit limit, long permits, boolean consume,
+      UnaryOperator<Decision> counted) {
+    try {
+      return redis.await(decision);
+    } catch (RedisUnavailableException late) {
+      if (policy == FailurePolicy.FAIL_OPEN) {
+        return counted.apply(local.decide(key, limit, permits, consume));
+      }
+      throw late;
+    }
+  }
+
+  /** One decision, not counted: in Redis, or in the insurance limiter when the policy allows and Redis fails. */
+  CompletionStage<Decision> decide(String key, RateLimit limit, long permits, boolean consume) {
+    String mode = consume ? CONSUME : PEEK;
     String[] keys = {key};
     CompletionStage<List<Object>> reply = switch (limit.algorithm()) {
       case FIXED_WINDOW -> redis.scripts().run(FIXED_WINDOW, ScriptOutputType.MULTI, keys,
@@ -197,7 +200,7 @@ public final class RateLimiter {
     };
     CompletionStage<Decision> decision = reply.thenApply(Decision::fromReply);
     return policy == FailurePolicy.FAIL_OPEN
-        ? local.orDecide(decision, key, limit, permits, mode.equals(CONSUME))
+        ? local.orDecide(decision, key, limit, permits, consume)
         : decision;
   }
 
