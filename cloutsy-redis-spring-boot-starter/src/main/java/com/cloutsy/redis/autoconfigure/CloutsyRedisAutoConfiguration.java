@@ -21,16 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 
@@ -49,8 +48,6 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "cloutsy.redis.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CloutsyRedisProperties.class)
-@Import({CloutsyRedisAutoConfiguration.SharedResourcesConfiguration.class,
-    CloutsyRedisAutoConfiguration.OwnResourcesConfiguration.class})
 public final class CloutsyRedisAutoConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(CloutsyRedisAutoConfiguration.class);
@@ -74,6 +71,32 @@ public final class CloutsyRedisAutoConfiguration {
         settings.keyLayout().name().toLowerCase(Locale.ROOT),
         cloutsyRedisServiceFactory.isShared() ? "shared Lettuce resources" : "own Lettuce resources");
     return redis;
+  }
+
+  /**
+   * How the services get their Lettuce resources: the {@link ClientResources} bean when there is exactly one (or a
+   * primary) and {@code cloutsy.redis.share-client-resources} is on, else resources of their own adjusted by every
+   * {@link RedisClientResourcesCustomizer}. A shared bean is marked as depended on, so it is shut down only after the
+   * services are closed.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  RedisServiceFactory cloutsyRedisServiceFactory(CloutsyRedisProperties properties,
+      ObjectProvider<ClientResources> shared, ObjectProvider<RedisClientResourcesCustomizer> customizers,
+      ConfigurableListableBeanFactory beans) {
+    ClientResources resources = properties.isShareClientResources() ? shared.getIfUnique() : null;
+    if (resources == null) {
+      return RedisServiceFactory.own(customizers.orderedStream().toList());
+    }
+    for (String name : beans.getBeanNamesForType(ClientResources.class)) {
+      if (beans.getBean(name) == resources) {
+        beans.registerDependentBean(name, "cloutsyRedisServiceFactory");
+        log.info("cloutsy-redis runs on the Lettuce ClientResources bean '{}': its event loops and reconnect delay"
+            + " apply, REDIS_RETRY_DELAY_ON_FAILOVER does not (cloutsy.redis.share-client-resources=false gives"
+            + " cloutsy-redis resources of its own)", name);
+      }
+    }
+    return RedisServiceFactory.shared(resources);
   }
 
   /** The server the caches run on: {@code REDIS_CACHE_URL}'s when set, else the main one. */
@@ -187,33 +210,6 @@ public final class CloutsyRedisAutoConfiguration {
           }
         }
       };
-    }
-  }
-
-  /** Runs the services on the {@link ClientResources} bean of Spring Data Redis or the application. */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnBooleanProperty(name = "cloutsy.redis.share-client-resources", matchIfMissing = true)
-  @ConditionalOnSingleCandidate(ClientResources.class)
-  static class SharedResourcesConfiguration {
-
-    @Bean
-    @ConditionalOnMissingBean
-    RedisServiceFactory cloutsyRedisServiceFactory(ClientResources resources) {
-      log.info("cloutsy-redis runs on the application's Lettuce ClientResources bean: its event loops and reconnect"
-          + " delay apply, REDIS_RETRY_DELAY_ON_FAILOVER does not (cloutsy.redis.share-client-resources=false gives"
-          + " cloutsy-redis resources of its own)");
-      return RedisServiceFactory.shared(resources);
-    }
-  }
-
-  /** Gives the services Lettuce resources of their own. */
-  @Configuration(proxyBeanMethods = false)
-  static class OwnResourcesConfiguration {
-
-    @Bean
-    @ConditionalOnMissingBean
-    RedisServiceFactory cloutsyRedisServiceFactory(ObjectProvider<RedisClientResourcesCustomizer> customizers) {
-      return RedisServiceFactory.own(customizers.orderedStream().toList());
     }
   }
 }

@@ -67,8 +67,9 @@ final class RedisSettingsFactory {
    * The settings: the {@code REDIS_*} variables of {@code environment}, each replaced by its property when that is
    * set (a blank property counts as unset, so {@code url: ${REDIS_URL:}} in YAML changes nothing).
    *
-   * @throws RedisPropertyException naming the property when a property's value cannot be used
-   * @throws InvalidSettingException naming the variable when a variable's value cannot be used
+   * @throws RedisPropertyException naming the property when a value cannot be used and a property is involved
+   * @throws InvalidSettingException naming the variable when a variable's value cannot be used and no property is
+   *     involved
    */
   static RedisSettings settings(Environment environment, CloutsyRedisProperties properties) {
     Map<String, String> variables = variables(environment);
@@ -83,17 +84,22 @@ final class RedisSettingsFactory {
     try {
       return RedisSettings.fromEnvironment(variables);
     } catch (InvalidSettingException invalid) {
-      Mapping mapping = fromProperties.get(invalid.setting());
-      if (mapping == null) {
+      String message = invalid.getMessage();
+      boolean fromProperty = false;
+      for (Mapping set : fromProperties.values()) {
+        if (message.contains(set.variable())) {
+          message = message.replace(set.variable(), set.property());
+          fromProperty = true;
+        }
+      }
+      if (!fromProperty) {
         throw invalid;
       }
-      String message = invalid.getMessage();
-      for (Mapping set : fromProperties.values()) {
-        message = message.replace(set.variable(), set.property());
-      }
-      throw new RedisPropertyException(mapping.property(), message,
-          "Correct " + mapping.property() + " in the application's configuration (it replaces " + mapping.variable()
-              + ").", invalid);
+      String variable = invalid.setting();
+      String property = propertyFor(variable).orElse(variable);
+      throw new RedisPropertyException(property, message, "Correct " + property + " in the application's"
+          + " configuration" + (fromProperties.containsKey(variable) ? " (it replaces the variable " + variable + ")"
+          : ", or the variable " + variable) + ".", invalid);
     }
   }
 
