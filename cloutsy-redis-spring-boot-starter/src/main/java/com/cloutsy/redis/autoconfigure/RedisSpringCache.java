@@ -1,6 +1,7 @@
 package com.cloutsy.redis.autoconfigure;
 
 import com.cloutsy.redis.cache.CacheLookup;
+import com.cloutsy.redis.cache.CodecException;
 import com.cloutsy.redis.cache.RedisCache;
 import com.cloutsy.redis.keys.Keys;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -29,7 +31,8 @@ import org.springframework.cache.support.SimpleValueWrapper;
  *       Redis is down. {@code @Cacheable(sync = true)} and methods returning {@code CompletableFuture} use them.
  *   <li>Reads ({@code get}, {@code retrieve}) degrade to a miss when Redis is down, so the method runs.
  *   <li>{@link #put} does not wait for Redis and never fails for it: a value that could not be stored is only a miss
- *       later. A null is stored as a cached "not found" for the negative TTL, or, without negative caching, evicts.
+ *       later. A value the cache could not read back (a class outside the allowed packages) throws
+ *       {@link CodecException} at once. A null is stored as a cached "not found" for the negative TTL, or, without negative caching, evicts.
  *   <li>{@link #evict}, {@link #clear} and their immediate forms wait for Redis and throw
  *       {@link com.cloutsy.redis.RedisUnavailableException} when it is down: a silently failed eviction would leave a
  *       stale value. {@link #clear} is SCAN + UNLINK of the name's keys, not atomic.
@@ -120,8 +123,19 @@ final class RedisSpringCache implements Cache {
       return;
     }
     Duration lifetime = value == null ? cache.policy().negativeTtl() : ttl;
-    cache.putAsync(redisKey, value == null ? NullValue.INSTANCE : value, lifetime)
-        .whenComplete((stored, failure) -> warnIf(failure, "put", key));
+    CompletableFuture<Void> stored = cache.putAsync(redisKey, value == null ? NullValue.INSTANCE : value, lifetime)
+        .toCompletableFuture();
+    // The value is encoded before putAsync returns: a value that cannot be stored is a bug to report at once.
+    if (stored.isCompletedExceptionally()) {
+      try {
+        stored.join();
+      } catch (CompletionException failed) {
+        if (failed.getCause() instanceof CodecException unwritable) {
+          throw unwritable;
+        }
+      }
+    }
+    stored.whenComplete((done, failure) -> warnIf(failure, "put", key));
   }
 
   @Override
