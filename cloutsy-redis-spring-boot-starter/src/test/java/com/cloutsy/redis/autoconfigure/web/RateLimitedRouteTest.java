@@ -26,6 +26,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -36,12 +37,14 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * A Spring Boot service with every auto-configuration (MVC, Actuator, Spring Data Redis beside cloutsy-redis) on
- * Tomcat, against the run's Redis: {@code @RateLimited} routes answer 429 with the rate-limit headers.
+ * Tomcat, against the run's Redis: {@code @RateLimited} routes answer 429 with the rate-limit headers. The context
+ * is closed with the class, before the run's shared Redis stops.
  */
 @WithRedis
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "management.endpoint.health.show-details=always",
     "cloutsy.redis.web.rate-limit.policies.tunable.limit=1"})
+@DirtiesContext
 class RateLimitedRouteTest {
 
   private static final AtomicReference<RedisEndpoint> REDIS = new AtomicReference<>();
