@@ -257,6 +257,33 @@ class CloutsyRedisAutoConfigurationTest {
   }
 
   @Test
+  void theSeedsEnvironmentVariablesConfigureTheServiceUnchanged() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(CloutsyRedisAutoConfiguration.class))
+        .withSystemProperties("REDIS_HOST=" + endpoint.host(), "REDIS_PORT=" + endpoint.port(), "REDIS_URL=",
+            "REDIS_KEY_PREFIX=from-env:", "REDIS_COMMAND_TIMEOUT_MS=1500")
+        .run(context -> {
+          RedisService redis = context.getBean(RedisService.class);
+          assertThat(redis.isConnected()).isTrue();
+          assertThat(redis.settings().port()).isEqualTo(endpoint.port());
+          assertThat(redis.keys().prefix()).isEqualTo("from-env:");
+          assertThat(redis.settings().commandTimeout()).isEqualTo(Duration.ofMillis(1500));
+        });
+  }
+
+  @Test
+  void springPropertiesWinOverTheEnvironmentVariables() {
+    runner.withSystemProperties("REDIS_URL=redis://127.0.0.1:1", "REDIS_KEY_PREFIX=from-env:", "REDIS_DB=oops")
+        .withPropertyValues("cloutsy.redis.key-prefix=from-spring:", "cloutsy.redis.database=0")
+        .run(context -> {
+          RedisService redis = context.getBean(RedisService.class);
+          assertThat(redis.isConnected()).isTrue();
+          assertThat(redis.settings().url()).isEqualTo(endpoint.uri());
+          assertThat(redis.keys().prefix()).isEqualTo("from-spring:");
+        });
+  }
+
+  @Test
   void anUnreachableServerFailsStartUpNamingTheAddress() {
     runner.withPropertyValues("cloutsy.redis.url=redis://127.0.0.1:1", "cloutsy.redis.connect-timeout=500ms")
         .run(context -> {

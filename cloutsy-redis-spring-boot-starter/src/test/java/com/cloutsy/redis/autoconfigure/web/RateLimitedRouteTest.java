@@ -7,16 +7,19 @@ import com.cloutsy.redis.RedisUnavailableException;
 import com.cloutsy.redis.autoconfigure.TestContexts;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.embedded.WithRedis;
-import com.cloutsy.redis.session.Device;
-import com.cloutsy.redis.session.SessionCreated;
 import com.cloutsy.redis.session.SessionStore;
-import com.cloutsy.redis.session.UserType;
 import io.lettuce.core.resource.ClientResources;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.Principal;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,9 +34,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * A Spring Boot service with every auto-configuration (MVC, Actuator, Spring Data Redis beside cloutsy-redis) on
@@ -137,13 +139,18 @@ class RateLimitedRouteTest {
   }
 
   @Test
-  void theControllersUseTheAutoConfiguredSessionStore() throws Exception {
-    HttpResponse<String> login = http.send(HttpRequest.newBuilder(uri("/sessions/42"))
-        .POST(HttpRequest.BodyPublishers.noBody()).header("User-Agent", "test").build(),
+  void theReadmeControllerLogsInAndListsTheDevicesOfThePrincipal() throws Exception {
+    HttpResponse<String> login = http.send(HttpRequest.newBuilder(uri("/login?userId=42"))
+        .POST(HttpRequest.BodyPublishers.noBody()).header("User-Agent", "readme-test").build(),
         HttpResponse.BodyHandlers.ofString());
-
     assertThat(login.statusCode()).isEqualTo(200);
-    assertThat(redis.get(redis.keys().session("42", login.body()))).contains("\"deviceId\":\"web\"");
+    assertThat(login.headers().firstValue("RateLimit-Limit")).hasValue("5");
+    assertThat(redis.get(redis.keys().session("42", login.body()))).contains("\"userAgent\":\"readme-test\"");
+
+    HttpResponse<String> devices = get("/me/devices", "42", null);
+    assertThat(devices.statusCode()).isEqualTo(200);
+    assertThat(devices.body()).contains(login.body(), "readme-test");
+    assertThat(devices.headers().firstValue("RateLimit-Remaining")).hasValue("99");
   }
 
   @Test
@@ -176,15 +183,32 @@ class RateLimitedRouteTest {
   @EnableAutoConfiguration
   static class Service {
 
-    /** Who calls: the X-User header, as an authentication filter would set it; anonymous without one. */
+    /** Stands in for Spring Security: the X-User header becomes the request's principal. */
     @Bean
-    RateLimitKeyResolver rateLimitKeyResolver() {
-      return RateLimitKeyResolver.byUserId(request -> request.getHeader("X-User"));
+    OncePerRequestFilter principalFromHeader() {
+      return new OncePerRequestFilter() {
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+          String user = request.getHeader("X-User");
+          chain.doFilter(user == null ? request : new HttpServletRequestWrapper(request) {
+            @Override
+            public Principal getUserPrincipal() {
+              return () -> user;
+            }
+          }, response);
+        }
+      };
     }
 
     @Bean
-    Routes routes(SessionStore sessions) {
-      return new Routes(sessions);
+    SessionController sessionController(SessionStore sessions) {
+      return new SessionController(sessions);
+    }
+
+    @Bean
+    Routes routes() {
+      return new Routes();
     }
 
     @Bean
@@ -195,12 +219,6 @@ class RateLimitedRouteTest {
 
   @RestController
   static class Routes {
-    private final SessionStore sessions;
-
-    Routes(SessionStore sessions) {
-      this.sessions = sessions;
-    }
-
     @GetMapping("/limited")
     @RateLimited(limit = 2, window = "1m", key = RateLimitKey.IP, name = "limited")
     String limited() {
@@ -225,11 +243,6 @@ class RateLimitedRouteTest {
           new IllegalStateException("connection refused"));
     }
 
-    @PostMapping("/sessions/{userId}")
-    String login(@PathVariable String userId, @RequestHeader("User-Agent") String userAgent) {
-      SessionCreated created = sessions.create(userId, Device.of("web", userAgent, UserType.INFLUENCER));
-      return created.session().jti();
-    }
   }
 
   @RestController
