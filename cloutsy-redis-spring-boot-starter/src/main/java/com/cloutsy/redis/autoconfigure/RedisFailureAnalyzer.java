@@ -11,10 +11,10 @@ import org.springframework.boot.diagnostics.FailureAnalyzer;
  * property or variable whose value cannot be used (naming it and what was expected), and a Redis that cannot be
  * reached (naming the address, never a password). Registered in {@code META-INF/spring.factories}.
  */
-public final class RedisFailureAnalyzer implements FailureAnalyzer {
+final class RedisFailureAnalyzer implements FailureAnalyzer {
 
   /** Creates the analyzer; Spring Boot does. */
-  public RedisFailureAnalyzer() {}
+  RedisFailureAnalyzer() {}
 
   @Override
   public @Nullable FailureAnalysis analyze(Throwable failure) {

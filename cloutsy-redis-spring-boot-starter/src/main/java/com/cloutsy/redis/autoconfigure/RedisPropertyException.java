@@ -4,7 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code cloutsy.redis.*} property (or the {@code REDIS_*} variable behind it) holds a value the starter cannot
- * use. Start-up fails with it, and {@link RedisFailureAnalyzer} prints its message and its action. The message names
+ * use. Start-up fails with it, and the starter's failure analyzer prints its message and its action. The message names
  * the property and what was expected; it never contains a password or a key.
  */
 public class RedisPropertyException extends IllegalStateException {

@@ -59,6 +59,7 @@ final class RedisSpringCache implements Cache {
     this.keys = keys;
     this.ttl = ttl;
     this.cachesNull = cache.policy().cachesNotFound();
+    // A name that cannot be part of a key fails here, when the cache is first asked for, not at its first read.
     keys.cachePrefix(name);
   }
 

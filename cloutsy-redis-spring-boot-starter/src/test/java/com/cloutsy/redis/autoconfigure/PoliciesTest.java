@@ -9,7 +9,6 @@ import com.cloutsy.redis.health.DiagnosticsPolicy;
 import com.cloutsy.redis.health.HealthPolicy;
 import com.cloutsy.redis.login.LoginPolicy;
 import com.cloutsy.redis.otp.OtpPolicy;
-import com.cloutsy.redis.otp.OtpSecret;
 import com.cloutsy.redis.pubsub.EventBusPolicy;
 import com.cloutsy.redis.ratelimit.FailurePolicy;
 import com.cloutsy.redis.session.SessionPolicy;

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RedisUnavailableException;
 import com.cloutsy.redis.autoconfigure.CloutsyRedisProperties;
 import com.cloutsy.redis.autoconfigure.TestContexts;
 import com.cloutsy.redis.config.RedisSettings;
+import com.cloutsy.redis.embedded.EmbeddedRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.ratelimit.FailurePolicy;
@@ -84,6 +86,24 @@ class RateLimitInterceptorTest {
     assertThat(denied.getHeader("Retry-After")).isNotNull();
     assertThat(denied.getContentType()).startsWith("application/json");
     assertThat(denied.getContentAsString()).startsWith("{\"error\":\"rate_limited\",");
+  }
+
+  @Test
+  void whileRedisIsAwayFailOpenLimitsInMemoryAndFailClosedThrowsForThe503(EmbeddedRedis server) throws Exception {
+    try (RedisService gone = RedisService.start(RedisSettings.builder().url(server.uri())
+        .commandTimeout(Duration.ofMillis(300)).build())) {
+      server.stop();
+      CloutsyRedisProperties.Web.WebRateLimit config = new CloutsyRedisProperties.Web.WebRateLimit();
+      RateLimitInterceptor open = new RateLimitInterceptor(RateLimiter.create(gone, FailurePolicy.FAIL_OPEN),
+          gone.keys(), RateLimitKeyResolver.DEFAULT, config, null);
+      RateLimitInterceptor closed = new RateLimitInterceptor(RateLimiter.create(gone, FailurePolicy.FAIL_CLOSED),
+          gone.keys(), RateLimitKeyResolver.DEFAULT, config, null);
+
+      assertThat(call(open, "perUser", "10.0.0.7", null).getStatus()).isEqualTo(200);
+      assertThat(call(open, "perUser", "10.0.0.7", null).getStatus()).isEqualTo(429);
+      assertThatThrownBy(() -> call(closed, "perUser", "10.0.0.7", null))
+          .isInstanceOf(RedisUnavailableException.class);
+    }
   }
 
   @Test
