@@ -1,0 +1,14 @@
+package com.cloutsy.redis.autoconfigure.web;
+
+/** Whom a {@link RateLimited} route counts requests of. */
+public enum RateLimitKey {
+
+  /**
+   * The user, as {@link RateLimitKeyResolver#userId} names them (by default the request's principal); an anonymous
+   * request counts against its client address. The key is the seed's {@code api:limit:{userId}:{endpoint}}.
+   */
+  USER,
+
+  /** The client address, as {@link RateLimitKeyResolver#clientAddress} gives it, whoever is logged in. */
+  IP
+}
