@@ -119,7 +119,7 @@ public final class CloutsyRedisAutoConfiguration {
   @ConditionalOnMissingBean
   @ConditionalOnBooleanProperty(name = "cloutsy.redis.login.enabled", matchIfMissing = true)
   LoginGuard loginGuard(RedisService redis, CloutsyRedisProperties properties) {
-    return new LoginGuard(redis, Policies.login(properties.getLogin()));
+    return LoginGuard.create(redis, Policies.login(properties.getLogin()));
   }
 
   /** Rate limits, failing as {@code cloutsy.redis.rate-limit.failure-policy} says. */
@@ -190,7 +190,7 @@ public final class CloutsyRedisAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnBean(OtpSender.class)
     OtpGuard otpGuard(RedisService redis, CloutsyRedisProperties properties, OtpSender sender) {
-      return new OtpGuard(redis, Policies.otp(properties.getOtp()), sender);
+      return OtpGuard.create(redis, Policies.otp(properties.getOtp()), sender);
     }
   }
 

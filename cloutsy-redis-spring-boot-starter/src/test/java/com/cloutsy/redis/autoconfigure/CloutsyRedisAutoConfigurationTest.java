@@ -318,7 +318,7 @@ class CloutsyRedisAutoConfigurationTest {
 
     @Bean
     LoginGuard ownLoginGuard(RedisService redis) {
-      return new LoginGuard(redis, LoginPolicy.defaults());
+      return LoginGuard.create(redis, LoginPolicy.defaults());
     }
 
     @Bean
