@@ -85,7 +85,15 @@ public final class RedisService implements AutoCloseable {
    */
   private record Connected(StatefulConnection<String, String> connection,
       RedisClusterAsyncCommands<String, String> async, ScriptRunner scripts, ConnectionEventLog events,
-      ReadRetry reads) {}
+      ReadRetry reads, Durable durable) {}
+
+  /**
+   * Where durable writes and their WAIT go: a connection of its own when {@link RedisSettings#durability()} is on,
+   * because WAIT blocks the connection it is sent on (every command behind it waits, for up to the WAIT timeout when
+   * replicas are missing), and it must be the connection that carried the write. Otherwise the shared connection.
+   */
+  private record Durable(StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> async,
+      ScriptRunner scripts) {}
 
   private RedisService(RedisSettings settings, @Nullable ClientResources sharedResources,
       UnaryOperator<ClientResources.Builder> customizer) {
@@ -174,15 +182,34 @@ public final class RedisService implements AutoCloseable {
         async = single.async();
       }
       events.attach(connection);
+      ScriptRunner scripts = new ScriptRunner(async, failures::translate);
+      Durable durable = new Durable(connection, async, scripts);
+      if (settings.durability().isEnabled()) {
+        try {
+          durable = connectDurable();
+        } catch (RedisException unreachable) {
+          connection.close();
+          throw unreachable;
+        }
+      }
       ReadRetry reads = new ReadRetry(connection, clusterClient != null, settings.maxRetriesPerRequest(),
           settings.commandTimeout());
       owner.addListener(reads);
-      connected = new Connected(connection, async, new ScriptRunner(async, failures::translate), events, reads);
+      connected = new Connected(connection, async, scripts, events, reads, durable);
       return this;
     } catch (RedisException unreachable) {
       events.close();
       throw connectFailure(unreachable);
     }
+  }
+
+  private Durable connectDurable() {
+    if (clusterClient != null) {
+      StatefulRedisClusterConnection<String, String> cluster = clusterClient.connect(StringCodec.UTF8);
+      return new Durable(cluster, cluster.async(), new ScriptRunner(cluster.async(), failures::translate));
+    }
+    StatefulRedisConnection<String, String> single = standaloneClient().connect(StringCodec.UTF8, uri);
+    return new Durable(single, single.async(), new ScriptRunner(single.async(), failures::translate));
   }
 
   /** Whether this service talks to a Redis Cluster ({@link RedisSettings#isCluster()}). */
@@ -416,14 +443,33 @@ public final class RedisService implements AutoCloseable {
   }
 
   /**
-   * Waits until {@link RedisSettings#durability()} replicas have every write this service sent so far to the master
-   * of {@code key}'s slot ({@code WAIT}); completes at once, without a round trip, when durability is off. Call it
-   * after a write that must survive a failover, with a key the write touched.
+   * The commands for writes that must survive a failover: send the write here, then {@link #awaitReplicasAsync}
+   * with a key it touched. Typed like {@link #commands()}. With {@link RedisSettings#durability()} on it is a
+   * connection of its own, opened by {@link #start()}, because WAIT blocks the connection it runs on and must run on
+   * the one that carried the write: a slow WAIT then holds up only other durable writes, never the service's other
+   * commands. With durability off it is the shared connection.
    *
-   * <p>One round trip that blocks on the server for up to the durability timeout. WAIT runs on the same connection
-   * as the write, as it must. A write confirmed this way survives the failure of its master as long as a confirming
-   * replica is promoted, which Sentinel and Cluster prefer; it is not a transaction: the write itself is done even
-   * when the stage fails.
+   * @throws IllegalStateException before {@link #start()} or after {@link #close()}
+   */
+  public RedisClusterAsyncCommands<String, String> durableCommands() {
+    return current().durable().async();
+  }
+
+  /** Runs Lua scripts on the {@link #durableCommands() durable connection}, for flows whose writes must be confirmed. */
+  public ScriptRunner durableScripts() {
+    return current().durable().scripts();
+  }
+
+  /**
+   * Waits until {@link RedisSettings#durability()} replicas have every write sent so far through
+   * {@link #durableCommands()} or {@link #durableScripts()} to the master of {@code key}'s slot ({@code WAIT});
+   * completes at once, without a round trip, when durability is off. Call it after a durable write, with a key the
+   * write touched.
+   *
+   * <p>One round trip that blocks the durable connection on the server until the replicas confirm (about one
+   * replica round trip) or the durability timeout passes (when replicas are missing or lagging). A write confirmed
+   * this way survives the failure of its master as long as a confirming replica is promoted, which Sentinel and
+   * Cluster prefer; it is not a transaction: the write itself is done even when the stage fails.
    *
    * @return a stage that fails with {@link RedisUnavailableException} when fewer replicas confirmed in time (the write
    *     is on the master and may be lost if the master fails now) or Redis could not be asked
@@ -450,8 +496,8 @@ public final class RedisService implements AutoCloseable {
   }
 
   /**
-   * Sends {@code WAIT replicas timeout} on the connection that carries writes to {@code key}'s master and returns
-   * how many replicas have this connection's writes so far, whatever the settings say.
+   * Sends {@code WAIT replicas timeout} on the durable connection to {@code key}'s master and returns how many
+   * replicas have that connection's writes so far, whatever the settings say.
    *
    * @param key a key the write touched, which picks the node in cluster mode
    * @param replicas how many replicas to wait for, at least 1
@@ -467,10 +513,11 @@ public final class RedisService implements AutoCloseable {
       throw new IllegalArgumentException("timeout must be 1 ms or more and less than the command timeout "
           + settings.commandTimeout().toMillis() + " ms, was " + timeout);
     }
-    if (clusterClient == null) {
-      return mapFailures(connection().async().waitForReplication(replicas, timeout.toMillis()));
+    StatefulConnection<String, String> durable = current().durable().connection();
+    if (!(durable instanceof StatefulRedisClusterConnection<String, String> cluster)) {
+      return mapFailures(((StatefulRedisConnection<String, String>) durable).async()
+          .waitForReplication(replicas, timeout.toMillis()));
     }
-    StatefulRedisClusterConnection<String, String> cluster = clusterConnection();
     RedisClusterNode master = cluster.getPartitions().getPartitionBySlot(SlotHash.getSlot(key));
     if (master == null) {
       return CompletableFuture.failedStage(new RedisUnavailableException("No master of Redis Cluster " + endpoint
@@ -541,6 +588,9 @@ public final class RedisService implements AutoCloseable {
     if (current != null) {
       current.events().closing();
       owner.removeListener(current.reads());
+      if (current.durable().connection() != current.connection()) {
+        current.durable().connection().close();
+      }
       current.connection().close();
       current.events().close();
     }

@@ -171,6 +171,28 @@ public final class EmbeddedSentinel implements AutoCloseable {
     return master();
   }
 
+  /**
+   * Waits until the current master has a replica whose link is up and in sync, for instance after a killed master
+   * was restarted and the sentinels made it a replica of the new one.
+   *
+   * @param timeout how long to wait
+   * @throws IllegalStateException if no replica is in sync in time
+   */
+  public void awaitReplicaInSync(Duration timeout) {
+    awaitCondition(timeout, "a replica of the current master in sync", () -> {
+      try {
+        EmbeddedRedis master = master();
+        return servers.stream().filter(server -> server != master && server.isRunning()).anyMatch(replica -> {
+          String replication = replica.callText("INFO", "replication");
+          return replication.contains("master_port:" + master.port()) && replication.contains("master_link_status:up")
+              && !replication.contains("master_sync_in_progress:1");
+        });
+      } catch (RuntimeException notYet) {
+        return false;
+      }
+    });
+  }
+
   /** Kills every process and deletes their working directories; calling it again does nothing. */
   @Override
   public synchronized void close() {
