@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -636,6 +637,11 @@ public final class RedisService implements AutoCloseable {
   private RedisUnavailableException connectFailure(RedisException unreachable) {
     for (Throwable cause = unreachable; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
       String message = String.valueOf(cause.getMessage());
+      if (cause instanceof SSLException) {
+        return new RedisUnavailableException("TLS handshake with Redis at " + endpoint + " failed: " + message
+            + "; check REDIS_TLS_CA_FILE (the CA that signed the server certificate), that the certificate names the"
+            + " host connected to, and that the port speaks TLS", unreachable);
+      }
       if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")
           || (message.startsWith("ERR") && message.contains("AUTH"))) {
         String user = settings.username() == null ? "default" : settings.username();
