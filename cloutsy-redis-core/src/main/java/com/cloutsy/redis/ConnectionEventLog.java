@@ -8,6 +8,7 @@ import io.lettuce.core.event.Event;
 import io.lettuce.core.event.connection.ConnectedEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,8 +37,8 @@ final class ConnectionEventLog implements RedisConnectionStateListener, AutoClos
   private final AbstractRedisClient client;
   private final String endpoint;
   private final boolean cluster;
-  private final Map<RedisChannelHandler<?, ?>, SocketAddress> nodes = new ConcurrentHashMap<>();
-  private final Map<SocketAddress, Boolean> nodesDown = new ConcurrentHashMap<>();
+  private final Map<RedisChannelHandler<?, ?>, String> nodes = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> nodesDown = new ConcurrentHashMap<>();
   private final AtomicReference<State> state = new AtomicReference<>(State.DOWN);
   private final AtomicBoolean outageReported = new AtomicBoolean();
   private final Disposable subscription;
@@ -79,9 +80,10 @@ final class ConnectionEventLog implements RedisConnectionStateListener, AutoClos
       return;
     }
     if (cluster) {
-      nodes.put(handler, remote);
-      if (nodesDown.remove(remote) != null && state.get() != State.CLOSING) {
-        log.info("Redis cluster node {} ready again: {}", remote, endpoint);
+      String node = describe(remote);
+      nodes.put(handler, node);
+      if (nodesDown.remove(node) != null && state.get() != State.CLOSING) {
+        log.info("Redis cluster node {} ready again: {}", node, endpoint);
       }
     }
     State before = state.get();
@@ -97,7 +99,7 @@ final class ConnectionEventLog implements RedisConnectionStateListener, AutoClos
       return;
     }
     if (cluster) {
-      SocketAddress node = nodes.get(handler);
+      String node = nodes.get(handler);
       if (node != null && state.get() == State.READY && nodesDown.put(node, Boolean.TRUE) == null) {
         log.warn("Redis cluster node {} connection lost: {}; commands for its slots fail until it or its replica"
             + " serves them, reconnecting", node, endpoint);
@@ -105,6 +107,10 @@ final class ConnectionEventLog implements RedisConnectionStateListener, AutoClos
     } else if (state.compareAndSet(State.READY, State.DOWN)) {
       log.warn("Redis connection lost: {}; commands fail until it is back, reconnecting", endpoint);
     }
+  }
+
+  private static String describe(SocketAddress remote) {
+    return remote instanceof InetSocketAddress inet ? inet.getHostString() + ":" + inet.getPort() : remote.toString();
   }
 
   private boolean isOurs(RedisChannelHandler<?, ?> handler) {

@@ -3,6 +3,8 @@ package com.cloutsy.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.cloutsy.redis.config.HostPort;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.EmbeddedRedis;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestReporter;
+import org.slf4j.LoggerFactory;
 
 /**
  * Redis Cluster behaviour that the shared-cluster suite run cannot show: one user's keys in one slot, and a master
@@ -109,6 +112,10 @@ class ClusterFailoverTest {
     assertThat(victimUsers).isNotEmpty();
 
     Load load = new Load(users, victimUsers);
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(RedisService.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    log.addAppender(logged);
     ExecutorService workers = Executors.newFixedThreadPool(4);
     try (HealthCheck health = HealthCheck.of(redis, HealthPolicy.defaults().withTimeout(Duration.ofSeconds(1)))) {
       List<Future<?>> running = new ArrayList<>();
@@ -158,7 +165,17 @@ class ClusterFailoverTest {
           .isZero();
       assertThat((recoveredAt - killedAt) / 1_000_000).as("ms until the killed master's slots answered again")
           .isLessThan(20_000);
+      List<String> lost;
+      synchronized (logged) {
+        lost = logged.list.stream().map(ILoggingEvent::getFormattedMessage)
+            .filter(message -> message.startsWith("Redis cluster node")).toList();
+      }
+      assertThat(lost).as("the lost node is logged once, with its address")
+          .containsOnlyOnce("Redis cluster node 127.0.0.1:" + victim.port() + " connection lost: "
+              + redis.settings().describeEndpoint() + "; commands for its slots fail until it or its replica serves"
+              + " them, reconnecting");
     } finally {
+      log.detachAppender(logged);
       load.stop = true;
       workers.shutdownNow();
       workers.awaitTermination(10, TimeUnit.SECONDS);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import com.cloutsy.redis.config.Durability;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.EmbeddedRedisExtension;
 import com.cloutsy.redis.embedded.RedisEndpoint;
@@ -278,6 +279,34 @@ class RedisServiceTest {
       assertThat(redis.connection().sync().ping()).isEqualTo("PONG");
     }
     assertThat(redis.resources()).isNotNull();
+  }
+
+  @Test
+  void durableWritesWaitForAReplicaOnlyWhenAskedAndFailClearlyWithoutOne() {
+    redis.awaitReplicas(key("no-durability"));
+    assertThat(redis.durableCommands()).as("durability off: the shared connection").isSameAs(redis.commands());
+
+    try (RedisService durable = RedisService.start(TestRedis.settings(endpoint)
+        .durability(Durability.waitFor(1, Duration.ofMillis(100))).build())) {
+      String session = durable.keys().session("user-1", "jti-1");
+      assertThat(durable.durableCommands()).as("a connection of its own").isNotSameAs(durable.commands());
+      durable.await(durable.durableCommands().set(session, "{}"));
+      if (endpoint.isCluster()) {
+        // Every master of the shared cluster has one replica; WAIT goes to the master of the key's slot.
+        durable.awaitReplicas(session);
+        assertThat(durable.await(durable.awaitReplicasAsync(session, 1, Duration.ofMillis(100)))).isEqualTo(1);
+      } else {
+        assertThatThrownBy(() -> durable.awaitReplicas(session))
+            .isInstanceOf(RedisUnavailableException.class)
+            .hasMessageContaining("Only 0 of 1 replicas")
+            .hasMessageContaining("may be lost in a failover");
+      }
+      assertThat(durable.get(session)).as("the write itself is done either way").isEqualTo("{}");
+      assertThatThrownBy(() -> durable.awaitReplicasAsync(session, 0, Duration.ofMillis(10)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessage("replicas must be >= 1, was 0");
+      assertThatThrownBy(() -> durable.awaitReplicasAsync(session, 1, durable.settings().commandTimeout()))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("timeout must be 1 ms or more");
+    }
   }
 
   @Test
