@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.EmbeddedRedis;
+import com.cloutsy.redis.health.Diagnostics;
+import com.cloutsy.redis.health.HealthCheck;
+import com.cloutsy.redis.health.HealthReport;
+import com.cloutsy.redis.login.LoginGuard;
+import com.cloutsy.redis.login.LoginPolicy;
+import com.cloutsy.redis.pubsub.EventBus;
 import com.cloutsy.redis.script.LuaScript;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
@@ -24,11 +30,16 @@ class AclTest {
   private static final String APP_PASSWORD = "app-Secret-4711";
   private static final String WRONG_PASSWORD = "not-the-Secret-0815";
   private static final String READER_PASSWORD = "reader-Secret-42";
+  private static final String SERVICE_PASSWORD = "service-Secret-1";
+  /** The rules docs/OPERATIONS.md recommends for the application's user; keep the two in step. */
+  static final String RECOMMENDED_RULES = "~* &* +@all -@dangerous +info +slowlog|get +cluster|info +cluster|nodes"
+      + " +cluster|slots +cluster|myid";
 
   private final EmbeddedRedis server = EmbeddedRedis.builder()
       .user("default", "off")
       .user("app", "on >" + APP_PASSWORD + " ~* &* +@all -@dangerous")
       .user("reader", "on >" + READER_PASSWORD + " ~* +@read +@connection")
+      .user("service", "on >" + SERVICE_PASSWORD + " " + RECOMMENDED_RULES)
       .start();
 
   @AfterAll
@@ -100,6 +111,32 @@ class AclTest {
       assertThatThrownBy(() -> app.await(app.commands().flushall()))
           .isInstanceOf(RedisUnavailableException.class)
           .hasMessageContaining("refused ACL user \"app\": NOPERM");
+    }
+  }
+
+  @Test
+  void theRecommendedRulesLetEveryCapabilityWorkButNotFlushOrReconfigure() {
+    try (RedisService redis = RedisService.start(as("service", SERVICE_PASSWORD).build());
+        HealthCheck health = HealthCheck.of(redis);
+        EventBus bus = EventBus.create(redis)) {
+      HealthReport report = health.health();
+      assertThat(report.reasons()).as(report.toString()).isEmpty();
+
+      LoginGuard guard = new LoginGuard(redis, LoginPolicy.defaults());
+      assertThat(guard.check("alice@example.com", "10.0.0.1").isAllowed()).isTrue();
+      java.util.List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+      bus.subscribe("acl:news", String.class, (channel, event) -> received.add(event));
+      bus.publish("acl:news", "hello");
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("hello"));
+      Diagnostics diagnostics = Diagnostics.of(redis);
+      assertThat(diagnostics.keyspaceSummary().keysSampled()).isPositive();
+      assertThat(diagnostics.bigKeys(100).keysSampled()).isPositive();
+      assertThat(diagnostics.slowlog(10)).isNotNull();
+      assertThat(redis.await(redis.awaitReplicasAsync("acl:k", 1, Duration.ofMillis(10)))).isZero();
+
+      assertThatThrownBy(() -> redis.await(redis.commands().flushdb())).hasMessageContaining("NOPERM");
+      assertThatThrownBy(() -> redis.await(redis.commands().configSet("maxmemory", "1")))
+          .hasMessageContaining("NOPERM");
     }
   }
 }
