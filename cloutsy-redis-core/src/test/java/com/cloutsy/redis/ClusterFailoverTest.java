@@ -13,7 +13,9 @@ import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.health.HealthCheck;
 import com.cloutsy.redis.health.HealthPolicy;
 import com.cloutsy.redis.health.HealthReport;
+import com.cloutsy.redis.health.HealthStatus;
 import com.cloutsy.redis.keys.Keys;
+import com.cloutsy.redis.pubsub.EventBus;
 import com.cloutsy.redis.script.LuaScript;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.SlotHash;
@@ -106,7 +108,9 @@ class ClusterFailoverTest {
   void afterAMasterIsKilledUnderLoadItsReplicaServesAndCallsSucceedAgainWithoutARestart(TestReporter reporter)
       throws Exception {
     List<String> users = IntStream.range(0, USERS).mapToObj(i -> "user-" + i).toList();
-    EmbeddedRedis victim = cluster.masterOf(SlotHash.getSlot(keys.sessionIndex(users.get(0))));
+    // The seed node: the service's first connections, its pub/sub connection among them, go there.
+    EmbeddedRedis victim = cluster.nodes().get(0);
+    assertThat(cluster.masters()).contains(victim);
     List<String> victimUsers = users.stream()
         .filter(user -> cluster.masterOf(SlotHash.getSlot(keys.sessionIndex(user))) == victim).toList();
     assertThat(victimUsers).isNotEmpty();
@@ -117,7 +121,12 @@ class ClusterFailoverTest {
     logged.start();
     log.addAppender(logged);
     ExecutorService workers = Executors.newFixedThreadPool(4);
-    try (HealthCheck health = HealthCheck.of(redis, HealthPolicy.defaults().withTimeout(Duration.ofSeconds(1)))) {
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (HealthCheck health = HealthCheck.of(redis, HealthPolicy.defaults().withTimeout(Duration.ofSeconds(1)));
+        EventBus bus = EventBus.create(redis)) {
+      bus.subscribe("failover", String.class, (channel, event) -> events.add(event));
+      bus.publish("failover", "before");
+      await().atMost(Duration.ofSeconds(5)).until(() -> events.contains("before"));
       List<Future<?>> running = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         running.add(workers.submit(load::run));
@@ -127,6 +136,8 @@ class ClusterFailoverTest {
 
       long killedAt = System.nanoTime();
       cluster.kill(victim);
+      HealthReport during = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+          .until(health::health, report -> report.status() != HealthStatus.UP);
       Duration promoted = cluster.awaitHealthy(Duration.ofSeconds(20));
       // The client notices on its own: a refused node, then a topology refresh that routes to the promoted replica.
       await().atMost(Duration.ofSeconds(20)).until(() -> load.victimSuccessAfterKill.get() > 0);
@@ -145,6 +156,11 @@ class ClusterFailoverTest {
             new String[] {keys.apiLimit(user, "/after")}, "60000"));
         assertThat((Long) counted.get(0)).isEqualTo(1L);
       }
+      // The subscriber connection resubscribed on a node that is still up; publishing goes through the cluster.
+      await().atMost(Duration.ofSeconds(20)).until(() -> {
+        bus.publish("failover", "after");
+        return events.contains("after");
+      });
       HealthReport report = health.health();
       assertThat(report.cluster()).isNotNull();
       assertThat(report.cluster().state()).isEqualTo("ok");
@@ -155,10 +171,10 @@ class ClusterFailoverTest {
               + " calls, %d failed (%d until the killed master's slots answered again, %d after); of the failed, %d"
               + " went to the masters that stayed up and were refused by the cluster with CLUSTERDOWN while a slot"
               + " range had no master; replica promoted %d ms after the kill, the client served the killed master's"
-              + " slots again %d ms after it; health after: %s",
+              + " slots again %d ms after it; health during: %s %s; health after: %s",
           USERS, load.succeeded.get() + load.failed.get(), load.failed.get(), failedUntilRecovery, failedAfterRecovery,
           load.clusterDownOtherMasters.get(), promoted.toMillis(), (recoveredAt - killedAt) / 1_000_000,
-          report.status());
+          during.status(), during.reasons(), report.status());
       System.out.println(summary);
       reporter.publishEntry("failover", summary);
       assertThat(load.failedOtherMasters.get()).as("calls to the masters that stayed up fail only with CLUSTERDOWN")
