@@ -354,7 +354,6 @@ public final class RedisService implements AutoCloseable {
    *
    * @throws IllegalStateException before {@link #start()}, after {@link #close()}, or in cluster mode
    */
-  @SuppressWarnings("unchecked")
   public StatefulRedisConnection<String, String> connection() {
     StatefulConnection<String, String> connection = current().connection();
     if (clusterClient != null) {
@@ -371,7 +370,6 @@ public final class RedisService implements AutoCloseable {
    *
    * @throws IllegalStateException before {@link #start()}, after {@link #close()}, or when not in cluster mode
    */
-  @SuppressWarnings("unchecked")
   public StatefulRedisClusterConnection<String, String> clusterConnection() {
     StatefulConnection<String, String> connection = current().connection();
     if (clusterClient == null) {
