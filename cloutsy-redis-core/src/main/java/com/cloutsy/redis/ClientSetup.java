@@ -8,11 +8,19 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SocketOptions.KeepAliveOptions;
 import io.lettuce.core.SocketOptions.TcpUserTimeoutOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -36,6 +44,16 @@ final class ClientSetup {
   private static final Duration KEEP_ALIVE_INTERVAL = Duration.ofSeconds(1);
   private static final int KEEP_ALIVE_PROBES = 3;
 
+  /**
+   * Periodic cluster topology refresh: a backstop for changes no command noticed (a replica added, a failover of a
+   * node this client had no connection to). Adaptive refresh reacts to MOVED, ASK and lost nodes at once.
+   */
+  static final Duration TOPOLOGY_REFRESH_PERIOD = Duration.ofSeconds(10);
+  /** Adaptive refreshes at most this often; Lettuce's 30 s would leave a failover unnoticed for that long. */
+  static final Duration ADAPTIVE_REFRESH_TIMEOUT = Duration.ofSeconds(1);
+  /** Failed reconnects to one node after which the topology is refreshed: its replica may have taken over. */
+  static final int REFRESH_AFTER_RECONNECT_ATTEMPTS = 3;
+
   private ClientSetup() {}
 
   static ClientResources resources(RedisSettings settings, UnaryOperator<ClientResources.Builder> customizer) {
@@ -49,7 +67,39 @@ final class ClientSetup {
   }
 
   static ClientOptions options(RedisSettings settings) {
-    return ClientOptions.builder()
+    ClientOptions.Builder builder = ClientOptions.builder();
+    configure(builder, settings);
+    return builder.build();
+  }
+
+  /**
+   * The cluster client's options: the same fail-fast behaviour as {@link #options}, plus topology refresh (periodic
+   * and adaptive), and no routing to nodes the cluster marked as failed.
+   */
+  static ClusterClientOptions clusterOptions(RedisSettings settings) {
+    ClusterClientOptions.Builder builder = ClusterClientOptions.builder();
+    configure(builder, settings);
+    return builder
+        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+            .enablePeriodicRefresh(TOPOLOGY_REFRESH_PERIOD)
+            .enableAllAdaptiveRefreshTriggers()
+            .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_TIMEOUT)
+            .refreshTriggersReconnectAttempts(REFRESH_AFTER_RECONNECT_ATTEMPTS)
+            .closeStaleConnections(true)
+            .dynamicRefreshSources(true)
+            .build())
+        // A failed master stays in CLUSTER NODES until it is forgotten; routing or reconnecting to it only fails.
+        .nodeFilter(ClientSetup::isUsable)
+        .build();
+  }
+
+  private static boolean isUsable(RedisClusterNode node) {
+    return !(node.is(NodeFlag.FAIL) || node.is(NodeFlag.EVENTUAL_FAIL) || node.is(NodeFlag.NOADDR)
+        || node.is(NodeFlag.HANDSHAKE));
+  }
+
+  private static void configure(ClientOptions.Builder builder, RedisSettings settings) {
+    builder
         .autoReconnect(true)
         // No offline queue: while disconnected a command fails at once instead of waiting in an unbounded buffer,
         // and commands in flight when the connection drops fail instead of being replayed (an INCR would count
@@ -57,8 +107,11 @@ final class ClientSetup {
         .disconnectedBehavior(DisconnectedBehavior.REJECT_COMMANDS)
         .requestQueueSize(REQUEST_QUEUE_SIZE)
         .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
-        .socketOptions(socketOptions(settings))
-        .build();
+        .socketOptions(socketOptions(settings));
+    Path ca = settings.tlsCaFile();
+    if (ca != null) {
+      builder.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(ca.toFile()).build());
+    }
   }
 
   static SocketOptions socketOptions(RedisSettings settings) {
@@ -95,8 +148,24 @@ final class ClientSetup {
       builder = RedisURI.builder().withHost(settings.host()).withPort(settings.port())
           .withDatabase(settings.database());
     }
+    if (!urlHasCredentials) {
+      authenticate(builder, settings);
+    }
+    return finish(builder, settings);
+  }
+
+  /** One URI per cluster seed node, each with the credentials, TLS and timeout of the settings. */
+  static List<RedisURI> clusterUris(RedisSettings settings) {
+    return settings.clusterNodes().stream().map(node -> {
+      RedisURI.Builder builder = RedisURI.builder().withHost(node.host()).withPort(node.port());
+      authenticate(builder, settings);
+      return finish(builder, settings);
+    }).toList();
+  }
+
+  private static void authenticate(RedisURI.Builder builder, RedisSettings settings) {
     String password = settings.password();
-    if (password != null && !urlHasCredentials) {
+    if (password != null) {
       String username = settings.username();
       if (username != null) {
         builder.withAuthentication(username, password.toCharArray());
@@ -104,8 +173,12 @@ final class ClientSetup {
         builder.withPassword(password.toCharArray());
       }
     }
+  }
+
+  private static RedisURI finish(RedisURI.Builder builder, RedisSettings settings) {
     if (settings.tls()) {
-      builder.withSsl(true);
+      // Never plain text once TLS is asked for; FULL checks the chain and that the certificate names the host.
+      builder.withSsl(true).withVerifyPeer(settings.tlsVerifyHostname() ? SslVerifyMode.FULL : SslVerifyMode.CA);
     }
     return builder.withTimeout(settings.commandTimeout()).withClientName("cloutsy-redis").build();
   }

@@ -1,13 +1,17 @@
 package com.cloutsy.redis;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.event.Event;
 import io.lettuce.core.event.connection.ConnectedEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +23,10 @@ import reactor.core.Disposable;
  * Logs the seed's connection events (connect, ready, error, close) of the service's own connection, once each per
  * change of state: a server that stays down for an hour gives one warning, not one per reconnect attempt, and
  * connections that callers open from the same client (pub/sub, a MULTI of their own) do not show up as ours.
+ *
+ * <p>In cluster mode the service's connection is one connection per node underneath: the service is ready once the
+ * first node connection is, and each node that is lost (a failed master, say) is reported once when it goes and
+ * once when it comes back, with its address.
  */
 final class ConnectionEventLog implements RedisConnectionStateListener, AutoCloseable {
 
@@ -26,17 +34,21 @@ final class ConnectionEventLog implements RedisConnectionStateListener, AutoClos
 
   private enum State { DOWN, CONNECTED, READY, CLOSING }
 
-  private final RedisClient client;
+  private final AbstractRedisClient client;
   private final String endpoint;
+  private final boolean cluster;
+  private final Map<RedisChannelHandler<?, ?>, String> nodes = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> nodesDown = new ConcurrentHashMap<>();
   private final AtomicReference<State> state = new AtomicReference<>(State.DOWN);
   private final AtomicBoolean outageReported = new AtomicBoolean();
   private final Disposable subscription;
   // Unknown until connect() returns; until then the only connection of the client is ours.
   private volatile @Nullable StatefulConnection<?, ?> connection;
 
-  ConnectionEventLog(RedisClient client, String endpoint) {
+  ConnectionEventLog(AbstractRedisClient client, String endpoint, boolean cluster) {
     this.client = client;
     this.endpoint = endpoint;
+    this.cluster = cluster;
     client.addListener(this);
     // TCP connects and failed reconnects are reported only on the event bus, which does not say whose they are;
     // the state says whether ours is waiting for one.
@@ -51,6 +63,8 @@ final class ConnectionEventLog implements RedisConnectionStateListener, AutoClos
   private void onEvent(Event event) {
     if (event instanceof ConnectedEvent && state.compareAndSet(State.DOWN, State.CONNECTED)) {
       log.info("Redis connected: {}", endpoint);
+    } else if (cluster && event instanceof ReconnectFailedEvent failed) {
+      log.debug("Redis reconnect attempt {} to cluster node {} failed", failed.getAttempt(), failed.remoteAddress());
     } else if (event instanceof ReconnectFailedEvent failed && state.get() != State.READY) {
       if (outageReported.compareAndSet(false, true)) {
         log.warn("Redis error: reconnect to {} failed ({}); retrying", endpoint, failed.getCause().toString());
@@ -62,7 +76,18 @@ final class ConnectionEventLog implements RedisConnectionStateListener, AutoClos
 
   @Override
   public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress remote) {
-    if (isOurs(handler) && state.getAndSet(State.READY) != State.READY) {
+    if (!isOurs(handler)) {
+      return;
+    }
+    if (cluster) {
+      String node = describe(remote);
+      nodes.put(handler, node);
+      if (nodesDown.remove(node) != null && state.get() != State.CLOSING) {
+        log.info("Redis cluster node {} ready again: {}", node, endpoint);
+      }
+    }
+    State before = state.get();
+    if (before != State.CLOSING && before != State.READY && state.compareAndSet(before, State.READY)) {
       outageReported.set(false);
       log.info("Redis ready: {}", endpoint);
     }
@@ -70,12 +95,29 @@ final class ConnectionEventLog implements RedisConnectionStateListener, AutoClos
 
   @Override
   public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-    if (isOurs(handler) && state.compareAndSet(State.READY, State.DOWN)) {
+    if (!isOurs(handler)) {
+      return;
+    }
+    if (cluster) {
+      String node = nodes.get(handler);
+      if (node != null && state.get() == State.READY && nodesDown.put(node, Boolean.TRUE) == null) {
+        log.warn("Redis cluster node {} connection lost: {}; commands for its slots fail until it or its replica"
+            + " serves them, reconnecting", node, endpoint);
+      }
+    } else if (state.compareAndSet(State.READY, State.DOWN)) {
       log.warn("Redis connection lost: {}; commands fail until it is back, reconnecting", endpoint);
     }
   }
 
+  private static String describe(SocketAddress remote) {
+    return remote instanceof InetSocketAddress inet ? inet.getHostString() + ":" + inet.getPort() : remote.toString();
+  }
+
   private boolean isOurs(RedisChannelHandler<?, ?> handler) {
+    if (cluster) {
+      // Every node connection of the cluster client serves the service, except pub/sub ones a caller opened.
+      return !(handler instanceof StatefulRedisPubSubConnection);
+    }
     StatefulConnection<?, ?> ours = connection;
     return ours == null || ours == handler;
   }

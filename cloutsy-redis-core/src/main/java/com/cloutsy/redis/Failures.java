@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sorts Lettuce's failures into "Redis could not be asked" ({@link RedisUnavailableException}) and everything
@@ -19,10 +20,15 @@ final class Failures {
       "LOADING", "BUSY", "MASTERDOWN", "READONLY", "CLUSTERDOWN", "TRYAGAIN", "OOM", "NOREPLICAS", "NOAUTH",
       "WRONGPASS", "NOPERM");
 
-  private final String endpoint;
+  /** Error replies about the user's rights or credentials: the message names the user, as the server's does not. */
+  private static final List<String> ACCESS_REPLIES = List.of("NOPERM", "WRONGPASS", "NOAUTH");
 
-  Failures(String endpoint) {
+  private final String endpoint;
+  private final String user;
+
+  Failures(String endpoint, @Nullable String username) {
     this.endpoint = endpoint;
+    this.user = username == null ? "default" : username;
   }
 
   /** The exception a caller should see for this failure of a Lettuce future. */
@@ -32,7 +38,12 @@ final class Failures {
       return unavailable;
     }
     if (isUnavailable(error)) {
-      return new RedisUnavailableException("Redis at " + endpoint + " is unavailable: " + error.getMessage(), error);
+      String message = String.valueOf(error.getMessage());
+      if (error instanceof RedisCommandExecutionException && ACCESS_REPLIES.stream().anyMatch(message::startsWith)) {
+        return new RedisUnavailableException("Redis at " + endpoint + " refused ACL user \"" + user + "\": " + message,
+            error);
+      }
+      return new RedisUnavailableException("Redis at " + endpoint + " is unavailable: " + message, error);
     }
     return error instanceof RuntimeException runtime ? runtime : new CompletionException(error);
   }

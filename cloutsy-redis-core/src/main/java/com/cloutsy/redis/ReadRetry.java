@@ -26,12 +26,19 @@ import java.util.function.Supplier;
 final class ReadRetry implements RedisConnectionStateListener {
 
   private final StatefulConnection<?, ?> connection;
+  private final boolean anyConnection;
   private final int maxRetries;
   private final Duration budget;
   private final AtomicReference<CompletableFuture<Void>> nextReconnect = new AtomicReference<>(new CompletableFuture<>());
 
-  ReadRetry(StatefulConnection<?, ?> connection, int maxRetries, Duration budget) {
+  /**
+   * Retries reads of {@code connection}. A cluster connection has one connection per node underneath, which are the
+   * ones that reconnect; with {@code anyConnection} a (re)connect of any of the client's connections, a promoted
+   * replica's included, lets the waiting reads try again.
+   */
+  ReadRetry(StatefulConnection<?, ?> connection, boolean anyConnection, int maxRetries, Duration budget) {
     this.connection = connection;
+    this.anyConnection = anyConnection;
     this.maxRetries = maxRetries;
     this.budget = budget;
   }
@@ -67,7 +74,7 @@ final class ReadRetry implements RedisConnectionStateListener {
 
   @Override
   public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress remote) {
-    if (handler == connection) {
+    if (anyConnection || handler == connection) {
       nextReconnect.getAndSet(new CompletableFuture<>()).complete(null);
     }
   }

@@ -1,19 +1,27 @@
 package com.cloutsy.redis;
 
+import com.cloutsy.redis.config.Durability;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.keys.Keys;
 import com.cloutsy.redis.script.ScriptRunner;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -21,12 +29,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One Redis connection for a whole service: the seed's {@code RedisService} facade, its lifecycle, and what every
  * capability of this library is built on (the connection, the {@link Keys key layout} and the
  * {@link ScriptRunner script runner}).
+ *
+ * <p>Topologies: a single server, a Sentinel-managed master (reads and writes go to the master; after a failover the
+ * reconnect asks the sentinels for the new one), or a Redis Cluster when {@link RedisSettings#clusterNodes()} is set:
+ * then one cluster connection routes every command to the master of its key's slot, follows MOVED and ASK, and
+ * refreshes the topology when nodes fail and periodically. {@link #commands()} and {@link #scripts()} are the same
+ * in all three, so capabilities run unchanged; {@link #connection()} exists only for a single server or Sentinel and
+ * {@link #clusterConnection()} only for a cluster.
  *
  * <p>Lifecycle: {@link #create} configures, {@link #start} connects (the seed's {@code onModuleInit}),
  * {@link #close} releases the connection and threads (the seed's {@code onModuleDestroy}). Between them the
@@ -58,40 +74,56 @@ public final class RedisService implements AutoCloseable {
   private final Duration awaitBound;
   private final ClientResources resources;
   private final boolean ownsResources;
-  private final RedisClient client;
+  private final @Nullable RedisClient client;
+  private final @Nullable RedisClusterClient clusterClient;
   private final RedisURI uri;
   private volatile @Nullable Connected connected;
   private boolean closed;
 
-  /** The parts that exist only between {@link #start} and {@link #close}. */
-  private record Connected(StatefulRedisConnection<String, String> connection, ScriptRunner scripts,
-      ConnectionEventLog events, ReadRetry reads) {}
+  /**
+   * The parts that exist only between {@link #start} and {@link #close}. {@code connection} is a
+   * {@link StatefulRedisConnection} or, in cluster mode, a {@link StatefulRedisClusterConnection}.
+   */
+  private record Connected(StatefulConnection<String, String> connection,
+      RedisClusterAsyncCommands<String, String> async, ScriptRunner scripts, ConnectionEventLog events,
+      ReadRetry reads, Durable durable) {}
+
+  /**
+   * Where durable writes and their WAIT go: a connection of its own when {@link RedisSettings#durability()} is on,
+   * because WAIT blocks the connection it is sent on (every command behind it waits, for up to the WAIT timeout when
+   * replicas are missing), and it must be the connection that carried the write. Otherwise the shared connection.
+   */
+  private record Durable(StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> async,
+      ScriptRunner scripts) {}
 
   private RedisService(RedisSettings settings, @Nullable ClientResources sharedResources,
       UnaryOperator<ClientResources.Builder> customizer) {
-    if (settings.isCluster()) {
-      throw new UnsupportedOperationException("REDIS_CLUSTER_NODES is set, but this release of cloutsy-redis"
-          + " connects to a single server or a Sentinel-managed master only");
-    }
     this.settings = settings;
     this.keys = Keys.of(settings.keyLayout(), settings.keyPrefix());
     this.endpoint = settings.describeEndpoint();
-    this.failures = new Failures(endpoint);
+    this.failures = new Failures(endpoint, settings.username());
     Duration timeout = settings.commandTimeout();
     Duration slack = timeout.dividedBy(10);
     this.awaitBound = timeout.plus(slack.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : slack);
     this.ownsResources = sharedResources == null;
     this.resources = sharedResources != null ? sharedResources : ClientSetup.resources(settings, customizer);
-    this.uri = ClientSetup.redisUri(settings);
-    this.client = RedisClient.create(resources);
-    client.setOptions(ClientSetup.options(settings));
+    if (settings.isCluster()) {
+      List<RedisURI> seeds = ClientSetup.clusterUris(settings);
+      this.uri = seeds.get(0);
+      this.client = null;
+      this.clusterClient = RedisClusterClient.create(resources, seeds);
+      clusterClient.setOptions(ClientSetup.clusterOptions(settings));
+    } else {
+      this.uri = ClientSetup.redisUri(settings);
+      this.clusterClient = null;
+      this.client = RedisClient.create(resources);
+      client.setOptions(ClientSetup.options(settings));
+    }
   }
 
   /**
    * Configures a service without connecting; call {@link #start()} next. It owns its Lettuce threads and shuts
    * them down on {@link #close()}.
-   *
-   * @throws UnsupportedOperationException for cluster settings, which this release does not connect to
    */
   public static RedisService create(RedisSettings settings) {
     return new RedisService(argument(settings, "settings"), null, UnaryOperator.identity());
@@ -126,7 +158,7 @@ public final class RedisService implements AutoCloseable {
    *
    * @return this service
    * @throws RedisUnavailableException if the server cannot be reached or refuses the credentials; the message
-   *     names the host and port
+   *     names the host and port (or the cluster's seeds) and, for refused credentials, the user, never the password
    * @throws IllegalStateException after {@link #close()}
    */
   public synchronized RedisService start() {
@@ -136,20 +168,54 @@ public final class RedisService implements AutoCloseable {
     if (connected != null) {
       return this;
     }
-    ConnectionEventLog events = new ConnectionEventLog(client, endpoint);
+    AbstractRedisClient owner = owner();
+    ConnectionEventLog events = new ConnectionEventLog(owner, endpoint, clusterClient != null);
     try {
-      StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8, uri);
+      StatefulConnection<String, String> connection;
+      RedisClusterAsyncCommands<String, String> async;
+      if (clusterClient != null) {
+        StatefulRedisClusterConnection<String, String> cluster = clusterClient.connect(StringCodec.UTF8);
+        connection = cluster;
+        async = cluster.async();
+      } else {
+        StatefulRedisConnection<String, String> single = standaloneClient().connect(StringCodec.UTF8, uri);
+        connection = single;
+        async = single.async();
+      }
       events.attach(connection);
-      ReadRetry reads = new ReadRetry(connection, settings.maxRetriesPerRequest(), settings.commandTimeout());
-      client.addListener(reads);
-      connected = new Connected(
-          connection, new ScriptRunner(connection.async(), failures::translate), events, reads);
+      ScriptRunner scripts = new ScriptRunner(async, failures::translate);
+      Durable durable = new Durable(connection, async, scripts);
+      if (settings.durability().isEnabled()) {
+        try {
+          durable = connectDurable();
+        } catch (RedisException unreachable) {
+          connection.close();
+          throw unreachable;
+        }
+      }
+      ReadRetry reads = new ReadRetry(connection, clusterClient != null, settings.maxRetriesPerRequest(),
+          settings.commandTimeout());
+      owner.addListener(reads);
+      connected = new Connected(connection, async, scripts, events, reads, durable);
       return this;
     } catch (RedisException unreachable) {
       events.close();
-      throw new RedisUnavailableException("Could not connect to Redis at " + endpoint + " within "
-          + settings.connectTimeout().toMillis() + " ms: " + unreachable.getMessage(), unreachable);
+      throw connectFailure(unreachable);
     }
+  }
+
+  private Durable connectDurable() {
+    if (clusterClient != null) {
+      StatefulRedisClusterConnection<String, String> cluster = clusterClient.connect(StringCodec.UTF8);
+      return new Durable(cluster, cluster.async(), new ScriptRunner(cluster.async(), failures::translate));
+    }
+    StatefulRedisConnection<String, String> single = standaloneClient().connect(StringCodec.UTF8, uri);
+    return new Durable(single, single.async(), new ScriptRunner(single.async(), failures::translate));
+  }
+
+  /** Whether this service talks to a Redis Cluster ({@link RedisSettings#isCluster()}). */
+  public boolean isCluster() {
+    return clusterClient != null;
   }
 
   /** Whether {@link #start()} succeeded and the connection is currently up (it may drop and come back). */
@@ -283,10 +349,33 @@ public final class RedisService implements AutoCloseable {
    * on it, no blocking commands): for those open a connection of your own from {@link #client()}. Classic MULTI on
    * a shared connection interleaves with other threads' commands; prefer a Lua script.
    *
-   * @throws IllegalStateException before {@link #start()} or after {@link #close()}
+   * <p>A single server or Sentinel only. A Redis Cluster has no one connection to hand out: code meant for both
+   * uses {@link #commands()} (routed by key), code meant for a cluster {@link #clusterConnection()}.
+   *
+   * @throws IllegalStateException before {@link #start()}, after {@link #close()}, or in cluster mode
    */
   public StatefulRedisConnection<String, String> connection() {
-    return current().connection();
+    StatefulConnection<String, String> connection = current().connection();
+    if (clusterClient != null) {
+      throw new IllegalStateException("RedisService for " + endpoint + " is in cluster mode (REDIS_CLUSTER_NODES):"
+          + " it has no single-server connection; use commands() for commands routed by key, or clusterConnection()");
+    }
+    return (StatefulRedisConnection<String, String>) connection;
+  }
+
+  /**
+   * The Redis Cluster connection, the cluster's {@code getClient()}: commands routed by key slot, multi-key commands
+   * split per slot, and per-node access ({@code getConnection(host, port)}, {@code async().upstream()}). Shared by
+   * every caller, like {@link #connection()}.
+   *
+   * @throws IllegalStateException before {@link #start()}, after {@link #close()}, or when not in cluster mode
+   */
+  public StatefulRedisClusterConnection<String, String> clusterConnection() {
+    StatefulConnection<String, String> connection = current().connection();
+    if (clusterClient == null) {
+      throw new IllegalStateException("RedisService for " + endpoint + " is not in cluster mode; use connection()");
+    }
+    return (StatefulRedisClusterConnection<String, String>) connection;
   }
 
   /**
@@ -305,23 +394,138 @@ public final class RedisService implements AutoCloseable {
     return counters;
   }
 
-  /** The Lettuce client, for opening more connections with this service's options ({@link #redisUri()}). */
+  /**
+   * The Lettuce client, for opening more connections with this service's options ({@link #redisUri()}).
+   *
+   * @throws IllegalStateException in cluster mode: use {@link #clusterClient()}
+   */
   public RedisClient client() {
-    return client;
+    return standaloneClient();
   }
 
-  /** The address this service connects to, with credentials and timeouts; treat it as a secret. */
+  /**
+   * The Lettuce cluster client, for opening more cluster connections with this service's options.
+   *
+   * @throws IllegalStateException when not in cluster mode: use {@link #client()}
+   */
+  public RedisClusterClient clusterClient() {
+    if (clusterClient == null) {
+      throw new IllegalStateException("RedisService for " + endpoint + " is not in cluster mode; use client()");
+    }
+    return clusterClient;
+  }
+
+  /** Lettuce's threads, event bus and metrics of this service's client, in every mode. */
+  public ClientResources resources() {
+    return resources;
+  }
+
+  /**
+   * The address this service connects to, with credentials and timeouts; treat it as a secret. In cluster mode the
+   * first seed node's.
+   */
   public RedisURI redisUri() {
     return uri;
   }
 
   /**
    * Opens a new publish/subscribe connection to the same server, the seed's {@code getClient().duplicate()}.
-   * The caller owns it and closes it. Lettuce resubscribes its channels after a reconnect.
+   * The caller owns it and closes it. Lettuce resubscribes its channels after a reconnect. In cluster mode it is a
+   * cluster pub/sub connection: Redis Cluster forwards every PUBLISH to all nodes, so subscribing on one node
+   * receives them all, and after that node fails the connection reconnects to another and subscribes again.
    */
   public StatefulRedisPubSubConnection<String, String> connectPubSub() {
     current();
-    return client.connectPubSub(StringCodec.UTF8, uri);
+    return clusterClient != null
+        ? clusterClient.connectPubSub(StringCodec.UTF8)
+        : standaloneClient().connectPubSub(StringCodec.UTF8, uri);
+  }
+
+  /**
+   * The commands for writes that must survive a failover: send the write here, then {@link #awaitReplicasAsync}
+   * with a key it touched. Typed like {@link #commands()}. With {@link RedisSettings#durability()} on it is a
+   * connection of its own, opened by {@link #start()}, because WAIT blocks the connection it runs on and must run on
+   * the one that carried the write: a slow WAIT then holds up only other durable writes, never the service's other
+   * commands. With durability off it is the shared connection.
+   *
+   * @throws IllegalStateException before {@link #start()} or after {@link #close()}
+   */
+  public RedisClusterAsyncCommands<String, String> durableCommands() {
+    return current().durable().async();
+  }
+
+  /** Runs Lua scripts on the {@link #durableCommands() durable connection}, for flows whose writes must be confirmed. */
+  public ScriptRunner durableScripts() {
+    return current().durable().scripts();
+  }
+
+  /**
+   * Waits until {@link RedisSettings#durability()} replicas have every write sent so far through
+   * {@link #durableCommands()} or {@link #durableScripts()} to the master of {@code key}'s slot ({@code WAIT});
+   * completes at once, without a round trip, when durability is off. Call it after a durable write, with a key the
+   * write touched.
+   *
+   * <p>One round trip that blocks the durable connection on the server until the replicas confirm (about one
+   * replica round trip) or the durability timeout passes (when replicas are missing or lagging). A write confirmed
+   * this way survives the failure of its master as long as a confirming replica is promoted, which Sentinel and
+   * Cluster prefer; it is not a transaction: the write itself is done even when the stage fails.
+   *
+   * @return a stage that fails with {@link RedisUnavailableException} when fewer replicas confirmed in time (the write
+   *     is on the master and may be lost if the master fails now) or Redis could not be asked
+   */
+  public CompletionStage<Void> awaitReplicasAsync(String key) {
+    argument(key, "key");
+    Durability durability = settings.durability();
+    if (!durability.isEnabled()) {
+      current();
+      return CompletableFuture.completedFuture(null);
+    }
+    return awaitReplicasAsync(key, durability.replicas(), durability.timeout()).thenCompose(confirmed ->
+        confirmed >= durability.replicas()
+            ? CompletableFuture.<Void>completedFuture(null)
+            : CompletableFuture.<Void>failedStage(new RedisUnavailableException("Only " + confirmed + " of "
+                + durability.replicas() + " replicas of Redis at " + endpoint + " confirmed the write within "
+                + durability.timeout().toMillis() + " ms; it is on the master and may be lost in a failover",
+                new RedisCommandExecutionException("WAIT " + durability.replicas() + " answered " + confirmed))));
+  }
+
+  /** Blocking {@link #awaitReplicasAsync(String)}. */
+  public void awaitReplicas(String key) {
+    await(awaitReplicasAsync(key));
+  }
+
+  /**
+   * Sends {@code WAIT replicas timeout} on the durable connection to {@code key}'s master and returns how many
+   * replicas have that connection's writes so far, whatever the settings say.
+   *
+   * @param key a key the write touched, which picks the node in cluster mode
+   * @param replicas how many replicas to wait for, at least 1
+   * @param timeout how long the server may block, at least a millisecond and less than the command timeout
+   */
+  public CompletionStage<Long> awaitReplicasAsync(String key, int replicas, Duration timeout) {
+    argument(key, "key");
+    argument(timeout, "timeout");
+    if (replicas < 1) {
+      throw new IllegalArgumentException("replicas must be >= 1, was " + replicas);
+    }
+    if (timeout.toMillis() < 1 || timeout.compareTo(settings.commandTimeout()) >= 0) {
+      throw new IllegalArgumentException("timeout must be 1 ms or more and less than the command timeout "
+          + settings.commandTimeout().toMillis() + " ms, was " + timeout);
+    }
+    StatefulConnection<String, String> durable = current().durable().connection();
+    if (!(durable instanceof StatefulRedisClusterConnection<String, String> cluster)) {
+      return mapFailures(((StatefulRedisConnection<String, String>) durable).async()
+          .waitForReplication(replicas, timeout.toMillis()));
+    }
+    RedisClusterNode master = cluster.getPartitions().getPartitionBySlot(SlotHash.getSlot(key));
+    if (master == null) {
+      return CompletableFuture.failedStage(new RedisUnavailableException("No master of Redis Cluster " + endpoint
+          + " serves the slot of the key", new RedisException("no node for slot " + SlotHash.getSlot(key))));
+    }
+    // The routed writes to that master use this very connection (Lettuce keys them by host and port).
+    RedisURI node = master.getUri();
+    return mapFailures(cluster.getConnectionAsync(node.getHost(), node.getPort())
+        .thenCompose(connection -> connection.async().waitForReplication(replicas, timeout.toMillis())));
   }
 
   /** Runs this library's Lua scripts: EVALSHA, falling back to EVAL after a script cache flush. */
@@ -379,13 +583,17 @@ public final class RedisService implements AutoCloseable {
     closed = true;
     Connected current = connected;
     connected = null;
+    AbstractRedisClient owner = owner();
     if (current != null) {
       current.events().closing();
-      client.removeListener(current.reads());
+      owner.removeListener(current.reads());
+      if (current.durable().connection() != current.connection()) {
+        current.durable().connection().close();
+      }
       current.connection().close();
       current.events().close();
     }
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    owner.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     if (ownsResources) {
       resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
@@ -397,14 +605,50 @@ public final class RedisService implements AutoCloseable {
   }
 
   /** A read-only command, sent again after a reconnect as {@link RedisSettings#maxRetriesPerRequest()} allows. */
-  private <T> CompletionStage<T> read(Function<RedisAsyncCommands<String, String>, CompletionStage<T>> command) {
+  private <T> CompletionStage<T> read(
+      Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
     Connected current = current();
-    RedisAsyncCommands<String, String> commands = current.connection().async();
+    RedisClusterAsyncCommands<String, String> commands = current.async();
     return mapFailures(current.reads().read(() -> command.apply(commands)));
   }
 
-  private RedisAsyncCommands<String, String> async() {
-    return current().connection().async();
+  private RedisClusterAsyncCommands<String, String> async() {
+    return current().async();
+  }
+
+  private AbstractRedisClient owner() {
+    return clusterClient != null ? clusterClient : standaloneClient();
+  }
+
+  private RedisClient standaloneClient() {
+    if (client == null) {
+      throw new IllegalStateException("RedisService for " + endpoint + " is in cluster mode (REDIS_CLUSTER_NODES):"
+          + " use clusterClient()");
+    }
+    return client;
+  }
+
+  /**
+   * The start-up failure a caller should see. Refused credentials name the user (never the password), so a wrong
+   * REDIS_PASSWORD is not mistaken for a network problem.
+   */
+  private RedisUnavailableException connectFailure(RedisException unreachable) {
+    for (Throwable cause = unreachable; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      String message = String.valueOf(cause.getMessage());
+      if (cause instanceof SSLException) {
+        return new RedisUnavailableException("TLS handshake with Redis at " + endpoint + " failed: " + message
+            + "; check REDIS_TLS_CA_FILE (the CA that signed the server certificate), that the certificate names the"
+            + " host connected to, and that the port speaks TLS", unreachable);
+      }
+      if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")
+          || (message.startsWith("ERR") && message.contains("AUTH"))) {
+        String user = settings.username() == null ? "default" : settings.username();
+        return new RedisUnavailableException("Redis at " + endpoint + " refused the credentials of user \""
+            + user + "\" (" + message + "); check REDIS_USERNAME and REDIS_PASSWORD", unreachable);
+      }
+    }
+    return new RedisUnavailableException("Could not connect to Redis at " + endpoint + " within "
+        + settings.connectTimeout().toMillis() + " ms: " + unreachable.getMessage(), unreachable);
   }
 
   private Connected current() {

@@ -2,18 +2,27 @@ package com.cloutsy.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.cloutsy.redis.config.HostPort;
 import com.cloutsy.redis.config.RedisSettings;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ClientOptions.DisconnectedBehavior;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.EpollProvider;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -120,5 +129,71 @@ class ClientSetupTest {
 
     assertThat(uri.getSentinelMasterId()).isEqualTo("mymaster");
     assertThat(uri.getSentinels()).extracting(RedisURI::getPort).containsExactly(26379, 26380);
+  }
+
+  @Test
+  void theClusterClientFailsFastLikeTheOtherAndRefreshesItsTopologyPeriodicallyAndOnEveryTrigger() {
+    RedisSettings cluster = RedisSettings.fromEnvironment(Map.of("REDIS_CLUSTER_NODES", "10.0.0.1:7000,10.0.0.2:7001",
+        "REDIS_COMMAND_TIMEOUT_MS", "1500"));
+
+    ClusterClientOptions options = ClientSetup.clusterOptions(cluster);
+
+    assertThat(options.getDisconnectedBehavior()).isEqualTo(DisconnectedBehavior.REJECT_COMMANDS);
+    assertThat(options.getRequestQueueSize()).isEqualTo(ClientSetup.REQUEST_QUEUE_SIZE);
+    assertThat(options.getTimeoutOptions().getSource().getTimeout(null)).isEqualTo(Duration.ofMillis(1500).toNanos());
+    assertThat(options.getSocketOptions().getTcpUserTimeout().isEnabled()).isTrue();
+    ClusterTopologyRefreshOptions refresh = options.getTopologyRefreshOptions();
+    assertThat(refresh.isPeriodicRefreshEnabled()).isTrue();
+    assertThat(refresh.getRefreshPeriod()).isLessThanOrEqualTo(Duration.ofSeconds(30));
+    assertThat(refresh.getAdaptiveRefreshTriggers()).containsExactlyInAnyOrder(RefreshTrigger.values());
+    assertThat(refresh.getAdaptiveRefreshTimeout()).isLessThanOrEqualTo(Duration.ofSeconds(1));
+    assertThat(refresh.useDynamicRefreshSources()).isTrue();
+    RedisClusterNode failed = new RedisClusterNode();
+    failed.setFlags(Set.of(NodeFlag.UPSTREAM, NodeFlag.FAIL));
+    RedisClusterNode healthy = new RedisClusterNode();
+    healthy.setFlags(Set.of(NodeFlag.UPSTREAM));
+    assertThat(options.getNodeFilter().test(failed)).as("a failed node is not routed to").isFalse();
+    assertThat(options.getNodeFilter().test(healthy)).isTrue();
+  }
+
+  @Test
+  void reconnectsInClusterModeStartAtTheClusterDownDelay() {
+    RedisSettings cluster = RedisSettings.builder().clusterNodes(List.of(new HostPort("h", 7000)))
+        .retryDelayOnClusterDown(Duration.ofMillis(300)).retryDelayOnFailover(Duration.ofMillis(10)).build();
+    ClientResources resources = ClientSetup.resources(cluster, UnaryOperator.identity());
+    try {
+      IntStream.rangeClosed(1, 40).forEach(attempt -> assertThat(resources.reconnectDelay().createDelay(attempt))
+          .as("attempt %d", attempt).isBetween(Duration.ofMillis(150), ClientSetup.MAX_RECONNECT_DELAY));
+    } finally {
+      resources.shutdown();
+    }
+  }
+
+  @Test
+  void everyClusterSeedCarriesCredentialsTlsAndTheTimeout() {
+    RedisSettings cluster = RedisSettings.fromEnvironment(Map.of("REDIS_CLUSTER_NODES", "a:7000,b:7001",
+        "REDIS_USERNAME", "app", "REDIS_PASSWORD", "pw", "REDIS_TLS", "true", "REDIS_COMMAND_TIMEOUT_MS", "900"));
+
+    List<RedisURI> seeds = ClientSetup.clusterUris(cluster);
+
+    assertThat(seeds).extracting(RedisURI::getHost).containsExactly("a", "b");
+    assertThat(seeds).extracting(RedisURI::getPort).containsExactly(7000, 7001);
+    assertThat(seeds).allSatisfy(seed -> {
+      assertThat(seed.isSsl()).isTrue();
+      assertThat(seed.getVerifyMode()).isEqualTo(SslVerifyMode.FULL);
+      assertThat(seed.getTimeout()).isEqualTo(Duration.ofMillis(900));
+      assertThat(seed.getCredentialsProvider().resolveCredentials().block().getUsername()).isEqualTo("app");
+    });
+  }
+
+  @Test
+  void tlsChecksTheHostNameUnlessTurnedOffAndThenStillTheChain() {
+    RedisSettings tls = RedisSettings.builder().tls(true).build();
+
+    assertThat(ClientSetup.redisUri(tls).getVerifyMode()).isEqualTo(SslVerifyMode.FULL);
+    assertThat(ClientSetup.redisUri(tls.toBuilder().tlsVerifyHostname(false).build()).getVerifyMode())
+        .isEqualTo(SslVerifyMode.CA);
+    assertThat(ClientSetup.redisUri(RedisSettings.builder().url("rediss://h:6380").build()).isSsl()).isTrue();
+    assertThat(ClientSetup.redisUri(settings).isSsl()).isFalse();
   }
 }

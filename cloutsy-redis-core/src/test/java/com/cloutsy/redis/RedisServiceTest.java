@@ -3,7 +3,9 @@ package com.cloutsy.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import com.cloutsy.redis.config.Durability;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.EmbeddedRedisExtension;
 import com.cloutsy.redis.embedded.RedisEndpoint;
@@ -36,7 +38,7 @@ class RedisServiceTest {
 
   RedisServiceTest(RedisEndpoint endpoint) {
     this.endpoint = endpoint;
-    this.redis = RedisService.start(RedisSettings.builder().url(endpoint.uri()).build());
+    this.redis = TestRedis.start(endpoint);
   }
 
   @AfterAll
@@ -68,7 +70,7 @@ class RedisServiceTest {
   void setWithTtlExpiresWithinTheTtl() {
     redis.set(key("ttl"), "v", Duration.ofSeconds(60));
 
-    long ttl = redis.connection().sync().ttl(key("ttl"));
+    long ttl = TestRedis.sync(redis).ttl(key("ttl"));
     assertThat(ttl).isBetween(1L, 60L);
   }
 
@@ -77,7 +79,7 @@ class RedisServiceTest {
     redis.set(key("persist"), "v", Duration.ofSeconds(60));
     redis.set(key("persist"), "w");
 
-    assertThat(redis.connection().sync().ttl(key("persist"))).isEqualTo(-1);
+    assertThat(TestRedis.sync(redis).ttl(key("persist"))).isEqualTo(-1);
     assertThat(redis.get(key("persist"))).isEqualTo("w");
   }
 
@@ -109,7 +111,7 @@ class RedisServiceTest {
     assertThat(redis.hget(prefs, "theme")).isEqualTo("light");
     assertThat(redis.hget(prefs, "missing")).isNull();
     assertThat(redis.hdel(prefs, "language", "missing")).isEqualTo(1);
-    assertThat(redis.connection().sync().hgetall(prefs)).containsOnlyKeys("theme");
+    assertThat(TestRedis.sync(redis).hgetall(prefs)).containsOnlyKeys("theme");
   }
 
   @Test
@@ -184,6 +186,7 @@ class RedisServiceTest {
 
   @Test
   void theConnectionRunsTheSeedsSetAndMultiPatterns() {
+    assumeFalse(endpoint.isCluster(), "a single server's connection; see theClusterConnectionIsTheClustersGetClient");
     RedisCommands<String, String> shared = redis.connection().sync();
     shared.sadd(key("sessions:123"), "jti-abc-123", "jti-def-456");
     shared.srem(key("sessions:123"), "jti-abc-123");
@@ -203,6 +206,7 @@ class RedisServiceTest {
 
   @Test
   void pipelinesRunOnAConnectionOfTheirOwn() {
+    assumeFalse(endpoint.isCluster(), "a single server's connection");
     try (StatefulRedisConnection<String, String> own = redis.client().connect(redis.redisUri())) {
       own.setAutoFlushCommands(false);
       RedisAsyncCommands<String, String> pipeline = own.async();
@@ -231,14 +235,18 @@ class RedisServiceTest {
       });
       subscriber.sync().subscribe(channel);
 
-      assertThat(redis.connection().sync().publish(channel, "{\"userId\":123}")).isEqualTo(1);
+      long receivers = TestRedis.sync(redis).publish(channel, "{\"userId\":123}");
+      if (!redis.isCluster()) {
+        // On a cluster the count covers only the node that took the message; delivery is what counts there.
+        assertThat(receivers).isEqualTo(1);
+      }
       await().atMost(Duration.ofSeconds(2)).until(() -> received.contains("{\"userId\":123}"));
     }
   }
 
   @Test
   void notStartedAndClosedServicesSaySo() {
-    RedisService service = RedisService.create(RedisSettings.builder().url(endpoint.uri()).build());
+    RedisService service = RedisService.create(TestRedis.settings(endpoint).build());
     assertThatThrownBy(() -> service.get("k")).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("is not started: call start() first");
 
@@ -255,11 +263,62 @@ class RedisServiceTest {
   }
 
   @Test
-  void clusterSettingsAreRefusedClearlyUntilSupported() {
+  void eachModeOffersItsOwnConnectionAndRefusesTheOtherClearly() {
+    if (endpoint.isCluster()) {
+      assertThat(redis.isCluster()).isTrue();
+      assertThatThrownBy(redis::connection).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("cluster mode").hasMessageContaining("commands()").hasMessageContaining("clusterConnection()");
+      assertThatThrownBy(redis::client).isInstanceOf(IllegalStateException.class).hasMessageContaining("clusterClient()");
+      assertThat(redis.clusterConnection().sync().clusterInfo()).contains("cluster_state:ok");
+      assertThat(redis.clusterClient()).isNotNull();
+    } else {
+      assertThat(redis.isCluster()).isFalse();
+      assertThatThrownBy(redis::clusterConnection).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("not in cluster mode");
+      assertThatThrownBy(redis::clusterClient).isInstanceOf(IllegalStateException.class);
+      assertThat(redis.connection().sync().ping()).isEqualTo("PONG");
+    }
+    assertThat(redis.resources()).isNotNull();
+  }
+
+  @Test
+  void durableWritesWaitForAReplicaOnlyWhenAskedAndFailClearlyWithoutOne() {
+    redis.awaitReplicas(key("no-durability"));
+    assertThat(redis.durableCommands()).as("durability off: the shared connection").isSameAs(redis.commands());
+
+    try (RedisService durable = RedisService.start(TestRedis.settings(endpoint)
+        .durability(Durability.waitFor(1, Duration.ofMillis(100))).build())) {
+      String session = durable.keys().session("user-1", "jti-1");
+      assertThat(durable.durableCommands()).as("a connection of its own").isNotSameAs(durable.commands());
+      durable.await(durable.durableCommands().set(session, "{}"));
+      if (endpoint.isCluster()) {
+        // Every master of the shared cluster has one replica; WAIT goes to the master of the key's slot.
+        durable.awaitReplicas(session);
+        assertThat(durable.await(durable.awaitReplicasAsync(session, 1, Duration.ofMillis(100)))).isEqualTo(1);
+      } else {
+        assertThatThrownBy(() -> durable.awaitReplicas(session))
+            .isInstanceOf(RedisUnavailableException.class)
+            .hasMessageContaining("Only 0 of 1 replicas")
+            .hasMessageContaining("may be lost in a failover");
+      }
+      assertThat(durable.get(session)).as("the write itself is done either way").isEqualTo("{}");
+      assertThatThrownBy(() -> durable.awaitReplicasAsync(session, 0, Duration.ofMillis(10)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessage("replicas must be >= 1, was 0");
+      assertThatThrownBy(() -> durable.awaitReplicasAsync(session, 1, durable.settings().commandTimeout()))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("timeout must be 1 ms or more");
+    }
+  }
+
+  @Test
+  void clusterSettingsMakeAClusterModeServiceThatConnectsOnlyOnStart() {
     RedisSettings cluster = RedisSettings.fromEnvironment(java.util.Map.of("REDIS_CLUSTER_NODES", "127.0.0.1:7000"));
 
-    assertThatThrownBy(() -> RedisService.create(cluster)).isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("REDIS_CLUSTER_NODES");
+    try (RedisService service = RedisService.create(cluster)) {
+      assertThat(service.isCluster()).isTrue();
+      assertThat(service.isConnected()).isFalse();
+      assertThat(service.redisUri().getPort()).isEqualTo(7000);
+      assertThat(service.keys().layout()).isEqualTo(com.cloutsy.redis.keys.KeyLayout.CLUSTER);
+    }
   }
 
   private static String nullString() {

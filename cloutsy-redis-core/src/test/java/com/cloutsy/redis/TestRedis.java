@@ -1,26 +1,67 @@
 package com.cloutsy.redis;
 
+import com.cloutsy.redis.config.HostPort;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.keys.KeyLayout;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Services for tests on the run's shared server: each gets a key prefix of its own, so tests never see each
  * other's keys, need no FLUSHALL and may run in parallel.
+ *
+ * <p>The shared endpoint is a Redis Cluster when the run has {@code -Dcloutsy.redis.topology=cluster} (the core
+ * module's {@code cluster} Surefire execution); then these services connect in cluster mode, and a test that asks for
+ * the seed key layout, which cannot run on a cluster, is skipped. Suites that build their services here and read raw
+ * state with {@link #sync} run unchanged on both.
  */
 public final class TestRedis {
 
   private TestRedis() {}
 
-  /** Settings for the shared server with a fresh random key prefix, in the seed layout. */
+  /** Settings for the shared server or cluster with a fresh random key prefix, in the topology's default layout. */
   public static RedisSettings.Builder settings(RedisEndpoint endpoint) {
-    return RedisSettings.builder().url(endpoint.uri()).keyPrefix(freshPrefix());
+    RedisSettings.Builder builder = RedisSettings.builder().keyPrefix(freshPrefix());
+    if (endpoint.isCluster()) {
+      return builder.clusterNodes(endpoint.clusterNodes().stream()
+          .map(node -> HostPort.parse(node, "REDIS_CLUSTER_NODES")).toList());
+    }
+    return builder.url(endpoint.uri());
   }
 
-  /** A started service on the shared server with a fresh random key prefix in {@code layout}. */
+  /** A started service on the shared server or cluster with a fresh random key prefix in {@code layout}. */
   public static RedisService start(RedisEndpoint endpoint, KeyLayout layout) {
+    if (endpoint.isCluster()) {
+      Assumptions.assumeTrue(layout == KeyLayout.CLUSTER,
+          "the seed key layout cannot run on Redis Cluster (its flows' keys span slots); cluster layout only");
+    }
     return RedisService.start(settings(endpoint).keyLayout(layout).build());
+  }
+
+  /** A started service on the shared server or cluster with a fresh random key prefix in the default layout. */
+  public static RedisService start(RedisEndpoint endpoint) {
+    return RedisService.start(settings(endpoint).build());
+  }
+
+  /** Blocking commands on the service's own connection, routed by key on a cluster: for reading raw state. */
+  public static RedisClusterCommands<String, String> sync(RedisService redis) {
+    return redis.isCluster() ? redis.clusterConnection().sync() : redis.connection().sync();
+  }
+
+  /**
+   * Blocking commands on the one server that holds {@code key}: the server itself, or on a cluster the master of the
+   * key's slot. For commands a cluster connection sends to an arbitrary node, such as SCRIPT EXISTS.
+   */
+  public static RedisClusterCommands<String, String> syncAt(RedisService redis, String key) {
+    if (!redis.isCluster()) {
+      return redis.connection().sync();
+    }
+    RedisURI master = redis.clusterConnection().getPartitions().getPartitionBySlot(SlotHash.getSlot(key)).getUri();
+    return redis.clusterConnection().getConnection(master.getHost(), master.getPort()).sync();
   }
 
   /** A prefix no other test uses, e.g. {@code t-1a2b3c4d:}. */

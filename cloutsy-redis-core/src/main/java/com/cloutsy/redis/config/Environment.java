@@ -1,5 +1,7 @@
 package com.cloutsy.redis.config;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +55,18 @@ final class Environment {
         return false;
       default:
         throw new InvalidSettingException(name, name + " must be true or false, was \"" + value + "\"");
+    }
+  }
+
+  @Nullable Path path(String name) {
+    String value = text(name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException invalid) {
+      throw new InvalidSettingException(name, name + " must be a file path, was \"" + value + "\"");
     }
   }
 

@@ -4,6 +4,8 @@ import com.cloutsy.redis.keys.KeyLayout;
 import com.cloutsy.redis.keys.Keys;
 import io.lettuce.core.RedisURI;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +18,11 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #fromEnvironment()} reads the seed's variables with their meaning unchanged ({@code REDIS_HOST},
  * {@code REDIS_PORT}, {@code REDIS_PASSWORD}, {@code REDIS_DB}, {@code REDIS_MAX_RETRIES_PER_REQUEST},
  * {@code REDIS_RETRY_DELAY_ON_CLUSTER_DOWN}, {@code REDIS_RETRY_DELAY_ON_FAILOVER}) and the ones this library
- * adds ({@code REDIS_URL}, {@code REDIS_USERNAME}, {@code REDIS_TLS}, {@code REDIS_CLUSTER_NODES},
- * {@code REDIS_SENTINEL_MASTER}, {@code REDIS_SENTINEL_NODES}, {@code REDIS_CONNECT_TIMEOUT_MS},
- * {@code REDIS_COMMAND_TIMEOUT_MS}, {@code REDIS_KEY_PREFIX}, {@code REDIS_KEY_LAYOUT}, {@code REDIS_CACHE_URL});
+ * adds ({@code REDIS_URL}, {@code REDIS_USERNAME}, {@code REDIS_TLS}, {@code REDIS_TLS_CA_FILE},
+ * {@code REDIS_TLS_VERIFY_HOSTNAME}, {@code REDIS_CLUSTER_NODES}, {@code REDIS_SENTINEL_MASTER},
+ * {@code REDIS_SENTINEL_NODES}, {@code REDIS_CONNECT_TIMEOUT_MS}, {@code REDIS_COMMAND_TIMEOUT_MS},
+ * {@code REDIS_KEY_PREFIX}, {@code REDIS_KEY_LAYOUT}, {@code REDIS_CACHE_URL}, {@code REDIS_WAIT_REPLICAS},
+ * {@code REDIS_WAIT_TIMEOUT_MS});
  * {@link #builder()} sets the same values in code. A bad value throws {@link InvalidSettingException} naming the
  * variable and what was expected. {@link #toString()} never shows a password, also not one inside a URL.
  *
@@ -29,7 +33,12 @@ import org.jspecify.annotations.Nullable;
  * @param database logical database ({@code REDIS_DB}, default 0; cluster mode has only 0)
  * @param url {@code redis://}, {@code rediss://} or {@code redis-sentinel://} address that wins over host and
  *     port ({@code REDIS_URL}), or null
- * @param tls whether to connect with TLS ({@code REDIS_TLS}; a {@code rediss://} URL implies it)
+ * @param tls whether to connect with TLS ({@code REDIS_TLS}; a {@code rediss://} URL implies it). Never falls back
+ *     to plain text: a server that does not complete the handshake is unreachable
+ * @param tlsCaFile PEM file of the CA certificates to trust ({@code REDIS_TLS_CA_FILE}), or null for the JVM's
+ *     default trust store; needs TLS on
+ * @param tlsVerifyHostname whether the server certificate must name the host connected to
+ *     ({@code REDIS_TLS_VERIFY_HOSTNAME}, default true); false still checks that a trusted CA signed it
  * @param clusterNodes Redis Cluster seed nodes ({@code REDIS_CLUSTER_NODES}, comma separated); empty when not
  *     in cluster mode
  * @param sentinelMaster name of the master that Sentinel manages ({@code REDIS_SENTINEL_MASTER}), or null
@@ -49,6 +58,9 @@ import org.jspecify.annotations.Nullable;
  *     nodes are given)
  * @param cacheUrl a separate server for the cache ({@code REDIS_CACHE_URL}), so a cache flood can never evict
  *     sessions, OTP state or lockout counters; null to share the main server
+ * @param durability how many replicas confirm writes that ask for it ({@code REDIS_WAIT_REPLICAS},
+ *     {@code REDIS_WAIT_TIMEOUT_MS}); {@link Durability#NONE} by default. The timeout must be shorter than the command
+ *     timeout, which bounds the WAIT command too
  */
 public record RedisSettings(
     String host,
@@ -68,7 +80,10 @@ public record RedisSettings(
     Duration retryDelayOnFailover,
     String keyPrefix,
     KeyLayout keyLayout,
-    @Nullable String cacheUrl) {
+    @Nullable String cacheUrl,
+    @Nullable Path tlsCaFile,
+    boolean tlsVerifyHostname,
+    Durability durability) {
 
   /** Default host, as in the seed. */
   public static final String DEFAULT_HOST = "localhost";
@@ -88,7 +103,10 @@ public record RedisSettings(
     Objects.requireNonNull(retryDelayOnFailover, "retryDelayOnFailover");
     Objects.requireNonNull(keyPrefix, "keyPrefix");
     Objects.requireNonNull(keyLayout, "keyLayout");
+    Objects.requireNonNull(durability, "durability");
     clusterNodes = List.copyOf(clusterNodes);
+    // A rediss:// address is TLS whatever REDIS_TLS says, so every check of tls() sees it.
+    tls = tls || (url != null && url.startsWith("rediss://"));
     sentinelNodes = List.copyOf(sentinelNodes);
     require(!host.isBlank(), "REDIS_HOST", "REDIS_HOST must not be empty");
     require(port >= 1 && port <= 65535, "REDIS_PORT", "REDIS_PORT must be 1-65535, was " + port);
@@ -117,6 +135,15 @@ public record RedisSettings(
           "REDIS_KEY_LAYOUT must be cluster with REDIS_CLUSTER_NODES: the seed layout spreads one user's keys over"
               + " several slots, so its scripts would fail with CROSSSLOT");
     }
+    if (tlsCaFile != null) {
+      require(tls, "REDIS_TLS_CA_FILE",
+          "REDIS_TLS_CA_FILE is set, so REDIS_TLS must be true (or REDIS_URL rediss://): the CA is for TLS");
+      require(Files.isRegularFile(tlsCaFile) && Files.isReadable(tlsCaFile), "REDIS_TLS_CA_FILE",
+          "REDIS_TLS_CA_FILE must be a readable PEM file of CA certificates, was \"" + tlsCaFile + "\"");
+    }
+    require(!durability.isEnabled() || durability.timeout().compareTo(commandTimeout) < 0, "REDIS_WAIT_TIMEOUT_MS",
+        "REDIS_WAIT_TIMEOUT_MS must be shorter than REDIS_COMMAND_TIMEOUT_MS (" + commandTimeout.toMillis()
+            + "), was " + durability.timeout().toMillis() + ": the command timeout also bounds WAIT");
     try {
       Keys.of(keyLayout, keyPrefix);
     } catch (IllegalArgumentException badPrefix) {
@@ -153,7 +180,11 @@ public record RedisSettings(
         .retryDelayOnClusterDown(env.millis("REDIS_RETRY_DELAY_ON_CLUSTER_DOWN", 0, Duration.ofMillis(100)))
         .retryDelayOnFailover(env.millis("REDIS_RETRY_DELAY_ON_FAILOVER", 0, Duration.ofMillis(50)))
         .keyPrefix(Objects.requireNonNullElse(env.text("REDIS_KEY_PREFIX"), ""))
-        .cacheUrl(env.text("REDIS_CACHE_URL"));
+        .cacheUrl(env.text("REDIS_CACHE_URL"))
+        .tlsCaFile(env.path("REDIS_TLS_CA_FILE"))
+        .tlsVerifyHostname(env.flag("REDIS_TLS_VERIFY_HOSTNAME", true))
+        .durability(new Durability(env.integer("REDIS_WAIT_REPLICAS", 0, Integer.MAX_VALUE, 0),
+            env.millis("REDIS_WAIT_TIMEOUT_MS", 1, Durability.NONE.timeout())));
     String layout = env.text("REDIS_KEY_LAYOUT");
     if (layout != null) {
       try {
@@ -234,6 +265,8 @@ public record RedisSettings(
         + ", password=" + (password == null ? "none" : "****")
         + ", database=" + database
         + ", tls=" + tls
+        + (tlsCaFile == null ? "" : ", tlsCaFile=" + tlsCaFile)
+        + (tls && !tlsVerifyHostname ? ", tlsVerifyHostname=false" : "")
         + ", connectTimeout=" + connectTimeout
         + ", commandTimeout=" + commandTimeout
         + ", maxRetriesPerRequest=" + maxRetriesPerRequest
@@ -242,6 +275,8 @@ public record RedisSettings(
         + ", keyPrefix=" + keyPrefix
         + ", keyLayout=" + keyLayout
         + ", cacheUrl=" + (cacheUrl == null ? "none" : Redaction.uri(cacheUrl))
+        + (durability.isEnabled() ? ", durability=WAIT " + durability.replicas() + " " + durability.timeout().toMillis()
+            + " ms" : "")
         + "]";
   }
 
@@ -305,6 +340,9 @@ public record RedisSettings(
     private String keyPrefix = "";
     private @Nullable KeyLayout keyLayout;
     private @Nullable String cacheUrl;
+    private @Nullable Path tlsCaFile;
+    private boolean tlsVerifyHostname = true;
+    private Durability durability = Durability.NONE;
 
     private Builder() {}
 
@@ -327,6 +365,9 @@ public record RedisSettings(
       keyPrefix = from.keyPrefix;
       keyLayout = from.keyLayout;
       cacheUrl = from.cacheUrl;
+      tlsCaFile = from.tlsCaFile;
+      tlsVerifyHostname = from.tlsVerifyHostname;
+      durability = from.durability;
     }
 
     /** Server host when no URL is given. */
@@ -437,6 +478,24 @@ public record RedisSettings(
       return this;
     }
 
+    /** PEM file of the CA certificates to trust for TLS, or null for the JVM's trust store. */
+    public Builder tlsCaFile(@Nullable Path tlsCaFile) {
+      this.tlsCaFile = tlsCaFile;
+      return this;
+    }
+
+    /** Whether the server certificate must name the host connected to; true by default. */
+    public Builder tlsVerifyHostname(boolean tlsVerifyHostname) {
+      this.tlsVerifyHostname = tlsVerifyHostname;
+      return this;
+    }
+
+    /** How many replicas confirm writes that ask for it; {@link Durability#NONE} by default. */
+    public Builder durability(Durability durability) {
+      this.durability = durability;
+      return this;
+    }
+
     /**
      * Validates and builds.
      *
@@ -446,7 +505,7 @@ public record RedisSettings(
       KeyLayout layout = keyLayout != null ? keyLayout : clusterNodes.isEmpty() ? KeyLayout.SEED : KeyLayout.CLUSTER;
       return new RedisSettings(host, port, username, password, database, url, tls, clusterNodes, sentinelMaster,
           sentinelNodes, connectTimeout, commandTimeout, maxRetriesPerRequest, retryDelayOnClusterDown,
-          retryDelayOnFailover, keyPrefix, layout, cacheUrl);
+          retryDelayOnFailover, keyPrefix, layout, cacheUrl, tlsCaFile, tlsVerifyHostname, durability);
     }
   }
 }

@@ -38,9 +38,14 @@ import org.jspecify.annotations.Nullable;
  * pipelined batch of as many {@code TYPE}/{@code MEMORY USAGE} calls, each O(1) or O(5 samples)), so other clients'
  * commands run in between; every call is bounded by the command timeout. The walks ({@link #bigKeys},
  * {@link #keyspaceSummary}) also stop at a sample limit and at {@link DiagnosticsPolicy#timeLimit()}, and say which
- * bound ended them. Key names are full names as Redis stores them, prefix included. This release talks to one server;
- * on Redis Cluster the walks would have to visit every master. Thread-safe; failures throw
+ * bound ended them. Key names are full names as Redis stores them, prefix included. Thread-safe; failures throw
  * {@code RedisUnavailableException}.
+ *
+ * <p>Redis Cluster: {@link #scan}, {@link #bigKeys} and {@link #keyspaceSummary} walk every master, one after the
+ * other (Lettuce's cluster SCAN carries the node in its cursor), and the database size is the sum over the masters;
+ * TTL and memory usage go to the key's master. {@link #slowlog} and {@link #memoryStats} describe the one node the
+ * cluster connection's default route reaches; for every node use the cluster connection's
+ * {@code async().upstream()} selection.
  */
 public final class Diagnostics {
 

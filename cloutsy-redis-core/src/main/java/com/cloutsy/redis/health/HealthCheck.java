@@ -7,8 +7,11 @@ import com.cloutsy.redis.health.HealthReport.Reason;
 import com.cloutsy.redis.health.HealthReport.Server;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import java.time.Clock;
@@ -34,7 +37,10 @@ import reactor.core.Disposable;
 /*
  * Design notes. One check sends PING, INFO and the write/read probe (SET with a short TTL, then GET, on one key
  * per checking instance) at once on the shared connection, so it costs one round trip plus one more for CLUSTER
- * INFO on a cluster node. Every command is bounded by what is left of the policy's timeout, and the result is
+ * INFO on a cluster node. A service in cluster mode sends CLUSTER INFO to every node of its topology in parallel and
+ * keeps the worst view, so a node that lost sight of the others is seen; INFO there comes from whichever node the
+ * cluster connection's default route reaches, and its role is not a problem, because the connection routes writes to
+ * masters. Every command is bounded by what is left of the policy's timeout, and the result is
  * assembled from whatever came back: a failure is a reason, never an exception. The reasons keep apart the
  * failures that need different fixes, from the server's error prefix (NOPERM, OOM, READONLY, LOADING, ...) or the
  * exception type (TLS, timeout). While the connection is down, commands fail with a generic "not connected", so the
@@ -44,15 +50,16 @@ import reactor.core.Disposable;
 /**
  * Readiness-grade health of the Redis behind a {@link RedisService}: more than PING. It also reads INFO (role,
  * memory, clients, evictions, loading), proves that the server accepts writes with a small write/read probe on
- * {@link com.cloutsy.redis.keys.Keys#health its own key}, and on a cluster node reads {@code cluster_state} and slot
- * coverage. See {@link HealthProblem} for what makes a report DOWN or DEGRADED.
+ * {@link com.cloutsy.redis.keys.Keys#health its own key}, and on a cluster reads {@code cluster_state} and slot
+ * coverage from every node. See {@link HealthProblem} for what makes a report DOWN or DEGRADED.
  *
  * <pre>{@code
  * HealthCheck check = HealthCheck.of(redis);
  * boolean ready = check.health().isUp();   // the seed's checkHealth()
  * }</pre>
  *
- * <p>Cost: about one round trip (PING, INFO, SET, GET pipelined), two on a cluster node; at most
+ * <p>Cost: about one round trip (PING, INFO, SET, GET pipelined), two on a cluster (CLUSTER INFO to every node at
+ * once); at most
  * {@link HealthPolicy#timeout()} in all. {@link #health()} never throws: an unreachable or refusing server gives a
  * DOWN report with the error text. The probe key ({@code cloutsy:health:<instance>}) expires a minute after the last
  * check. Thread-safe; checks may overlap. {@link #close()} stops its listening to the client's reconnect events
@@ -82,7 +89,7 @@ public final class HealthCheck implements AutoCloseable {
     this.policy = policy;
     this.clock = clock;
     this.probeKey = redis.keys().health(randomHex(6));
-    this.connectionEvents = redis.client().getResources().eventBus().get().subscribe(event -> {
+    this.connectionEvents = redis.resources().eventBus().get().subscribe(event -> {
       if (event instanceof ReconnectFailedEvent failed) {
         lastReconnectFailure.set(failed.getCause());
       } else if (event instanceof ConnectionActivatedEvent) {
@@ -152,11 +159,12 @@ public final class HealthCheck implements AutoCloseable {
     CompletableFuture<String> info = bounded(commands.info(), deadline);
     CompletableFuture<String> write = bounded(commands.set(probeKey, nonce, SetArgs.Builder.px(PROBE_TTL)), deadline);
     CompletableFuture<@Nullable String> read = bounded(commands.get(probeKey), deadline);
-    CompletableFuture<@Nullable String> clusterInfo = info
-        .thenCompose(text -> InfoFields.parse(text).number("cluster_enabled", 0) == 1
-            ? bounded(commands.clusterInfo(), deadline)
-            : CompletableFuture.<@Nullable String>completedFuture(null))
-        .exceptionally(failure -> null);
+    CompletableFuture<@Nullable Cluster> clusterInfo = redis.isCluster()
+        ? everyNodesClusterInfo(deadline)
+        : info.thenCompose(text -> InfoFields.parse(text).number("cluster_enabled", 0) == 1
+                ? bounded(commands.clusterInfo(), deadline).thenApply(one -> Cluster.from(InfoFields.parse(one)))
+                : CompletableFuture.<@Nullable Cluster>completedFuture(null))
+            .exceptionally(failure -> null);
     HealthReport timedOut = report(List.of(new Reason(HealthProblem.TIMEOUT,
         "the check did not finish within " + policy.timeout().toMillis() + " ms")), null, null, null, checkedAt,
         started);
@@ -202,8 +210,42 @@ public final class HealthCheck implements AutoCloseable {
     return report;
   }
 
+  /** CLUSTER INFO of every node in the cluster connection's topology, asked in parallel, combined. */
+  private CompletableFuture<@Nullable Cluster> everyNodesClusterInfo(long deadline) {
+    StatefulRedisClusterConnection<String, String> cluster;
+    try {
+      cluster = redis.clusterConnection();
+    } catch (IllegalStateException notStarted) {
+      return CompletableFuture.completedFuture(null);
+    }
+    List<String> names = new ArrayList<>();
+    List<CompletableFuture<Cluster>> answers = new ArrayList<>();
+    for (RedisClusterNode node : cluster.getPartitions()) {
+      RedisURI uri = node.getUri();
+      names.add(uri.getHost() + ":" + uri.getPort());
+      answers.add(bounded(cluster.getConnectionAsync(uri.getHost(), uri.getPort())
+          .thenCompose(connection -> connection.async().clusterInfo())
+          .thenApply(text -> Cluster.from(InfoFields.parse(text))), deadline));
+    }
+    return CompletableFuture.allOf(answers.stream().map(answer -> answer.handle((v, e) -> v))
+            .toArray(CompletableFuture[]::new))
+        .thenApply(all -> {
+          List<Cluster> answered = new ArrayList<>();
+          List<String> unreachable = new ArrayList<>();
+          for (int i = 0; i < answers.size(); i++) {
+            Outcome<Cluster> outcome = Outcome.of(answers.get(i));
+            if (outcome.value() != null) {
+              answered.add(outcome.value());
+            } else {
+              unreachable.add(names.get(i));
+            }
+          }
+          return Cluster.combine(answered, unreachable);
+        });
+  }
+
   private HealthReport assemble(Outcome<Duration> ping, Outcome<String> info, Outcome<String> write,
-      Outcome<String> read, @Nullable String clusterInfo, String nonce, Instant checkedAt, long started) {
+      Outcome<String> read, @Nullable Cluster cluster, String nonce, Instant checkedAt, long started) {
     List<Reason> reasons = new ArrayList<>();
     Throwable reconnectFailure = lastReconnectFailure.get();
     boolean tls = redis.settings().tls();
@@ -230,7 +272,6 @@ public final class HealthCheck implements AutoCloseable {
       reasons.add(new Reason(HealthProblem.INFO_UNAVAILABLE,
           classify(info.error(), "INFO", reconnectFailure, tls).detail()));
     }
-    Cluster cluster = clusterInfo == null ? null : Cluster.from(InfoFields.parse(clusterInfo));
     if (cluster != null) {
       clusterReasons(cluster, reasons);
     }
@@ -242,7 +283,7 @@ public final class HealthCheck implements AutoCloseable {
     if (server.loading()) {
       reasons.add(new Reason(HealthProblem.LOADING, "the server is loading its data set into memory"));
     }
-    if (server.isReplica()) {
+    if (server.isReplica() && !redis.isCluster()) {
       reasons.add(new Reason(HealthProblem.READONLY, "the server is a replica (role:" + server.role()
           + "): it refuses writes; after a failover the client must reach the new master"));
     }
@@ -272,6 +313,11 @@ public final class HealthCheck implements AutoCloseable {
       reasons.add(new Reason(HealthProblem.CLUSTER_DOWN, "cluster_state:" + cluster.state() + "; " + slots));
     } else if (!cluster.coversAllSlots()) {
       reasons.add(new Reason(HealthProblem.CLUSTER_SLOTS_AT_RISK, slots));
+    }
+    if (!cluster.unreachableNodes().isEmpty()) {
+      reasons.add(new Reason(HealthProblem.CLUSTER_NODE_UNREACHABLE, cluster.unreachableNodes().size() + " of "
+          + cluster.nodesAsked() + " nodes did not answer CLUSTER INFO: " + String.join(", ",
+          cluster.unreachableNodes())));
     }
   }
 

@@ -41,6 +41,8 @@ public enum HealthProblem {
   CONNECTIONS_REJECTED(HealthStatus.DEGRADED),
   /** Redis Cluster serves, but some slots are unassigned or on nodes that are failing. */
   CLUSTER_SLOTS_AT_RISK(HealthStatus.DEGRADED),
+  /** Some nodes of the Redis Cluster did not answer; their slots are served (else it would be CLUSTER_DOWN). */
+  CLUSTER_NODE_UNREACHABLE(HealthStatus.DEGRADED),
   /** {@code INFO} could not be read (often an ACL without {@code +info}), so role and memory are unknown. */
   INFO_UNAVAILABLE(HealthStatus.DEGRADED);
 

@@ -88,27 +88,53 @@ public record HealthReport(HealthStatus status, List<Reason> reasons, @Nullable 
   }
 
   /**
-   * The cluster as one node's {@code CLUSTER INFO} described it.
+   * The cluster as its nodes' {@code CLUSTER INFO} described it. A service in cluster mode asks every node it routes
+   * to and keeps the worst view: the state is {@code ok} only if every answering node says so, slot counts are the
+   * lowest (assigned, ok) and highest (pfail, fail) any node reported. A service connected to one cluster node asks
+   * only that node.
    *
    * @param state {@code ok} or {@code fail}
    * @param slotsAssigned slots that have a node (a healthy cluster has 16384)
    * @param slotsOk slots whose node is reachable
    * @param slotsPfail slots whose node some node suspects is failing
    * @param slotsFail slots whose node the cluster agreed has failed
-   * @param knownNodes nodes this node knows, masters and replicas
+   * @param knownNodes nodes the nodes know, masters and replicas, failed ones included
    * @param size masters serving at least one slot
+   * @param nodesAsked how many nodes were asked
+   * @param unreachableNodes {@code host:port} of the nodes that did not answer
    */
   public record Cluster(String state, int slotsAssigned, int slotsOk, int slotsPfail, int slotsFail, int knownNodes,
-      int size) {
+      int size, int nodesAsked, List<String> unreachableNodes) {
 
     /** How many hash slots a Redis Cluster has. */
     public static final int SLOTS = 16_384;
+
+    /** Copies the list. */
+    public Cluster {
+      unreachableNodes = List.copyOf(unreachableNodes);
+    }
 
     static Cluster from(InfoFields info) {
       return new Cluster(info.text("cluster_state", "unknown"), (int) info.number("cluster_slots_assigned", 0),
           (int) info.number("cluster_slots_ok", 0), (int) info.number("cluster_slots_pfail", 0),
           (int) info.number("cluster_slots_fail", 0), (int) info.number("cluster_known_nodes", 0),
-          (int) info.number("cluster_size", 0));
+          (int) info.number("cluster_size", 0), 1, List.of());
+    }
+
+    /** The worst view of the nodes that answered; null when none did. */
+    static @Nullable Cluster combine(List<Cluster> answers, List<String> unreachable) {
+      if (answers.isEmpty()) {
+        return null;
+      }
+      String state = answers.stream().map(Cluster::state).filter(s -> !"ok".equals(s)).findFirst().orElse("ok");
+      return new Cluster(state,
+          answers.stream().mapToInt(Cluster::slotsAssigned).min().orElse(0),
+          answers.stream().mapToInt(Cluster::slotsOk).min().orElse(0),
+          answers.stream().mapToInt(Cluster::slotsPfail).max().orElse(0),
+          answers.stream().mapToInt(Cluster::slotsFail).max().orElse(0),
+          answers.stream().mapToInt(Cluster::knownNodes).max().orElse(0),
+          answers.stream().mapToInt(Cluster::size).max().orElse(0),
+          answers.size() + unreachable.size(), unreachable);
     }
 
     /** Whether every slot is assigned and served by a node nobody suspects. */

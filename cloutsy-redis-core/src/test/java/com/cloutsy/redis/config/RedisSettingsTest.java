@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.cloutsy.redis.keys.KeyLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -203,5 +206,66 @@ class RedisSettingsTest {
     assertThatThrownBy(() -> RedisSettings.fromEnvironment(
         Map.of("REDIS_CACHE_URL", "http://:" + SECRET + "@h:1", "REDIS_PASSWORD", SECRET)))
         .message().doesNotContain(SECRET);
+  }
+
+  @Test
+  void readsTheTlsCaFileHostNameVerificationAndDurability(@TempDir Path directory) throws Exception {
+    Path ca = Files.writeString(directory.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\n");
+
+    RedisSettings settings = RedisSettings.fromEnvironment(Map.of("REDIS_URL", "rediss://redis.internal:6380",
+        "REDIS_TLS_CA_FILE", ca.toString(), "REDIS_TLS_VERIFY_HOSTNAME", "false", "REDIS_WAIT_REPLICAS", "1",
+        "REDIS_WAIT_TIMEOUT_MS", "250"));
+
+    assertThat(settings.tls()).as("rediss:// is TLS").isTrue();
+    assertThat(settings.tlsCaFile()).isEqualTo(ca);
+    assertThat(settings.tlsVerifyHostname()).isFalse();
+    assertThat(settings.durability()).isEqualTo(Durability.waitFor(1, Duration.ofMillis(250)));
+    assertThat(settings.durability().isEnabled()).isTrue();
+    assertThat(settings.toString()).contains("tlsCaFile=" + ca, "tlsVerifyHostname=false", "durability=WAIT 1 250 ms");
+    assertThat(settings.toBuilder().build()).isEqualTo(settings);
+  }
+
+  @Test
+  void byDefaultHostNamesAreVerifiedAndNoWriteWaits() {
+    RedisSettings settings = RedisSettings.defaults();
+
+    assertThat(settings.tlsVerifyHostname()).isTrue();
+    assertThat(settings.tlsCaFile()).isNull();
+    assertThat(settings.durability()).isEqualTo(Durability.NONE);
+    assertThat(settings.durability().isEnabled()).isFalse();
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      REDIS_TLS_CA_FILE     | /no/such/ca.pem | REDIS_TLS_CA_FILE must be a readable PEM file of CA certificates, was "/no/such/ca.pem"
+      REDIS_TLS_VERIFY_HOSTNAME | perhaps     | REDIS_TLS_VERIFY_HOSTNAME must be true or false, was "perhaps"
+      REDIS_WAIT_REPLICAS   | -1              | REDIS_WAIT_REPLICAS must be an integer >= 0, was "-1"
+      REDIS_WAIT_TIMEOUT_MS | 0               | REDIS_WAIT_TIMEOUT_MS must be an integer >= 1, was "0"
+      """)
+  void badTlsAndDurabilityValuesNameTheirVariable(String variable, String value, String message) {
+    Map<String, String> environment = new java.util.HashMap<>(Map.of(variable, value, "REDIS_TLS", "true"));
+
+    assertThatThrownBy(() -> RedisSettings.fromEnvironment(environment))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessage(message)
+        .extracting(failure -> ((InvalidSettingException) failure).setting()).isEqualTo(variable);
+  }
+
+  @Test
+  void aCaFileNeedsTlsAndWaitMustEndBeforeTheCommandTimeout(@TempDir Path directory) throws Exception {
+    Path ca = Files.writeString(directory.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\n");
+
+    assertThatThrownBy(() -> RedisSettings.builder().tlsCaFile(ca).build())
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageStartingWith("REDIS_TLS_CA_FILE is set, so REDIS_TLS must be true");
+    assertThatThrownBy(() -> RedisSettings.fromEnvironment(Map.of("REDIS_WAIT_REPLICAS", "1",
+            "REDIS_WAIT_TIMEOUT_MS", "2000", "REDIS_COMMAND_TIMEOUT_MS", "2000")))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessage("REDIS_WAIT_TIMEOUT_MS must be shorter than REDIS_COMMAND_TIMEOUT_MS (2000), was 2000: the"
+            + " command timeout also bounds WAIT");
+    assertThat(RedisSettings.fromEnvironment(Map.of("REDIS_WAIT_TIMEOUT_MS", "5000")).durability().isEnabled())
+        .as("without replicas to wait for, the timeout does not matter").isFalse();
+    assertThatThrownBy(() -> Durability.waitFor(-1, Duration.ofMillis(10)))
+        .isInstanceOf(InvalidSettingException.class).hasMessage("REDIS_WAIT_REPLICAS must be >= 0, was -1");
   }
 }

@@ -12,7 +12,7 @@ import com.cloutsy.redis.keys.Keys;
 import com.cloutsy.redis.login.LoginPolicy.Threshold;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +57,8 @@ class LoginGuardTest {
     return LoginGuard.create(redis, policy);
   }
 
-  private RedisCommands<String, String> raw() {
-    return redis.connection().sync();
+  private RedisClusterCommands<String, String> raw() {
+    return TestRedis.sync(redis);
   }
 
   private Keys keys() {

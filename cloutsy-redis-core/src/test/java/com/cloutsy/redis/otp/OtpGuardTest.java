@@ -15,7 +15,7 @@ import com.cloutsy.redis.keys.KeyLayout;
 import com.cloutsy.redis.keys.Keys;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,8 +69,8 @@ class OtpGuardTest {
     return "+1555" + (1_000_000 + ThreadLocalRandom.current().nextInt(9_000_000));
   }
 
-  private RedisCommands<String, String> raw() {
-    return services.get(0).connection().sync();
+  private RedisClusterCommands<String, String> raw() {
+    return TestRedis.sync(services.get(0));
   }
 
   private Keys keys() {
@@ -252,7 +252,7 @@ class OtpGuardTest {
 
     assertThat(guard.request(phone)).isInstanceOfSatisfying(OtpRequestResult.SendFailed.class, result ->
         assertThat(result.cause()).hasMessage("no route to provider"));
-    assertThat(redis.connection().sync().exists(redis.keys().otpCooldown(phone))).isZero();
+    assertThat(TestRedis.sync(redis).exists(redis.keys().otpCooldown(phone))).isZero();
   }
 
   @Test

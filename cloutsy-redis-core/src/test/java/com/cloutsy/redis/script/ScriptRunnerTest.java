@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
-import com.cloutsy.redis.config.RedisSettings;
+import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.EmbeddedRedisExtension;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -29,7 +29,7 @@ class ScriptRunnerTest {
   private final String key = "test:" + UUID.randomUUID() + ":counter";
 
   ScriptRunnerTest(RedisEndpoint endpoint) {
-    redis = RedisService.start(RedisSettings.builder().url(endpoint.uri()).build());
+    redis = TestRedis.start(endpoint);
   }
 
   @AfterAll
@@ -70,19 +70,19 @@ class ScriptRunnerTest {
     assertThat(((Long) second.get(0)) - ((Long) first.get(0))).isEqualTo(1);
     assertThat((Long) first.get(1)).as("Redis TIME, on this machine close to ours")
         .isBetween(before - 5_000, System.currentTimeMillis() + 5_000);
-    assertThat(redis.connection().sync().pttl(key)).isBetween(1L, 60_000L);
+    assertThat(TestRedis.sync(redis).pttl(key)).isBetween(1L, 60_000L);
   }
 
   @Test
   void fallsBackToEvalAfterScriptFlush() {
     count();
-    redis.connection().sync().scriptFlush();
-    assertThat(redis.connection().sync().scriptExists(COUNTER.sha1())).containsExactly(false);
+    TestRedis.sync(redis).scriptFlush();
+    assertThat(TestRedis.syncAt(redis, key).scriptExists(COUNTER.sha1())).containsExactly(false);
 
     List<Object> afterFlush = count();
 
     assertThat((Long) afterFlush.get(0)).isPositive();
-    assertThat(redis.connection().sync().scriptExists(COUNTER.sha1()))
+    assertThat(TestRedis.syncAt(redis, key).scriptExists(COUNTER.sha1()))
         .as("EVAL cached the script again, so the next call is one EVALSHA").containsExactly(true);
   }
 

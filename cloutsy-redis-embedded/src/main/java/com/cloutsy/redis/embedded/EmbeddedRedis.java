@@ -9,9 +9,13 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -38,19 +42,24 @@ public final class EmbeddedRedis implements AutoCloseable {
   private static final long BIND_RETRY_INTERVAL_MILLIS = 50;
   private static final int FREE_PORT_ATTEMPTS = 5;
 
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(5);
+  private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
   private final RedisBinary binary;
   private final RedisConf conf;
   private final Path workDir;
+  private final boolean sentinel;
   private volatile int port;
   private @Nullable RedisProcess process;
   private boolean paused;
   private boolean closed;
 
-  private EmbeddedRedis(RedisBinary binary, RedisConf conf, Path workDir, int port) {
+  private EmbeddedRedis(RedisBinary binary, RedisConf conf, Path workDir, int port, boolean sentinel) {
     this.binary = binary;
     this.conf = conf;
     this.workDir = workDir;
     this.port = port;
+    this.sentinel = sentinel;
   }
 
   /**
@@ -61,6 +70,26 @@ public final class EmbeddedRedis implements AutoCloseable {
    */
   public static EmbeddedRedis start() {
     return builder().start();
+  }
+
+  /**
+   * Tells whether the redis-server that {@link #start()} would use is built with TLS, so a test can skip with a
+   * clear message instead of failing. The bundled Linux x86-64 binary is (it needs libssl 3); Debian's package is.
+   *
+   * @return whether {@link Builder#tls} servers can start
+   */
+  public static boolean supportsTls() {
+    return RedisBinary.fromEnvironment().supportsTls();
+  }
+
+  /**
+   * Describes the redis-server that {@link #start()} would use: version, path and where it was found.
+   *
+   * @return for example {@code redis-server 6.2.11 at /tmp/.../redis-server (bundled in ...)}
+   */
+  public static String binaryDescription() {
+    RedisBinary binary = RedisBinary.fromEnvironment();
+    return "redis-server " + binary.version() + " at " + binary.path() + " (" + binary.origin() + ")";
   }
 
   /**
@@ -91,12 +120,22 @@ public final class EmbeddedRedis implements AutoCloseable {
   }
 
   /**
-   * Returns {@code redis://127.0.0.1:PORT}; without credentials even if {@code requirepass} is configured.
+   * Returns {@code redis://127.0.0.1:PORT}, or {@code rediss://127.0.0.1:PORT} for a {@link Builder#tls TLS} server;
+   * without credentials even if {@code requirepass} is configured.
    *
    * @return the URI for a client
    */
   public String uri() {
-    return "redis://" + HOST + ":" + port;
+    return (conf.tls() == null ? "redis://" : "rediss://") + HOST + ":" + port;
+  }
+
+  /**
+   * Tells whether the server listens with TLS only ({@link Builder#tls}).
+   *
+   * @return whether clients must connect with TLS
+   */
+  public boolean isTls() {
+    return conf.tls() != null;
   }
 
   /**
@@ -143,6 +182,21 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
     process.stop();
     LOG.debug("Stopped redis-server on port {}", port);
+  }
+
+  /**
+   * Kills the server at once with SIGKILL, as a crash or a lost host would: no shutdown, no final save, no goodbye
+   * to replicas or a cluster. Keeps port and config for {@link #restart()}; does nothing if it is not running.
+   *
+   * <p>For failover tests: a replica or the cluster notices only by timeouts, as in production.
+   */
+  public synchronized void kill() {
+    paused = false;
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    process.crash();
+    LOG.debug("Killed redis-server on port {}", port);
   }
 
   /**
@@ -210,11 +264,39 @@ public final class EmbeddedRedis implements AutoCloseable {
         + ", redis-server " + binary.version() + ", config=" + conf + "]";
   }
 
+  /**
+   * Sends one command on a new connection (with TLS and {@code requirepass} as configured) and returns the reply:
+   * {@link String}, {@link Long}, {@link List}, null, or a {@link RespConnection.ErrorReply}. For the topologies
+   * that set up clusters and sentinels with commands.
+   */
+  @Nullable Object call(String... command) {
+    TlsFiles tls = conf.tls();
+    try (RespConnection connection = RespConnection.open(HOST, port, ADMIN_TIMEOUT,
+        tls == null ? null : tls.caCertificate())) {
+      String password = conf.password();
+      if (password != null) {
+        connection.call("AUTH", password);
+      }
+      return connection.call(command);
+    } catch (IOException e) {
+      throw new UncheckedIOException("redis-server on port " + port + " did not answer " + command[0], e);
+    }
+  }
+
+  /** {@link #call} for a command whose reply is text, such as INFO or CLUSTER NODES; an error reply throws. */
+  String callText(String... command) {
+    Object reply = call(command);
+    if (reply instanceof String text) {
+      return text;
+    }
+    throw new IllegalStateException(String.join(" ", command) + " on port " + port + " answered " + reply);
+  }
+
   private void launchOnFreePort() {
     for (int attempt = 1; ; attempt++) {
       port = freePort();
       RedisProcess started = spawn();
-      if (started.awaitReady(port, conf.password(), READY_TIMEOUT) == RedisProcess.Start.READY) {
+      if (started.awaitReady(port, conf.password(), trustedCa(), READY_TIMEOUT) == RedisProcess.Start.READY) {
         return;
       }
       // Another process took the port between our probe and the server's bind: pick another.
@@ -228,7 +310,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     long deadline = System.nanoTime() + BIND_RETRY.toNanos();
     while (true) {
       RedisProcess started = spawn();
-      if (started.awaitReady(port, conf.password(), READY_TIMEOUT) == RedisProcess.Start.READY) {
+      if (started.awaitReady(port, conf.password(), trustedCa(), READY_TIMEOUT) == RedisProcess.Start.READY) {
         return;
       }
       // The port may be held for a moment after a stop, or by a process that is about to go: try again briefly.
@@ -251,10 +333,15 @@ public final class EmbeddedRedis implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + confFile, e);
     }
-    RedisProcess started = RedisProcess.spawn(binary, confFile, workDir.resolve("redis.log"));
+    RedisProcess started = RedisProcess.spawn(binary, confFile, workDir.resolve("redis.log"), sentinel);
     process = started;
     LOG.debug("Started redis-server {} pid {} on port {}", binary.version(), started.pid(), port);
     return started;
+  }
+
+  private @Nullable Path trustedCa() {
+    TlsFiles tls = conf.tls();
+    return tls == null ? null : tls.caCertificate();
   }
 
   private RedisProcess requireProcess() {
@@ -304,7 +391,10 @@ public final class EmbeddedRedis implements AutoCloseable {
 
     private int port;
     private final Map<String, String> config = new LinkedHashMap<>();
+    private final List<String> lines = new ArrayList<>();
     private @Nullable Path binary;
+    private @Nullable TlsFiles tls;
+    private boolean sentinel;
 
     private Builder() {}
 
@@ -347,6 +437,57 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
 
     /**
+     * Adds an ACL user, as the redis.conf line {@code user <name> <rules>}; may be called for several users. The
+     * rules hold the password ({@code >secret}) and are never printed.
+     *
+     * <pre>{@code
+     * builder.user("app", "on >app-secret ~app:* +@read +@write -@dangerous")
+     * }</pre>
+     *
+     * @param name the user name, letters, digits, dots, dashes and underscores
+     * @param rules the ACL rules, on one line
+     * @return this builder
+     * @throws IllegalArgumentException if the name is not plain or the rules span lines
+     */
+    public Builder user(String name, String rules) {
+      if (!USER_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("user name must be letters, digits, '.', '-' or '_', was \"" + name + "\"");
+      }
+      RedisConf.checkedName("user", rules);
+      lines.add("user " + name + " " + rules);
+      return this;
+    }
+
+    /**
+     * Makes the server listen with TLS only: its one port ({@link EmbeddedRedis#port()}) speaks TLS, there is no
+     * plain-text port, and clients need no certificate of their own ({@code tls-auth-clients no}).
+     *
+     * <p>The redis-server binary must be built with TLS: the Debian package is; of the binaries bundled in
+     * embedded-redis, the Linux x86-64 one is (it needs libssl 3 at run time). {@link EmbeddedRedis#supportsTls()}
+     * tells. Certificates for tests come from {@link ThrowawayCa}.
+     *
+     * @param files the server's certificate, key and CA
+     * @return this builder
+     */
+    public Builder tls(TlsFiles files) {
+      this.tls = Objects.requireNonNull(files, "files");
+      return this;
+    }
+
+    /** Adds a redis.conf line that may repeat, such as {@code sentinel monitor ...}; for the topologies. */
+    Builder line(String line) {
+      RedisConf.checkedName(line.substring(0, Math.max(1, line.indexOf(' '))), line);
+      lines.add(line);
+      return this;
+    }
+
+    /** Runs the server as a Sentinel ({@code redis-server <conf> --sentinel}). */
+    Builder sentinel() {
+      this.sentinel = true;
+      return this;
+    }
+
+    /**
      * Uses this redis-server executable instead of searching for one.
      *
      * <p>Without it the binary is, in order: the system property or environment variable
@@ -378,7 +519,8 @@ public final class EmbeddedRedis implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot create a working directory for redis-server", e);
       }
-      EmbeddedRedis redis = new EmbeddedRedis(resolved, new RedisConf(config), workDir, port);
+      EmbeddedRedis redis =
+          new EmbeddedRedis(resolved, new RedisConf(config, lines, tls), workDir, port, sentinel);
       try {
         synchronized (redis) {
           if (port == 0) {

@@ -36,6 +36,7 @@ record RedisBinary(Path path, String version, String origin) {
   private static final Pattern VERSION = Pattern.compile("v=\\d+\\.\\d+(\\.\\d+)*");
   private static final long VERSION_TIMEOUT_SECONDS = 10;
   private static final Map<Path, RedisBinary> PROBED = new ConcurrentHashMap<>();
+  private static final Map<Path, Boolean> TLS_CAPABLE = new ConcurrentHashMap<>();
   private static @Nullable RedisBinary fromEnvironment;
   private static @Nullable Path bundled;
 
@@ -68,6 +69,33 @@ record RedisBinary(Path path, String version, String origin) {
   /** Probes {@code path} for its version once per JVM and logs it; an unusable file fails here, not at start. */
   static RedisBinary of(Path path, String origin) {
     return PROBED.computeIfAbsent(path.toAbsolutePath().normalize(), absolute -> probe(absolute, origin));
+  }
+
+  /**
+   * Whether this binary was built with TLS, probed once: {@code --port 0 --tls-port 0} makes a TLS build exit with
+   * "not listen anywhere" and any other build refuse {@code tls-port} as a bad directive. Binds no port.
+   */
+  boolean supportsTls() {
+    return TLS_CAPABLE.computeIfAbsent(path, RedisBinary::probeTls);
+  }
+
+  private static boolean probeTls(Path path) {
+    try {
+      Process process = new ProcessBuilder(path.toString(), "--port", "0", "--tls-port", "0")
+          .redirectErrorStream(true).start();
+      process.getOutputStream().close();
+      if (!process.waitFor(VERSION_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return false;
+      }
+      String output = new String(process.getInputStream().readAllBytes(), UTF_8);
+      return output.contains("not listen anywhere");
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** The major version, which decides which redis.conf directives this binary understands. */

@@ -2,17 +2,21 @@ package com.cloutsy.redis.embedded;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 
 /**
- * Where a Redis server answers: the host and port to connect to, and the URI a client is configured with.
+ * Where a Redis server answers: the host and port to connect to, and the URI a client is configured with; for a
+ * Redis Cluster also every node's address.
  *
  * <p>The URI is kept as given, credentials and database included; {@link #toString()} masks the password.
  *
- * @param host the host name or address, not blank
- * @param port the TCP port, 1-65535
- * @param uri the {@code redis://} or {@code rediss://} URI for a client
+ * @param host the host name or address, not blank; of one node for a cluster
+ * @param port the TCP port, 1-65535; of one node for a cluster
+ * @param uri the {@code redis://} or {@code rediss://} URI for a client; of one node for a cluster
+ * @param clusterNodes {@code host:port} of every node when this is a Redis Cluster ({@code REDIS_CLUSTER_NODES}),
+ *     empty for a single server
  */
-public record RedisEndpoint(String host, int port, String uri) {
+public record RedisEndpoint(String host, int port, String uri, List<String> clusterNodes) {
 
   private static final int DEFAULT_PORT = 6379;
 
@@ -28,6 +32,27 @@ public record RedisEndpoint(String host, int port, String uri) {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port must be 1-65535, was " + port);
     }
+    clusterNodes = List.copyOf(clusterNodes);
+  }
+
+  /**
+   * An endpoint of a single server.
+   *
+   * @param host the host name or address, not blank
+   * @param port the TCP port, 1-65535
+   * @param uri the {@code redis://} or {@code rediss://} URI for a client
+   */
+  public RedisEndpoint(String host, int port, String uri) {
+    this(host, port, uri, List.of());
+  }
+
+  /**
+   * Tells whether this endpoint is a Redis Cluster, whose clients must use {@link #clusterNodes()}.
+   *
+   * @return whether cluster nodes are listed
+   */
+  public boolean isCluster() {
+    return !clusterNodes.isEmpty();
   }
 
   /**
@@ -66,7 +91,8 @@ public record RedisEndpoint(String host, int port, String uri) {
    */
   @Override
   public String toString() {
-    return "RedisEndpoint[host=" + host + ", port=" + port + ", uri=" + maskedUri() + "]";
+    return "RedisEndpoint[host=" + host + ", port=" + port + ", uri=" + maskedUri()
+        + (isCluster() ? ", clusterNodes=" + String.join(",", clusterNodes) : "") + "]";
   }
 
   private String maskedUri() {

@@ -42,10 +42,13 @@ final class RedisProcess {
     this.logOffset = logOffset;
   }
 
-  static RedisProcess spawn(RedisBinary binary, Path conf, Path log) {
+  static RedisProcess spawn(RedisBinary binary, Path conf, Path log, boolean sentinel) {
+    List<String> command = sentinel
+        ? List.of(binary.path().toString(), conf.toString(), "--sentinel")
+        : List.of(binary.path().toString(), conf.toString());
     try {
       long offset = Files.exists(log) ? Files.size(log) : 0;
-      Process process = new ProcessBuilder(binary.path().toString(), conf.toString())
+      Process process = new ProcessBuilder(command)
           .directory(conf.getParent().toFile())
           .redirectErrorStream(true)
           .redirectOutput(Redirect.appendTo(log.toFile()))
@@ -74,7 +77,7 @@ final class RedisProcess {
    * @throws IllegalStateException with the log's last lines if it exited otherwise or did not answer in time; the
    *     process is killed first
    */
-  Start awaitReady(int port, @Nullable String password, Duration timeout) {
+  Start awaitReady(int port, @Nullable String password, @Nullable Path trustedCa, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       if (!process.isAlive()) {
@@ -84,7 +87,7 @@ final class RedisProcess {
         }
         throw failure("exited with code " + process.exitValue() + " before answering on port " + port);
       }
-      if (answersAsItself(port, password)) {
+      if (answersAsItself(port, password, trustedCa)) {
         return Start.READY;
       }
       if (System.nanoTime() - deadline >= 0) {
@@ -101,8 +104,8 @@ final class RedisProcess {
     }
   }
 
-  private boolean answersAsItself(int port, @Nullable String password) {
-    try (RespConnection connection = RespConnection.open(EmbeddedRedis.HOST, port, PROBE_TIMEOUT)) {
+  private boolean answersAsItself(int port, @Nullable String password, @Nullable Path trustedCa) {
+    try (RespConnection connection = RespConnection.open(EmbeddedRedis.HOST, port, PROBE_TIMEOUT, trustedCa)) {
       if (password != null) {
         connection.call("AUTH", password);
       }
@@ -143,6 +146,11 @@ final class RedisProcess {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while sending SIG" + name + " to " + process.pid(), e);
     }
+  }
+
+  /** Kills the server at once (SIGKILL), as a crash or a power cut would: no shutdown, no final save. */
+  void crash() {
+    kill();
   }
 
   /** Asks the server to shut down (SIGTERM), then kills it if it has not exited within a few seconds. */

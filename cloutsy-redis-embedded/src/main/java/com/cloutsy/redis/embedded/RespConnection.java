@@ -10,9 +10,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,14 +45,44 @@ final class RespConnection implements AutoCloseable {
 
   /** Connects within {@code timeout}, which also bounds every later read. */
   static RespConnection open(String host, int port, Duration timeout) throws IOException {
-    Socket socket = new Socket();
+    return open(host, port, timeout, null);
+  }
+
+  /**
+   * Connects within {@code timeout}, with TLS when {@code trustedCa} is given: the server's certificate must be
+   * signed by that CA. The host name is not checked, because the caller identifies the server otherwise (by its
+   * process id, by the port it started).
+   */
+  static RespConnection open(String host, int port, Duration timeout, @Nullable Path trustedCa) throws IOException {
+    Socket plain = new Socket();
     try {
-      socket.connect(new InetSocketAddress(host, port), Math.toIntExact(timeout.toMillis()));
-      socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
-      return new RespConnection(socket);
+      plain.connect(new InetSocketAddress(host, port), Math.toIntExact(timeout.toMillis()));
+      plain.setSoTimeout(Math.toIntExact(timeout.toMillis()));
+      if (trustedCa == null) {
+        return new RespConnection(plain);
+      }
+      SSLSocket tls = (SSLSocket) tlsTrusting(trustedCa).createSocket(plain, host, port, true);
+      tls.startHandshake();
+      return new RespConnection(tls);
     } catch (IOException | RuntimeException e) {
-      socket.close();
+      plain.close();
       throw e;
+    }
+  }
+
+  private static SSLSocketFactory tlsTrusting(Path caFile) throws IOException {
+    try (InputStream pem = Files.newInputStream(caFile)) {
+      Certificate ca = CertificateFactory.getInstance("X.509").generateCertificate(pem);
+      KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+      trusted.load(null, null);
+      trusted.setCertificateEntry("ca", ca);
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trusted);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context.getSocketFactory();
+    } catch (GeneralSecurityException e) {
+      throw new IOException("Cannot trust the CA in " + caFile, e);
     }
   }
 

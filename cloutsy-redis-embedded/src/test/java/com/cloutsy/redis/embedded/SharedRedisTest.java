@@ -36,4 +36,22 @@ class SharedRedisTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("REDIS_URL: ");
   }
+
+  @Test
+  void theClusterTopologyUsesRedisClusterNodesWithoutStartingOne() {
+    try (SharedRedis shared = SharedRedis.open(Map.of("REDIS_CLUSTER_NODES", "10.0.0.1:7000, 10.0.0.2:7001"),
+        Map.of("cloutsy.redis.topology", "cluster"))) {
+      assertThat(shared.endpoint().isCluster()).isTrue();
+      assertThat(shared.endpoint().clusterNodes()).containsExactly("10.0.0.1:7000", "10.0.0.2:7001");
+      assertThat(shared.endpoint().host()).isEqualTo("10.0.0.1");
+      assertThat(shared.server()).isNull();
+    }
+  }
+
+  @Test
+  void anUnknownTopologyIsRefusedByName() {
+    assertThatThrownBy(() -> SharedRedis.open(Map.of(), Map.of("cloutsy.redis.topology", "ring")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("cloutsy.redis.topology must be single or cluster, was \"ring\"");
+  }
 }
