@@ -122,7 +122,7 @@ class AclTest {
       HealthReport report = health.health();
       assertThat(report.reasons()).as(report.toString()).isEmpty();
 
-      LoginGuard guard = new LoginGuard(redis, LoginPolicy.defaults());
+      LoginGuard guard = LoginGuard.create(redis, LoginPolicy.defaults());
       assertThat(guard.check("alice@example.com", "10.0.0.1").isAllowed()).isTrue();
       java.util.List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
       bus.subscribe("acl:news", String.class, (channel, event) -> received.add(event));
