@@ -29,7 +29,11 @@ final class Checks {
         ledger.violations("session of another user or jti returned"), 0);
     findings.figure("sessions acknowledged and never revoked / revokes acknowledged",
         counts.liveSessions() + " / " + counts.revokedSessions());
+    findings.figure("counter INCRs sent / acknowledged / counted by the server", counts.attemptedIncrements() + " / "
+        + counts.acknowledgedIncrements() + " / " + counts.countedIncrements());
+    findings.atMost("INCRs applied twice (a write replayed after a failure)", counts.doubleIncrements(), 0);
     if (durable) {
+      findings.atMost("lost acknowledged writes (INCRs missing from the counter)", counts.lostIncrements(), 0);
       findings.atMost("lost acknowledged writes (sessions unreadable at the end)", counts.lostSessions(), 0);
       findings.atMost("rate-limit admissions by Redis beyond the limit", counts.overAdmitted(), 0);
       findings.atMost("login attempts allowed beyond a threshold", counts.overLogin(), 0);

@@ -136,6 +136,8 @@ final class Workload implements AutoCloseable {
   private final AtomicLong sequence = new AtomicLong();
   private final Map<String, Map<Long, Boolean>> acknowledgedEvents = new ConcurrentHashMap<>();
   private final Map<String, Map<Long, Boolean>> receivedEvents = new ConcurrentHashMap<>();
+  private final LongAdder attemptedIncrements = new LongAdder();
+  private final LongAdder acknowledgedIncrements = new LongAdder();
   private final boolean durable;
 
   /**
@@ -226,8 +228,10 @@ final class Workload implements AutoCloseable {
       writeCache(random);
     } else if (roll < 92) {
       invalidateCache(random);
-    } else if (roll < 99) {
+    } else if (roll < 98) {
       publish(random);
+    } else if (roll < 99) {
+      countWrite();
     } else {
       ledger.call("health", false, health::health, report -> false);
     }
@@ -447,6 +451,15 @@ final class Workload implements AutoCloseable {
     }
   }
 
+  private void countWrite() {
+    attemptedIncrements.increment();
+    Long value = ledger.call("counter.incr", true,
+        () -> redis.await(redis.mapFailures(redis.commands().incr(keys.config("counter")))), done -> false);
+    if (value != null) {
+      acknowledgedIncrements.increment();
+    }
+  }
+
   private static String phone(Random random) {
     return "+1555010" + String.format("%04d", random.nextInt(PHONES));
   }
@@ -521,6 +534,19 @@ final class Workload implements AutoCloseable {
         }
       }
     }
+    long lostIncrements = 0;
+    long doubleIncrements = 0;
+    String stored = ledger.call("counter.get (final)", true, () -> redis.get(keys.config("counter")), done -> false);
+    long counted = stored == null ? 0 : Long.parseLong(stored);
+    if (durable && counted < acknowledgedIncrements.sum()) {
+      lostIncrements = acknowledgedIncrements.sum() - counted;
+      ledger.violation("acknowledged increment lost", counted + " counted, " + acknowledgedIncrements.sum()
+          + " acknowledged");
+    }
+    if (counted > attemptedIncrements.sum()) {
+      doubleIncrements = counted - attemptedIncrements.sum();
+      ledger.violation("increment applied twice", counted + " counted, " + attemptedIncrements.sum() + " sent");
+    }
     double elapsed = (System.nanoTime() - startedAt) / 1e9;
     long overAdmitted = 0;
     long overLocal = 0;
@@ -543,15 +569,15 @@ final class Workload implements AutoCloseable {
     }
     long overLogin = 0;
     for (Map.Entry<String, LongAdder> allowed : loginAllowed.entrySet()) {
-      String counted = allowed.getKey();
-      int max = counted.startsWith("pair ") ? loginPolicy.pair().maxFailures()
-          : counted.startsWith("identifier ") ? loginPolicy.identifier().maxFailures()
+      String subject = allowed.getKey();
+      int max = subject.startsWith("pair ") ? loginPolicy.pair().maxFailures()
+          : subject.startsWith("identifier ") ? loginPolicy.identifier().maxFailures()
           : loginPolicy.address().maxFailures();
       long excess = allowed.getValue().sum() - max;
       if (excess > 0) {
         overLogin += excess;
         if (durable) {
-          ledger.violation("login attempts allowed beyond the threshold", counted + ": " + allowed.getValue().sum());
+          ledger.violation("login attempts allowed beyond the threshold", subject + ": " + allowed.getValue().sum());
         }
       }
     }
@@ -568,7 +594,8 @@ final class Workload implements AutoCloseable {
     }
     return new Counts(liveSessions.size(), lostSessions, revokedAt.size(), overAdmitted, overLocal,
         totalOf(allowedByRedis), totalOf(allowedLocally), overLogin, acknowledged, lostEvents,
-        degraded(CACHE) + degraded(NEAR_CACHE));
+        degraded(CACHE) + degraded(NEAR_CACHE), acknowledgedIncrements.sum(), counted, attemptedIncrements.sum(),
+        lostIncrements, doubleIncrements);
   }
 
   /** The most admissions {@code limit} allows over {@code seconds} from a full start. */
@@ -613,10 +640,16 @@ final class Workload implements AutoCloseable {
    * @param acknowledgedEvents publishes Redis acknowledged
    * @param lostEvents of those, how many never reached the subscriber
    * @param degraded cache reads and writes that degraded
+   * @param acknowledgedIncrements INCRs of the write counter that returned
+   * @param countedIncrements the counter's value at the end
+   * @param attemptedIncrements INCRs of the write counter sent, whatever their outcome
+   * @param lostIncrements acknowledged INCRs missing from the counter
+   * @param doubleIncrements INCRs counted beyond those sent: a write replayed
    */
   record Counts(long liveSessions, long lostSessions, long revokedSessions, long overAdmitted, long overLocal,
       long allowedByRedis, long allowedLocally, long overLogin, long acknowledgedEvents, long lostEvents,
-      long degraded) {}
+      long degraded, long acknowledgedIncrements, long countedIncrements, long attemptedIncrements,
+      long lostIncrements, long doubleIncrements) {}
 
   @Override
   public void close() {
