@@ -12,17 +12,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.DelayQueue;
-import java.util.concurrent.Delayed;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /*
  * Design notes. The machine has neither netem nor iptables, so network faults are made here, between the client and
  * redis-server on loopback. Each accepted connection gets an upstream connection and, per direction, a reader that
- * stamps each chunk with the time it may leave and a writer that sends it then: latency without a throughput cap.
+ * stamps each chunk with the time it may leave (never before the chunk ahead of it, so bytes stay in order) and a
+ * writer that sends it then: latency without a throughput cap.
  * The blackhole makes readers and writers stop without closing anything, as a peer that silently died; the small
  * receive buffer of the accepted sockets means a client that keeps sending soon meets a zero window, which is what
  * lets TCP_USER_TIMEOUT notice on loopback, where the kernel would otherwise acknowledge everything. A reset closes
@@ -145,17 +146,7 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /** A chunk of bytes and when it may be sent on. */
-  private record Chunk(byte[] bytes, long due) implements Delayed {
-    @Override
-    public long getDelay(TimeUnit unit) {
-      return unit.convert(due - System.nanoTime(), TimeUnit.NANOSECONDS);
-    }
-
-    @Override
-    public int compareTo(Delayed other) {
-      return Long.compare(due, ((Chunk) other).due);
-    }
-  }
+  private record Chunk(byte[] bytes, long due) {}
 
   /** One client connection and its upstream connection. */
   private final class Pair {
@@ -170,8 +161,8 @@ final class TcpProxy implements AutoCloseable {
     }
 
     void start(int number) throws IOException {
-      BlockingQueue<Chunk> requests = new DelayQueue<>();
-      BlockingQueue<Chunk> replies = new DelayQueue<>();
+      BlockingQueue<Chunk> requests = new LinkedBlockingQueue<>();
+      BlockingQueue<Chunk> replies = new LinkedBlockingQueue<>();
       InputStream fromClient = client.getInputStream();
       OutputStream toClient = client.getOutputStream();
       InputStream fromServer = upstream.getInputStream();
@@ -191,6 +182,8 @@ final class TcpProxy implements AutoCloseable {
 
     private void read(InputStream in, BlockingQueue<Chunk> queue, boolean fromServer) {
       byte[] buffer = new byte[CHUNK];
+      // Never earlier than the chunk before: when the latency drops, bytes must not overtake those still delayed.
+      long lastDue = 0;
       try {
         while (!done.get()) {
           awaitForwarding();
@@ -204,7 +197,8 @@ final class TcpProxy implements AutoCloseable {
             close(true);
             return;
           }
-          queue.add(new Chunk(Arrays.copyOf(buffer, read), System.nanoTime() + latencyNanos.get()));
+          lastDue = Math.max(lastDue, System.nanoTime() + latencyNanos.get());
+          queue.add(new Chunk(Arrays.copyOf(buffer, read), lastDue));
         }
       } catch (IOException | InterruptedException gone) {
         close(false);
@@ -217,6 +211,10 @@ final class TcpProxy implements AutoCloseable {
           Chunk chunk = queue.poll(100, TimeUnit.MILLISECONDS);
           if (chunk == null) {
             continue;
+          }
+          // Due times never decrease along the queue, so waiting for the head keeps the bytes in order.
+          for (long left = chunk.due() - System.nanoTime(); left > 0; left = chunk.due() - System.nanoTime()) {
+            LockSupport.parkNanos(left);
           }
           awaitForwarding();
           out.write(chunk.bytes());
