@@ -23,6 +23,9 @@ final class Checks {
         ledger.violations("fail-closed call answered while Redis could not be asked"), 0);
     findings.atMost("unexpected exceptions (anything but RedisUnavailableException)",
         ledger.violations("unexpected exception"), 0);
+    findings.figure("script writes refused for memory that surfaced as RedisCommandExecutionException, not"
+        + " RedisUnavailableException (Redis 6.2 wraps the OOM reply in a script error)",
+        ledger.violations(Ledger.SCRIPT_OOM));
     findings.atMost("revoked sessions reported valid afterwards", ledger.violations("revoked session reported valid"),
         0);
     findings.atMost("sessions returned for another user or jti",
