@@ -15,7 +15,7 @@ import org.awaitility.core.ConditionTimeoutException;
 final class Leaks {
 
   private static final List<String> OWN_THREADS = List.of("lettuce-", "cloutsy-", "resilience-");
-  private static final Duration WIND_DOWN = Duration.ofSeconds(10);
+  private static final Duration WIND_DOWN = Duration.ofSeconds(5);
 
   private final Set<Long> threadsBefore;
   private final long processesBefore;
