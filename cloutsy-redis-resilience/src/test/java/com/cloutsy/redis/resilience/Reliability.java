@@ -97,7 +97,7 @@ final class Reliability {
       out.append("## ").append(section.title()).append("\n\n").append(section.description()).append("\n\n");
       out.append("| measure | value | bound | holds |\n|---|---|---|---|\n");
       for (Findings.Row row : section.rows()) {
-        out.append("| ").append(row.what()).append(" | ").append(row.measured()).append(" | ")
+        out.append("| ").append(cell(row.what())).append(" | ").append(cell(row.measured())).append(" | ")
             .append(row.bound().isEmpty() ? "" : row.bound()).append(" | ")
             .append(row.bound().isEmpty() ? "" : row.holds() ? "yes" : "**no**").append(" |\n");
       }
@@ -117,6 +117,11 @@ final class Reliability {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + target, e);
     }
+  }
+
+  /** Keeps a table cell one cell: a pipe would split it, a line break would end the table. */
+  private static String cell(String text) {
+    return text.replace("|", "\\|").replace('\n', ' ');
   }
 
   private static String anchor(String title) {
