@@ -151,12 +151,11 @@ class BadInputTest {
       cache.put(huge, "x", Duration.ofMinutes(1));
       return "stored";
     }));
-    findings.note("No capability has a configurable size limit for values: SessionStore (Device fields and"
+    findings.note("Known gap: no capability refuses oversized values. SessionStore (Device fields and"
         + " attributes), RedisCache/HashCache (encoded values) and EventBus (events) store or publish whatever they"
         + " are given, up to Redis's own 512 MB proto-max-bulk-len; the rate limiter and the cache also take raw keys"
         + " of any length when they are not built with Keys. Each such write is one command, so it is whole or"
-        + " absent, never half-written. The issue's 'oversized values above a configurable limit are refused' is not"
-        + " met yet: see the report to the lead.");
+        + " absent, never half-written; refusing values above a configurable limit is not implemented yet.");
   }
 
   /** Corrupt or wrongly typed stored data: the documented outcome, and another user's data untouched. */

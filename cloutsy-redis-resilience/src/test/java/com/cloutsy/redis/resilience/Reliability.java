@@ -93,6 +93,13 @@ final class Reliability {
           .append(" |\n");
     }
     out.append('\n');
+    List<String> known = sections.stream().flatMap(section -> section.notes().stream())
+        .filter(note -> note.startsWith("Known")).toList();
+    if (!known.isEmpty()) {
+      out.append("## Known problems\n\nFound by this suite and not fixed yet; each is described in its scenario below.\n\n");
+      known.forEach(note -> out.append("- ").append(note.substring(0, note.contains(". ") ? note.indexOf(". ") + 1 : note.length())).append('\n'));
+      out.append('\n');
+    }
     for (Findings section : sections) {
       out.append("## ").append(section.title()).append("\n\n").append(section.description()).append("\n\n");
       out.append("| measure | value | bound | holds |\n|---|---|---|---|\n");
