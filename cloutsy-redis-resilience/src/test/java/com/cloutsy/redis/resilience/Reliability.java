@@ -106,7 +106,8 @@ final class Reliability {
       for (Findings.Row row : section.rows()) {
         out.append("| ").append(cell(row.what())).append(" | ").append(cell(row.measured())).append(" | ")
             .append(row.bound().isEmpty() ? "" : row.bound()).append(" | ")
-            .append(row.bound().isEmpty() ? "" : row.holds() ? "yes" : "**no**").append(" |\n");
+            .append(row.bound().isEmpty() ? "" : row.holds() ? "yes" : row.asserted() ? "**no**" : "**no** (not asserted)")
+            .append(" |\n");
       }
       out.append('\n');
       for (String note : section.notes()) {
