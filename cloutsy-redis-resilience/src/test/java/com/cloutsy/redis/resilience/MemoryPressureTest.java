@@ -60,11 +60,12 @@ class MemoryPressureTest {
           Mode.RECOVERY_BOUND);
       findings.atMost("keys evicted", Long.parseLong(scenario.admin.info("evicted_keys")), 0);
       if (scenario.ledger.violations(Ledger.SCRIPT_OOM) > 0) {
-        findings.note("Known bug, reported for a decision: on Redis 6.2 a Lua script whose first write is refused for"
-            + " memory fails with `ERR Error running script ... -OOM command not allowed ...`. The library's failure"
-            + " mapping (`com.cloutsy.redis.Failures`) recognizes only replies that start with OOM, so sessions,"
-            + " OTP, login guard and rate limits throw RedisCommandExecutionException instead of"
-            + " RedisUnavailableException, and a FAIL_OPEN rate limiter throws instead of deciding locally."
+        findings.note("Known bug, reported for a decision: on Redis 6.2 a Lua script refused for memory does not"
+            + " fail with RedisUnavailableException. Redis 6.2 reports it as a script error,"
+            + " `ERR Error running script (call to f_<sha>): @user_script:<line>: -OOM command not allowed when used"
+            + " memory > 'maxmemory'`, and the library's failure mapping (`com.cloutsy.redis.Failures`) recognizes"
+            + " only replies that start with OOM, so sessions, OTP, login guard and rate limits throw"
+            + " RedisCommandExecutionException, and a FAIL_OPEN rate limiter throws instead of deciding locally."
             + " They still fail closed and write nothing (Redis refuses a script only before its first write)."
             + " `MemoryPressureTest.aScriptRefusedForMemoryIsUnavailable` reproduces it and is disabled until"
             + " the mapping is fixed.");
