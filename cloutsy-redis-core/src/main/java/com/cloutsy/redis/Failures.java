@@ -39,13 +39,29 @@ final class Failures {
     }
     if (isUnavailable(error)) {
       String message = String.valueOf(error.getMessage());
-      if (error instanceof RedisCommandExecutionException && ACCESS_REPLIES.stream().anyMatch(message::startsWith)) {
+      String reply = reply(message);
+      if (error instanceof RedisCommandExecutionException && ACCESS_REPLIES.stream().anyMatch(reply::startsWith)) {
         return new RedisUnavailableException("Redis at " + endpoint + " refused ACL user \"" + user + "\": " + message,
             error);
       }
       return new RedisUnavailableException("Redis at " + endpoint + " is unavailable: " + message, error);
     }
     return error instanceof RuntimeException runtime ? runtime : new CompletionException(error);
+  }
+
+  /**
+   * The server's error reply, also when a script's call failed: Redis 6.2 wraps it as {@code ERR Error running
+   * script (call to f_...): @user_script:7: -OOM command not allowed ...}, so an out-of-memory refusal of a script
+   * would otherwise look like a bug in the script.
+   */
+  static String reply(String message) {
+    if (message.startsWith("ERR Error running script")) {
+      int code = message.indexOf(": -");
+      if (code >= 0) {
+        return message.substring(code + 3);
+      }
+    }
+    return message;
   }
 
   static Throwable unwrap(Throwable failure) {
@@ -57,9 +73,9 @@ final class Failures {
   }
 
   private static boolean isUnavailable(Throwable error) {
-    if (error instanceof RedisCommandExecutionException reply) {
-      String message = String.valueOf(reply.getMessage());
-      return UNAVAILABLE_REPLIES.stream().anyMatch(message::startsWith);
+    if (error instanceof RedisCommandExecutionException executed) {
+      String reply = reply(String.valueOf(executed.getMessage()));
+      return UNAVAILABLE_REPLIES.stream().anyMatch(reply::startsWith);
     }
     return error instanceof RedisException || error instanceof IOException || error instanceof CancellationException;
   }

@@ -20,6 +20,7 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -150,7 +151,14 @@ public final class RedisService implements AutoCloseable {
 
   /** Configures and connects in one step: {@code create(settings).start()}. */
   public static RedisService start(RedisSettings settings) {
-    return create(settings).start();
+    RedisService service = create(settings);
+    try {
+      return service.start();
+    } catch (RuntimeException failed) {
+      // The caller never sees this instance, so its Lettuce threads must not outlive the failure.
+      service.close();
+      throw failed;
+    }
   }
 
   /**
@@ -234,14 +242,15 @@ public final class RedisService implements AutoCloseable {
 
   /** Asynchronous {@link #set(String, String)}. */
   public CompletionStage<Void> setAsync(String key, String value) {
-    return mapFailures(async().set(argument(key, "key"), argument(value, "value")).thenApply(ok -> null));
+    checkValueSize("value", argument(value, "value"));
+    return mapFailures(async().set(argument(key, "key"), value).thenApply(ok -> null));
   }
 
   /** Asynchronous {@link #set(String, String, Duration)}. */
   public CompletionStage<Void> setAsync(String key, String value, Duration ttl) {
     SetArgs expiry = SetArgs.Builder.px(ttlMillis(ttl));
-    return mapFailures(
-        async().set(argument(key, "key"), argument(value, "value"), expiry).thenApply(ok -> null));
+    checkValueSize("value", argument(value, "value"));
+    return mapFailures(async().set(argument(key, "key"), value, expiry).thenApply(ok -> null));
   }
 
   /** Asynchronous {@link #del}. */
@@ -264,7 +273,8 @@ public final class RedisService implements AutoCloseable {
 
   /** Asynchronous {@link #hset}. */
   public CompletionStage<Boolean> hsetAsync(String key, String field, String value) {
-    return mapFailures(async().hset(argument(key, "key"), argument(field, "field"), argument(value, "value")));
+    checkValueSize("value", argument(value, "value"));
+    return mapFailures(async().hset(argument(key, "key"), argument(field, "field"), value));
   }
 
   /** Asynchronous {@link #hdel}. */
@@ -541,6 +551,28 @@ public final class RedisService implements AutoCloseable {
   /** The settings this service was created with. */
   public RedisSettings settings() {
     return settings;
+  }
+
+  /**
+   * Refuses a value above {@link RedisSettings#maxValueBytes()} before anything is sent: the check every capability
+   * makes on what it is about to write, so an oversized value is never half-written.
+   *
+   * @param what what the value is, for the message ({@code "session value"})
+   * @param bytes the value's size in bytes
+   * @throws ValueTooLargeException naming {@code what}, its size and the limit
+   */
+  public void checkValueSize(String what, long bytes) {
+    if (bytes > settings.maxValueBytes()) {
+      throw new ValueTooLargeException(what + " is " + bytes + " bytes, above the limit of "
+          + settings.maxValueBytes() + " (REDIS_MAX_VALUE_BYTES)");
+    }
+  }
+
+  private void checkValueSize(String what, String value) {
+    // A char is at most three UTF-8 bytes, so only a value near the limit needs counting.
+    if ((long) value.length() * 3 > settings.maxValueBytes()) {
+      checkValueSize(what, value.getBytes(StandardCharsets.UTF_8).length);
+    }
   }
 
   /**

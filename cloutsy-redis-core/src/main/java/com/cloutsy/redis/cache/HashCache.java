@@ -350,6 +350,8 @@ public final class HashCache {
       }
     });
     args.set(1, String.valueOf((args.size() - 2) / 2));
+    redis.checkValueSize("fields written to a hash",
+        args.stream().skip(2).mapToLong(text -> text.getBytes(StandardCharsets.UTF_8).length).sum());
     args.addAll(removed);
     return redis.scripts().run(PUT, ScriptOutputType.INTEGER, new String[] {checked}, args.toArray(new String[0]));
   }

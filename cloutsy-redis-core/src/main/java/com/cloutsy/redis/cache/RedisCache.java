@@ -3,6 +3,7 @@ package com.cloutsy.redis.cache;
 import com.cloutsy.redis.FeatureCounters;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
+import com.cloutsy.redis.ValueTooLargeException;
 import com.cloutsy.redis.config.RedisSettings;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisException;
@@ -169,6 +170,7 @@ public final class RedisCache implements AutoCloseable {
   private final RateLimitedLog degradedLog = new RateLimitedLog(log, LOG_INTERVAL);
   private final RateLimitedLog corruptLog = new RateLimitedLog(log, LOG_INTERVAL);
   private final RateLimitedLog refreshLog = new RateLimitedLog(log, LOG_INTERVAL);
+  private final RateLimitedLog oversizedLog = new RateLimitedLog(log, LOG_INTERVAL);
   private volatile boolean closed;
 
   private RedisCache(RedisService redis, String name, CachePolicy policy, Executor executor, Clock clock,
@@ -584,6 +586,8 @@ public final class RedisCache implements AutoCloseable {
       redis.await(storeAsync(key, loaded.value(), loaded.loadMicros(), ttlMillis));
     } catch (RedisUnavailableException down) {
       degrade(down);
+    } catch (ValueTooLargeException tooLarge) {
+      oversizedLog.warn("Cache '" + name + "' serves a loaded value without storing it", tooLarge);
     }
   }
 
@@ -712,6 +716,10 @@ public final class RedisCache implements AutoCloseable {
         degrade(down);
         return null;
       }
+      if (error instanceof ValueTooLargeException tooLarge) {
+        oversizedLog.warn("Cache '" + name + "' serves a loaded value without storing it", tooLarge);
+        return null;
+      }
       throw error instanceof RuntimeException runtime ? runtime : new CompletionException(error);
     });
   }
@@ -814,6 +822,7 @@ public final class RedisCache implements AutoCloseable {
         lifetime = jittered(ttlMillis);
         entry = Envelope.value(codec.encode(value), policy.compressionThreshold(), loadMicros,
             clock.millis() + lifetime);
+        redis.checkValueSize("entry of cache '" + name + "'", entry.length);
       }
     } catch (RuntimeException unwritable) {
       return CompletableFuture.failedFuture(unwritable);

@@ -61,6 +61,9 @@ import org.jspecify.annotations.Nullable;
  * @param durability how many replicas confirm writes that ask for it ({@code REDIS_WAIT_REPLICAS},
  *     {@code REDIS_WAIT_TIMEOUT_MS}); {@link Durability#NONE} by default. The timeout must be shorter than the command
  *     timeout, which bounds the WAIT command too
+ * @param maxValueBytes the largest value a capability or the facade writes ({@code REDIS_MAX_VALUE_BYTES}, default
+ *     1 MiB): a larger session, cache entry (after compression), hash field, event or facade value is refused with
+ *     an {@code IllegalArgumentException} before anything is sent, so it is never half-written
  */
 public record RedisSettings(
     String host,
@@ -83,7 +86,8 @@ public record RedisSettings(
     @Nullable String cacheUrl,
     @Nullable Path tlsCaFile,
     boolean tlsVerifyHostname,
-    Durability durability) {
+    Durability durability,
+    int maxValueBytes) {
 
   /** Default host, as in the seed. */
   public static final String DEFAULT_HOST = "localhost";
@@ -93,6 +97,10 @@ public record RedisSettings(
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
   /** Default command timeout: a few seconds, instead of Lettuce's 60. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+  /** Default largest value: 1 MiB; a Redis value that size already stalls the server for every other client. */
+  public static final int DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
+  /** Redis's own limit on one value (proto-max-bulk-len's default). */
+  public static final int REDIS_MAX_VALUE_BYTES = 512 * 1024 * 1024;
 
   /** Validates every component; see the component descriptions for the rules. */
   public RedisSettings {
@@ -104,6 +112,8 @@ public record RedisSettings(
     Objects.requireNonNull(keyPrefix, "keyPrefix");
     Objects.requireNonNull(keyLayout, "keyLayout");
     Objects.requireNonNull(durability, "durability");
+    require(maxValueBytes >= 1 && maxValueBytes <= REDIS_MAX_VALUE_BYTES, "REDIS_MAX_VALUE_BYTES",
+        "REDIS_MAX_VALUE_BYTES must be 1-" + REDIS_MAX_VALUE_BYTES + ", was " + maxValueBytes);
     clusterNodes = List.copyOf(clusterNodes);
     // A rediss:// address is TLS whatever REDIS_TLS says, so every check of tls() sees it.
     tls = tls || (url != null && url.startsWith("rediss://"));
@@ -184,7 +194,8 @@ public record RedisSettings(
         .tlsCaFile(env.path("REDIS_TLS_CA_FILE"))
         .tlsVerifyHostname(env.flag("REDIS_TLS_VERIFY_HOSTNAME", true))
         .durability(new Durability(env.integer("REDIS_WAIT_REPLICAS", 0, Integer.MAX_VALUE, 0),
-            env.millis("REDIS_WAIT_TIMEOUT_MS", 1, Durability.NONE.timeout())));
+            env.millis("REDIS_WAIT_TIMEOUT_MS", 1, Durability.NONE.timeout())))
+        .maxValueBytes(env.integer("REDIS_MAX_VALUE_BYTES", 1, REDIS_MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES));
     String layout = env.text("REDIS_KEY_LAYOUT");
     if (layout != null) {
       try {
@@ -277,6 +288,7 @@ public record RedisSettings(
         + ", cacheUrl=" + (cacheUrl == null ? "none" : Redaction.uri(cacheUrl))
         + (durability.isEnabled() ? ", durability=WAIT " + durability.replicas() + " " + durability.timeout().toMillis()
             + " ms" : "")
+        + ", maxValueBytes=" + maxValueBytes
         + "]";
   }
 
@@ -343,6 +355,7 @@ public record RedisSettings(
     private @Nullable Path tlsCaFile;
     private boolean tlsVerifyHostname = true;
     private Durability durability = Durability.NONE;
+    private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
 
     private Builder() {}
 
@@ -368,6 +381,7 @@ public record RedisSettings(
       tlsCaFile = from.tlsCaFile;
       tlsVerifyHostname = from.tlsVerifyHostname;
       durability = from.durability;
+      maxValueBytes = from.maxValueBytes;
     }
 
     /** Server host when no URL is given. */
@@ -496,6 +510,12 @@ public record RedisSettings(
       return this;
     }
 
+    /** The largest value written, in bytes; 1 MiB by default. */
+    public Builder maxValueBytes(int maxValueBytes) {
+      this.maxValueBytes = maxValueBytes;
+      return this;
+    }
+
     /**
      * Validates and builds.
      *
@@ -505,7 +525,7 @@ public record RedisSettings(
       KeyLayout layout = keyLayout != null ? keyLayout : clusterNodes.isEmpty() ? KeyLayout.SEED : KeyLayout.CLUSTER;
       return new RedisSettings(host, port, username, password, database, url, tls, clusterNodes, sentinelMaster,
           sentinelNodes, connectTimeout, commandTimeout, maxRetriesPerRequest, retryDelayOnClusterDown,
-          retryDelayOnFailover, keyPrefix, layout, cacheUrl, tlsCaFile, tlsVerifyHostname, durability);
+          retryDelayOnFailover, keyPrefix, layout, cacheUrl, tlsCaFile, tlsVerifyHostname, durability, maxValueBytes);
     }
   }
 }

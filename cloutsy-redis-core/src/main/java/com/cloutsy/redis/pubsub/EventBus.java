@@ -146,7 +146,9 @@ public final class EventBus implements AutoCloseable {
       throw new NullPointerException("event must not be null");
     }
     checkOpen();
-    String message = new String(policy.codec().encode(event), StandardCharsets.UTF_8);
+    byte[] encoded = policy.codec().encode(event);
+    redis.checkValueSize("event", encoded.length);
+    String message = new String(encoded, StandardCharsets.UTF_8);
     return redis.mapFailures(redis.commands().publish(prefix + channel, message)).thenApply(receivers -> {
       published.increment();
       return receivers;

@@ -7,6 +7,7 @@ import com.cloutsy.redis.keys.Keys;
 import com.cloutsy.redis.script.LuaScript;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -185,13 +186,16 @@ public final class SessionStore {
    * device and restart its absolute lifetime; with {@link RedisUnavailableException} if Redis cannot be asked.
    *
    * @throws IllegalArgumentException if an id is empty, too long or not valid Unicode
+   * @throws com.cloutsy.redis.ValueTooLargeException if the stored value would exceed
+   *     {@link com.cloutsy.redis.config.RedisSettings#maxValueBytes()}; nothing is written
    * @throws NullPointerException if an argument is null
    */
   public CompletionStage<SessionCreated> createAsync(String userId, String jti, Device device) {
     Objects.requireNonNull(device, "device must not be null");
     String key = keys.session(userId, jti);
     String value = format.write(userId, jti, device);
-    CompletionStage<List<Object>> reply = redis.scripts().run(CREATE, ScriptOutputType.MULTI,
+    redis.checkValueSize("session value", value.getBytes(StandardCharsets.UTF_8).length);
+    CompletionStage<List<Object>> reply = indexScript(userId, CREATE, ScriptOutputType.MULTI,
         new String[] {key, keys.sessionIndex(userId)}, jti, value, ttlMillis, lifetimeMillis, maxSessions,
         keys.sessionPrefix(userId), expireIndex);
     return reply.thenApply(result -> created(userId, jti, device, result));
@@ -284,7 +288,7 @@ public final class SessionStore {
    */
   public CompletionStage<Optional<Session>> touchAsync(String userId, String jti) {
     String key = keys.session(userId, jti);
-    CompletionStage<List<Object>> reply = redis.scripts().run(TOUCH, ScriptOutputType.MULTI,
+    CompletionStage<List<Object>> reply = indexScript(userId, TOUCH, ScriptOutputType.MULTI,
         new String[] {key, keys.sessionIndex(userId)}, jti, idleMillis, lifetimeMillis, expireIndex,
         keys.sessionPrefix(userId));
     return reply.thenApply(result -> {
@@ -321,7 +325,7 @@ public final class SessionStore {
    */
   public CompletionStage<List<Session>> listAsync(String userId) {
     String index = keys.sessionIndex(userId);
-    CompletionStage<List<Object>> reply = redis.scripts().run(LIST, ScriptOutputType.MULTI, new String[] {index},
+    CompletionStage<List<Object>> reply = indexScript(userId, LIST, ScriptOutputType.MULTI, new String[] {index},
         keys.sessionPrefix(userId), "1", expireIndex);
     return reply.thenApply(result -> {
       List<Session> sessions = new ArrayList<>(result.size() / 3);
@@ -349,7 +353,7 @@ public final class SessionStore {
    * @throws NullPointerException if the id is null
    */
   public CompletionStage<Long> countAsync(String userId) {
-    return redis.scripts().run(LIST, ScriptOutputType.INTEGER, new String[] {keys.sessionIndex(userId)},
+    return indexScript(userId, LIST, ScriptOutputType.INTEGER, new String[] {keys.sessionIndex(userId)},
         keys.sessionPrefix(userId), "0", expireIndex);
   }
 
@@ -369,7 +373,7 @@ public final class SessionStore {
    * @throws NullPointerException if an argument is null
    */
   public CompletionStage<Boolean> revokeAsync(String userId, String jti) {
-    CompletionStage<Long> reply = redis.scripts().run(REVOKE, ScriptOutputType.INTEGER,
+    CompletionStage<Long> reply = indexScript(userId, REVOKE, ScriptOutputType.INTEGER,
         new String[] {keys.session(userId, jti), keys.sessionIndex(userId)}, jti, keys.sessionPrefix(userId),
         expireIndex);
     return reply.thenApply(existed -> {
@@ -392,7 +396,7 @@ public final class SessionStore {
    * @throws NullPointerException if the id is null
    */
   public CompletionStage<Long> revokeAllAsync(String userId) {
-    CompletionStage<Long> reply = redis.scripts().run(REVOKE_ALL, ScriptOutputType.INTEGER,
+    CompletionStage<Long> reply = indexScript(userId, REVOKE_ALL, ScriptOutputType.INTEGER,
         new String[] {keys.sessionIndex(userId)}, keys.sessionPrefix(userId), "", expireIndex);
     return reply.thenApply(ended -> {
       revokedAll.add(ended);
@@ -415,7 +419,7 @@ public final class SessionStore {
    */
   public CompletionStage<Long> revokeAllExceptAsync(String userId, String jti) {
     Keys.encode(jti, "jti");
-    CompletionStage<Long> reply = redis.scripts().run(REVOKE_ALL, ScriptOutputType.INTEGER,
+    CompletionStage<Long> reply = indexScript(userId, REVOKE_ALL, ScriptOutputType.INTEGER,
         new String[] {keys.sessionIndex(userId)}, keys.sessionPrefix(userId), jti, expireIndex);
     return reply.thenApply(ended -> {
       revokedOthers.add(ended);
@@ -431,6 +435,24 @@ public final class SessionStore {
   @Override
   public String toString() {
     return "SessionStore[" + keys + ", " + policy + "]";
+  }
+
+  /**
+   * Runs a script over the user's index. A key of the wrong Redis type there (a string where the SET should be, a
+   * hash where a session value should be) fails the script; the caller sees which user's data is corrupted.
+   */
+  private <T> CompletionStage<T> indexScript(String userId, LuaScript script, ScriptOutputType type, String[] keys,
+      String... args) {
+    String index = this.keys.sessionIndex(userId);
+    return redis.scripts().<T>run(script, type, keys, args).exceptionallyCompose(failure -> {
+      Throwable error = failure instanceof CompletionException && failure.getCause() != null
+          ? failure.getCause() : failure;
+      return CompletableFuture.failedStage(error instanceof RedisCommandExecutionException reply
+          && String.valueOf(reply.getMessage()).contains("WRONGTYPE")
+          ? new SessionCorruptedException(index, "or one of this user's session keys holds the wrong Redis type"
+              + " (the index must be a SET of jtis, each session a string)")
+          : failure);
+    });
   }
 
   private static Throwable wrongTypeAsCorrupted(String key, Throwable failure) {

@@ -518,6 +518,22 @@ abstract class SessionStoreContract {
   }
 
   @Test
+  void anIndexOfTheWrongTypeIsCorruptedAndHarmsNoOtherUser() {
+    String user = newUser();
+    String bystander = newUser();
+    String kept = store.create(bystander, PHONE).session().jti();
+    raw.set(index(user), "not a set");
+
+    assertThatThrownBy(() -> store.create(user, PHONE)).isInstanceOf(SessionCorruptedException.class)
+        .extracting(error -> ((SessionCorruptedException) error).key()).isEqualTo(index(user));
+    assertThatThrownBy(() -> store.list(user)).isInstanceOf(SessionCorruptedException.class);
+    assertThatThrownBy(() -> store.count(user)).isInstanceOf(SessionCorruptedException.class);
+    assertThatThrownBy(() -> store.revokeAll(user)).isInstanceOf(SessionCorruptedException.class);
+    assertThat(store.get(bystander, kept)).isPresent();
+    assertThat(store.list(bystander)).hasSize(1);
+  }
+
+  @Test
   void jtisAndUserIdsThatNeedEncodingAreFoundByEveryScript() {
     String user = "user/" + UUID.randomUUID() + " {x}";
     List<String> odd = List.of("a/b+c=", "with space", "\u00e9t\u00e9", "x:y{z}*", "100%");

@@ -109,9 +109,6 @@ class MemoryPressureTest {
   }
 
   @Test
-  @Disabled("Known bug, for the lead to decide: Redis 6.2 wraps a script's OOM refusal in 'ERR Error running script"
-      + " ... -OOM ...', which com.cloutsy.redis.Failures passes through as RedisCommandExecutionException. The fix"
-      + " belongs in Failures (root package, being changed for Cluster/Sentinel/TLS), so it is not made here.")
   void aScriptRefusedForMemoryIsUnavailable() {
     EmbeddedRedis.Builder small = EmbeddedRedis.builder().config("maxmemory", MAXMEMORY)
         .config("maxmemory-policy", "noeviction");

@@ -82,8 +82,6 @@ class UnreachableTest {
   }
 
   @Test
-  @Disabled("Known leak, for the lead to decide: RedisService.start(settings) does not close the service it created"
-      + " when start() throws. The fix is in RedisService, which the Cluster/Sentinel/TLS work is changing.")
   void aFailedStaticStartLeavesNoThreads() throws IOException {
     int port = freePort();
     Leaks leaks = Leaks.snapshot();

@@ -77,6 +77,21 @@ public class CloutsyRedisProperties {
   /** A separate server for the cache, so a cache flood cannot evict security state (REDIS_CACHE_URL). */
   private @Nullable String cacheUrl;
 
+  /** PEM file of the CA certificates to trust for TLS; unset uses the JVM's trust store (REDIS_TLS_CA_FILE). */
+  private @Nullable String tlsCaFile;
+
+  /** Whether the server certificate must name the host connected to (REDIS_TLS_VERIFY_HOSTNAME; default true). */
+  private @Nullable Boolean tlsVerifyHostname;
+
+  /** Replicas that must confirm durable writes such as session creation; 0 turns WAIT off (REDIS_WAIT_REPLICAS). */
+  private @Nullable Integer waitReplicas;
+
+  /** How long a durable write waits for its replicas, below the command timeout (REDIS_WAIT_TIMEOUT_MS). */
+  private @Nullable Duration waitTimeout;
+
+  /** The largest value written, in bytes; larger ones are refused before anything is sent (REDIS_MAX_VALUE_BYTES). */
+  private @Nullable Integer maxValueBytes;
+
   /** Whether to run on the Lettuce ClientResources bean of Spring Data Redis or the application, when there is one. */
   private boolean shareClientResources = true;
 
@@ -241,6 +256,46 @@ public class CloutsyRedisProperties {
 
   public void setCacheUrl(@Nullable String cacheUrl) {
     this.cacheUrl = cacheUrl;
+  }
+
+  public @Nullable String getTlsCaFile() {
+    return tlsCaFile;
+  }
+
+  public void setTlsCaFile(@Nullable String tlsCaFile) {
+    this.tlsCaFile = tlsCaFile;
+  }
+
+  public @Nullable Boolean getTlsVerifyHostname() {
+    return tlsVerifyHostname;
+  }
+
+  public void setTlsVerifyHostname(@Nullable Boolean tlsVerifyHostname) {
+    this.tlsVerifyHostname = tlsVerifyHostname;
+  }
+
+  public @Nullable Integer getWaitReplicas() {
+    return waitReplicas;
+  }
+
+  public void setWaitReplicas(@Nullable Integer waitReplicas) {
+    this.waitReplicas = waitReplicas;
+  }
+
+  public @Nullable Duration getWaitTimeout() {
+    return waitTimeout;
+  }
+
+  public void setWaitTimeout(@Nullable Duration waitTimeout) {
+    this.waitTimeout = waitTimeout;
+  }
+
+  public @Nullable Integer getMaxValueBytes() {
+    return maxValueBytes;
+  }
+
+  public void setMaxValueBytes(@Nullable Integer maxValueBytes) {
+    this.maxValueBytes = maxValueBytes;
   }
 
   public boolean isShareClientResources() {

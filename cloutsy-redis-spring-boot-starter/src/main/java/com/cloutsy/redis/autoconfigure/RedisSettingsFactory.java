@@ -59,7 +59,12 @@ final class RedisSettingsFactory {
       text("key-layout", "REDIS_KEY_LAYOUT",
           properties -> properties.getKeyLayout() == null ? null
               : properties.getKeyLayout().name().toLowerCase(Locale.ROOT)),
-      text("cache-url", "REDIS_CACHE_URL", CloutsyRedisProperties::getCacheUrl));
+      text("cache-url", "REDIS_CACHE_URL", CloutsyRedisProperties::getCacheUrl),
+      text("tls-ca-file", "REDIS_TLS_CA_FILE", CloutsyRedisProperties::getTlsCaFile),
+      flag("tls-verify-hostname", "REDIS_TLS_VERIFY_HOSTNAME", CloutsyRedisProperties::getTlsVerifyHostname),
+      number("wait-replicas", "REDIS_WAIT_REPLICAS", CloutsyRedisProperties::getWaitReplicas),
+      millis("wait-timeout", "REDIS_WAIT_TIMEOUT_MS", CloutsyRedisProperties::getWaitTimeout),
+      number("max-value-bytes", "REDIS_MAX_VALUE_BYTES", CloutsyRedisProperties::getMaxValueBytes));
 
   private RedisSettingsFactory() {}
 

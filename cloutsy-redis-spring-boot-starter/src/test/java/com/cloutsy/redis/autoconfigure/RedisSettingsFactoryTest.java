@@ -79,6 +79,10 @@ class RedisSettingsFactoryTest {
     properties.setKeyPrefix("svc:");
     properties.setKeyLayout(KeyLayout.CLUSTER);
     properties.setCacheUrl("redis://cache:6379");
+    properties.setTlsVerifyHostname(false);
+    properties.setWaitReplicas(1);
+    properties.setWaitTimeout(Duration.ofMillis(300));
+    properties.setMaxValueBytes(4096);
 
     RedisSettings settings = RedisSettingsFactory.settings(environment, properties);
 
@@ -96,6 +100,10 @@ class RedisSettingsFactoryTest {
     assertThat(settings.keyPrefix()).isEqualTo("svc:");
     assertThat(settings.keyLayout()).isEqualTo(KeyLayout.CLUSTER);
     assertThat(settings.cacheUrl()).isEqualTo("redis://cache:6379");
+    assertThat(settings.tlsVerifyHostname()).isFalse();
+    assertThat(settings.durability().replicas()).isEqualTo(1);
+    assertThat(settings.durability().timeout()).isEqualTo(Duration.ofMillis(300));
+    assertThat(settings.maxValueBytes()).isEqualTo(4096);
   }
 
   @Test
