@@ -14,8 +14,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Answers every expected failure of a route with the demo's JSON error body, {@code {"error", "message"}}:
@@ -43,14 +45,22 @@ class ApiErrors extends ResponseEntityExceptionHandler {
   @Override
   protected ResponseEntity<Object> handleExceptionInternal(Exception failure, @Nullable Object body,
       HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-    String message = failure instanceof HttpMessageNotReadableException
-        ? "The request body is missing or is not the JSON this route takes."
-        : String.valueOf(failure.getMessage());
-    headers.setContentType(MediaType.APPLICATION_JSON);
+    String message;
+    if (failure instanceof HttpMessageNotReadableException) {
+      message = "The request body is missing or is not the JSON this route takes.";
+    } else if (failure instanceof NoResourceFoundException && request instanceof ServletWebRequest servlet) {
+      message = "Nothing answers " + servlet.getHttpMethod() + " " + servlet.getRequest().getRequestURI() + ".";
+    } else {
+      message = String.valueOf(failure.getMessage());
+    }
     Map<String, Object> error = new LinkedHashMap<>();
     error.put("error", code(status));
     error.put("message", message);
-    return ResponseEntity.status(status).headers(headers).body(error);
+    // The headers given may be read-only.
+    HttpHeaders answer = new HttpHeaders();
+    answer.addAll(headers);
+    answer.setContentType(MediaType.APPLICATION_JSON);
+    return ResponseEntity.status(status).headers(answer).body(error);
   }
 
   /** {@code 404} → {@code not_found}: the reason phrase in snake case. */

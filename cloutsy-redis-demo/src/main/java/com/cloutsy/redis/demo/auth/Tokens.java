@@ -91,16 +91,16 @@ public final class Tokens {
     if (parts.length != 4 || !parts[0].equals(VERSION) || parts[1].isEmpty() || parts[2].isEmpty()) {
       return Optional.empty();
     }
-    byte[] presented;
-    String userId;
-    try {
-      presented = BASE64URL_DECODER.decode(parts[3]);
-      userId = new String(BASE64URL_DECODER.decode(parts[1]), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException notBase64) {
+    // The MAC is compared as text, so no second spelling of it (other trailing bits) passes either.
+    String expected = BASE64URL.encodeToString(mac(parts[0] + "." + parts[1] + "." + parts[2]));
+    if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+        parts[3].getBytes(StandardCharsets.UTF_8))) {
       return Optional.empty();
     }
-    byte[] expected = mac(parts[0] + "." + parts[1] + "." + parts[2]);
-    if (!MessageDigest.isEqual(expected, presented)) {
+    String userId;
+    try {
+      userId = new String(BASE64URL_DECODER.decode(parts[1]), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException notBase64) {
       return Optional.empty();
     }
     return Optional.of(new Caller(userId, parts[2]));
