@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -38,9 +42,13 @@ class OpsPageBrowserTest extends DemoContext {
   @Test
   void anOperatorSeesUpFindsAUserAndRevokesASessionWhoseTokenTheApiThenRefuses(@TempDir Path profile)
       throws IOException {
-    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), () -> "SKIPPED the ops page"
-        + " browser test: no " + CHROMIUM + " or " + CHROMEDRIVER + ". Install Debian's browser and driver with"
-        + " 'apt-get install -y chromium chromium-driver' (.ci/run does) to run it.");
+    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    if (!present) {
+      tellTheConsole("SKIPPED the ops page browser test: no " + CHROMIUM + " or " + CHROMEDRIVER + ". Install"
+          + " Debian's browser and driver with 'apt-get install -y chromium chromium-driver' (.ci/run does).");
+    }
+    assumeTrue(present, () -> "no " + CHROMIUM + " or " + CHROMEDRIVER
+        + ": apt-get install -y chromium chromium-driver");
     DemoClient client = client();
     String phone = DemoClient.newPhone();
     DemoClient.Login phoneSession = client.loginWithPhone(phone, "pixel-8", "CloutsyApp/3.1 (Android 14)");
@@ -82,6 +90,15 @@ class OpsPageBrowserTest extends DemoContext {
     } finally {
       browser.quit();
     }
+  }
+
+  /**
+   * Writes a line to the test JVM's own standard error, which Maven shows on its console: the test's
+   * {@code System.err} goes to a report file, where a skip would pass unnoticed.
+   */
+  private static void tellTheConsole(String line) {
+    PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    console.println(line);
   }
 
   private static WebDriver start(Path profile) {
