@@ -2,6 +2,7 @@ package com.cloutsy.redis.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpRequest;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,19 @@ class PasswordLoginTest extends DemoContext {
     assertThat(client().post("/auth/login/password", "{\"identifier\":\"alice@example.com\"}", null).field("error"))
         .isEqualTo("invalid_request");
     assertThat(client().post("/auth/login/password", "{\"password\":\"x\"}", null).status()).isEqualTo(400);
+  }
+
+  @Test
+  void aStaleTokenSentAlongDoesNotStopALogin() {
+    DemoClient.Response first = login("alice@example.com", "wonderland-2025");
+    assertThat(client().post("/auth/logout", "", first.field("token")).status()).isEqualTo(204);
+
+    DemoClient.Response again = client().send(client().request("/auth/login/password", first.field("token"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(
+            "{\"identifier\":\"alice@example.com\",\"password\":\"wonderland-2025\"}")));
+
+    assertThat(again.status()).isEqualTo(200);
   }
 
   private DemoClient.Response login(String identifier, String password) {

@@ -40,7 +40,11 @@ class NotificationController {
 
   record Publish(@Nullable String userId, @Nullable String type, @Nullable JsonNode data) {}
 
-  /** @param receivers how many service instances' subscribers Redis handed the event to */
+  /**
+   * The answer to a publish.
+   *
+   * @param receivers how many service instances' subscribers Redis handed the event to
+   */
   record Published(long receivers) {}
 
   /** 202 once Redis took the event; it reaches the user's streams on every instance that has one open. */

@@ -53,8 +53,12 @@ public final class NotificationHub {
    */
   SseEmitter open(String userId) {
     SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
-    Set<SseEmitter> own = streams.computeIfAbsent(userId, id -> new CopyOnWriteArraySet<>());
-    own.add(emitter);
+    // Added inside compute, so it cannot land in a set that forget() has just removed from the map.
+    Set<SseEmitter> own = streams.compute(userId, (id, existing) -> {
+      Set<SseEmitter> set = existing != null ? existing : new CopyOnWriteArraySet<>();
+      set.add(emitter);
+      return set;
+    });
     Runnable forget = () -> forget(userId, emitter);
     emitter.onCompletion(forget);
     emitter.onTimeout(forget);

@@ -71,7 +71,7 @@ class AuthConfiguration implements WebMvcConfigurer {
   public void addInterceptors(InterceptorRegistry registry) {
     // Before the starter's RateLimitInterceptor (order 0), which needs the caller.
     registry.addInterceptor(new SessionAuthentication(tokens, sessions))
-        .addPathPatterns("/auth/**", "/api/**")
+        .addPathPatterns("/api/**", "/auth/sessions", "/auth/sessions/**", "/auth/logout", "/auth/logout-all")
         .order(Ordered.HIGHEST_PRECEDENCE);
   }
 

@@ -11,14 +11,15 @@ import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
- * Authenticates the {@code /auth} and {@code /api} routes: reads {@code Authorization: Bearer <token>}, checks its
+ * Authenticates the session routes of {@code /auth} and every {@code /api} route: reads {@code Authorization: Bearer <token>}, checks its
  * MAC ({@link Tokens}), and touches its session ({@link SessionStore#touch}: one script that slides the expiry,
  * records {@code lastSeenAt} and answers whether the session still exists). A revoked or expired session, a forged
  * token and, on a {@link RequiresSession} route, a missing token are answered 401; the caller is put on the request
  * for the controller and for the rate limits, which run after this interceptor.
  *
- * <p>Routes without {@link RequiresSession} serve anonymous callers too, but a token they are sent must be valid.
- * Sessions fail closed: while Redis cannot be asked, the starter answers 503.
+ * <p>{@code /api} routes without {@link RequiresSession} serve anonymous callers too, but a token they are sent must
+ * be valid. The login and OTP routes are not authenticated at all, so a stale token a client still sends cannot stop
+ * it from logging in again. Sessions fail closed: while Redis cannot be asked, the starter answers 503.
  */
 final class SessionAuthentication implements HandlerInterceptor {
 
@@ -47,13 +48,11 @@ final class SessionAuthentication implements HandlerInterceptor {
       }
       return true;
     }
-    Caller claimed = authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
-        ? tokens.read(authorization.substring(BEARER.length()).strip()).orElseThrow(() -> invalid(
-            "The token is malformed or its signature does not match."))
-        : null;
-    if (claimed == null) {
+    if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       throw invalid("Send the token as Authorization: Bearer <token>.");
     }
+    Caller claimed = tokens.read(authorization.substring(BEARER.length()).strip())
+        .orElseThrow(() -> invalid("The token is malformed or its signature does not match."));
     if (sessions.touch(claimed.userId(), claimed.jti()).isEmpty()) {
       throw invalid("The session has ended: it was revoked, logged out or expired. Log in again.");
     }
