@@ -1,10 +1,14 @@
 package com.cloutsy.redis.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.cache.RedisCache;
 import com.cloutsy.redis.demo.api.NicheCatalog;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -72,6 +76,26 @@ class ApiRoutesTest extends DemoContext {
       bobStream.awaitLine("\"type\":\"like\"");
       assertThat(aliceStream.lines()).noneMatch(line -> line.contains("\"like\""));
       assertThat(bobStream.lines()).noneMatch(line -> line.contains("\"message\""));
+    }
+  }
+
+  @Test
+  void aSixthStreamOfOneUserEndsTheOldest() throws Exception {
+    DemoClient.Login login = client().loginWithPhone(DemoClient.newPhone(), "tabs", "Tabs/1");
+    List<EventStream> streams = new ArrayList<>();
+    try {
+      for (int i = 0; i < 6; i++) {
+        EventStream stream = EventStream.open(client(), "/api/notifications/stream", login.token());
+        streams.add(stream);
+        stream.awaitLine("event:ready");
+      }
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> streams.get(0).ended());
+      assertThat(streams.subList(1, 6)).noneMatch(EventStream::ended);
+    } finally {
+      for (EventStream stream : streams) {
+        stream.close();
+      }
     }
   }
 

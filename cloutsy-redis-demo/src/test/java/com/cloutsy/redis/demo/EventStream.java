@@ -21,6 +21,7 @@ final class EventStream implements AutoCloseable {
 
   private final HttpResponse<InputStream> response;
   private final List<String> lines = new CopyOnWriteArrayList<>();
+  private volatile boolean ended;
 
   private EventStream(HttpResponse<InputStream> response) {
     this.response = response;
@@ -57,6 +58,11 @@ final class EventStream implements AutoCloseable {
     await().atMost(Duration.ofSeconds(15)).until(() -> lines.stream().anyMatch(line -> line.contains(text)));
   }
 
+  /** Whether the server ended the stream (or the test closed it). */
+  boolean ended() {
+    return ended;
+  }
+
   private void read() {
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -64,6 +70,8 @@ final class EventStream implements AutoCloseable {
       }
     } catch (IOException closed) {
       // The test closed the stream.
+    } finally {
+      ended = true;
     }
   }
 

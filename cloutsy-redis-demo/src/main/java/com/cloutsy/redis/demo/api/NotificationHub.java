@@ -70,11 +70,6 @@ public final class NotificationHub {
     return emitter;
   }
 
-  /** How many streams are open on this instance. */
-  int openStreams() {
-    return streams.values().stream().mapToInt(Set::size).sum();
-  }
-
   private void deliver(Notification notification) {
     Set<SseEmitter> own = streams.getOrDefault(notification.userId(), Set.of());
     for (SseEmitter emitter : own) {
