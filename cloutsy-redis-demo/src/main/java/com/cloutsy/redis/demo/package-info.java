@@ -1,7 +1,7 @@
 /**
- * The runnable demo: {@link com.cloutsy.redis.demo.FacadeTour} starts an embedded Redis (or uses the one that
- * {@code REDIS_URL} / {@code REDIS_HOST} names), exercises the facade the way the seed's usage patterns do, and
- * prints each step.
+ * The demo service: its main class, the embedded Redis it starts when none is configured, its settings and the
+ * JSON error answers every route shares. The auth API is in {@code .auth}, the cached, rate-limited and streaming
+ * API in {@code .api}, the operations page in {@code .ops}.
  */
 @NullMarked
 package com.cloutsy.redis.demo;
