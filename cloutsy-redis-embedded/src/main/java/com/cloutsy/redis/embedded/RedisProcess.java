@@ -9,6 +9,7 @@ import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,7 @@ final class RedisProcess {
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
   private static final long PROBE_INTERVAL_MILLIS = 20;
   private static final int LOG_TAIL_LINES = 20;
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
 
   private final Process process;
   private final RedisBinary binary;
@@ -43,9 +45,18 @@ final class RedisProcess {
   }
 
   static RedisProcess spawn(RedisBinary binary, Path conf, Path log, boolean sentinel) {
-    List<String> command = sentinel
-        ? List.of(binary.path().toString(), conf.toString(), "--sentinel")
-        : List.of(binary.path().toString(), conf.toString());
+    List<String> command = new ArrayList<>();
+    // In a session of its own the server does not get the terminal's Ctrl-C, which is for the JVM: the JVM stops it
+    // after the clients that use it, instead of the server vanishing under them. setsid execs in place (a child of
+    // the JVM is no process group leader), so the pid stays the server's.
+    if (Files.isExecutable(SETSID)) {
+      command.add(SETSID.toString());
+    }
+    command.add(binary.path().toString());
+    command.add(conf.toString());
+    if (sentinel) {
+      command.add("--sentinel");
+    }
     try {
       long offset = Files.exists(log) ? Files.size(log) : 0;
       Process process = new ProcessBuilder(command)

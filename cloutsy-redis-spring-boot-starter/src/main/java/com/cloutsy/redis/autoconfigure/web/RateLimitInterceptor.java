@@ -6,6 +6,7 @@ import com.cloutsy.redis.ratelimit.Decision;
 import com.cloutsy.redis.ratelimit.RateLimit;
 import com.cloutsy.redis.ratelimit.RateLimitHeaders;
 import com.cloutsy.redis.ratelimit.RateLimiter;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -94,7 +95,8 @@ public class RateLimitInterceptor implements HandlerInterceptor, SmartInitializi
   @Override
   public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
       throws IOException {
-    if (!(handler instanceof HandlerMethod method)) {
+    // An async request (SSE, DeferredResult) is dispatched again when it completes; it was counted once already.
+    if (!(handler instanceof HandlerMethod method) || request.getDispatcherType() == DispatcherType.ASYNC) {
       return true;
     }
     String pattern = (String) request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);

@@ -13,6 +13,7 @@ import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.ratelimit.FailurePolicy;
 import com.cloutsy.redis.ratelimit.RateLimiter;
+import jakarta.servlet.DispatcherType;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,20 @@ class RateLimitInterceptorTest {
     assertThat(denied.getHeader("Retry-After")).isNotNull();
     assertThat(denied.getContentType()).startsWith("application/json");
     assertThat(denied.getContentAsString()).startsWith("{\"error\":\"rate_limited\",");
+  }
+
+  @Test
+  void theDispatchThatEndsAnAsyncRequestSpendsNoSecondPermit() throws Exception {
+    RateLimitInterceptor interceptor = interceptor(RateLimitKeyResolver.DEFAULT);
+    call(interceptor, "perUser", "10.0.0.6", null);
+    MockHttpServletRequest completion = request("perUser", "10.0.0.6");
+    completion.setDispatcherType(DispatcherType.ASYNC);
+    MockHttpServletResponse response = new MockHttpServletResponse();
+
+    assertThat(interceptor.preHandle(completion, response, handler("perUser"))).isTrue();
+    assertThat(response.getStatus()).isEqualTo(200);
+    assertThat(call(interceptor, "perUser", "10.0.0.6", null).getStatus()).as("the limit of 1 was spent once")
+        .isEqualTo(429);
   }
 
   @Test
