@@ -92,7 +92,7 @@ public final class Bench {
       return quick
           ? new Settings("quick", Duration.ofMillis(200), 1, Duration.ofMillis(40), Duration.ofMillis(100), 200,
               500, 100, out, only)
-          : new Settings("full", Duration.ofSeconds(3), 3, Duration.ofMillis(200), Duration.ofMillis(800), 3_000,
+          : new Settings("full", Duration.ofSeconds(3), 4, Duration.ofMillis(150), Duration.ofMillis(600), 3_000,
               10_000, 1_000, out, only);
     }
 

@@ -166,14 +166,15 @@ final class Clients implements AutoCloseable {
 
   @Override
   public void close() {
-    if (spring != null) {
-      spring.destroy();
-    }
     if (redisson != null) {
       redisson.shutdown();
     }
+    if (spring != null) {
+      spring.destroy();
+    }
     adminConnection.close();
     redis.close();
-    resources.shutdown(0, 2, TimeUnit.SECONDS);
+    // A quiet period lets the connections' last events out before the event loops stop.
+    resources.shutdown(200, 2_000, TimeUnit.MILLISECONDS);
   }
 }

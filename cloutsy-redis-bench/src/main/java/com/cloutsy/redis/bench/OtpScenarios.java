@@ -4,7 +4,9 @@ import com.cloutsy.redis.keys.Keys;
 import com.cloutsy.redis.otp.OtpGuard;
 import com.cloutsy.redis.otp.OtpPolicy;
 import com.cloutsy.redis.otp.OtpSecret;
+import com.cloutsy.redis.script.LuaScript;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -25,14 +27,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * HMAC, start the cooldown) against the seed's pattern written with Lettuce: GET the cooldown, GET the request
  * counter, then MULTI, SET cooldown, INCR counter, EXPIRE counter, EXEC sent in one write. Lettuce runs a transaction
  * safely only on a connection no other caller uses, so the seed pattern takes a connection from a pool of 64 (one
- * per caller at most), as Lettuce's documentation advises. Both walk round-robin over 100,000 phones with a 1 ms
- * cooldown and an unreachable quota, so every request is issued; the code sender does nothing.
+ * per caller at most), as Lettuce's documentation advises. A third row sends the same script as raw EVALSHA with
+ * prepared arguments, to tell the script's cost on the server from the client's work around it. All walk round-robin
+ * over 100,000 phones each with a 1 ms cooldown and an unreachable quota, so every request is issued; the code sender
+ * does nothing.
  */
 final class OtpScenarios implements AutoCloseable {
 
   static final String GROUP = "OTP request";
   static final String OURS = "cloutsy OtpGuard.request";
   static final String SEED = "seed pattern (GET, GET, MULTI/EXEC)";
+  static final String RAW = "raw Lettuce EVALSHA (otp-request.lua)";
   static final String NOTE = "Each request goes to the next of 100,000 phones, with a 1 ms cooldown and no reachable"
       + " quota, so every one is issued; the code sender does nothing. The seed pattern stores no code (its snippet"
       + " shows none), this project stores the code's HMAC. Bytes: what one request with the seed's limits (60 s"
@@ -43,8 +48,10 @@ final class OtpScenarios implements AutoCloseable {
   private static final Duration COOLDOWN = Duration.ofMillis(1);
   private static final Duration QUOTA_WINDOW = Duration.ofMinutes(15);
   private static final String REFUSED = "refused";
+  private static final LuaScript REQUEST_SCRIPT = LuaScript.load("otp-request.lua");
 
   private final Keys keys = Keys.seed();
+  private final RedisAsyncCommands<String, String> raw;
   private final OtpGuard guard;
   private final OtpGuard sampleGuard;
   private final BlockingQueue<StatefulRedisConnection<String, String>> pool = new ArrayBlockingQueue<>(POOL);
@@ -52,6 +59,8 @@ final class OtpScenarios implements AutoCloseable {
   private final AtomicLong samplePhones = new AtomicLong(15_559_000_000L);
 
   OtpScenarios(Clients clients) {
+    this.raw = clients.redis().connection().async();
+    clients.admin().scriptLoad(REQUEST_SCRIPT.source());
     OtpSecret secret = OtpSecret.generateForDevelopment();
     OtpPolicy policy = OtpPolicy.defaults(secret).withCooldown(COOLDOWN)
         .withRequestQuota(Integer.MAX_VALUE, QUOTA_WINDOW);
@@ -72,8 +81,13 @@ final class OtpScenarios implements AutoCloseable {
   List<Scenario> scenarios() {
     String[] ourPhones = phones(1);
     String[] seedPhones = phones(2);
+    String[] rawPhones = phones(3);
     AtomicInteger ourTurn = new AtomicInteger();
     AtomicInteger seedTurn = new AtomicInteger();
+    AtomicInteger rawTurn = new AtomicInteger();
+    // What OtpGuard sends, prepared once: a fixed HMAC, code TTL, cooldown, quota and window.
+    String[] arguments = {"q0dJ3lVYc2cU1mZk9F4oA7wX2eR8tB6nH1jK5pL0sDg", "300000", Long.toString(COOLDOWN.toMillis()),
+        Integer.toString(Integer.MAX_VALUE), Long.toString(QUOTA_WINDOW.toMillis())};
     Scenario ours = new Scenario(GROUP, OURS, Scenario.Role.OURS,
         new Scenario.Load.Async(() -> guard.requestAsync(next(ourPhones, ourTurn), OtpGuard.DEFAULT_PURPOSE)),
         "`OtpGuard.requestAsync` (HMAC of a fresh code, one EVALSHA, a sender that does nothing), async, on the one"
@@ -93,7 +107,16 @@ final class OtpScenarios implements AutoCloseable {
           seedRequest(phone, Duration.ofSeconds(60)).toCompletableFuture().join();
           return new Scenario.Sample(List.of(keys.otpCooldown(phone), keys.otpRequests(phone)), 1);
         }));
-    return List.of(ours, seed);
+    Scenario script = new Scenario(GROUP, RAW, Scenario.Role.CEILING,
+        new Scenario.Load.Async(() -> {
+          String phone = next(rawPhones, rawTurn);
+          return raw.evalsha(REQUEST_SCRIPT.sha1(), ScriptOutputType.MULTI, new String[] {keys.otpCooldown(phone),
+              keys.otpRequests(phone), keys.otpCode(phone), keys.otpAttempts(phone)}, arguments);
+        }),
+        "`evalsha` of `otp-request.lua` with prepared arguments and no reply parsing, on the connection of"
+            + " RedisService: the script's own cost, without the code, the HMAC and the result",
+        null);
+    return List.of(ours, seed, script);
   }
 
   /** The seed's OTP request: GET, GET, then one transaction; the reply says whether it was refused. */
