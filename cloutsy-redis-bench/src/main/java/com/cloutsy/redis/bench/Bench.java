@@ -92,7 +92,7 @@ public final class Bench {
       return quick
           ? new Settings("quick", Duration.ofMillis(200), 1, Duration.ofMillis(40), Duration.ofMillis(100), 200,
               500, 100, out, only)
-          : new Settings("full", Duration.ofSeconds(3), 4, Duration.ofMillis(150), Duration.ofMillis(600), 3_000,
+          : new Settings("full", Duration.ofSeconds(3), 4, Duration.ofMillis(150), Duration.ofMillis(600), 5_000,
               10_000, 1_000, out, only);
     }
 
@@ -245,16 +245,21 @@ public final class Bench {
       progress("counting: %s / %s, %,d operations with one caller", scenario.group(), scenario.name(),
           settings.counted());
       CommandStats before = CommandStats.read(clients.admin());
+      long serverCpuBefore = clients.serverCpuMicros();
       Traffic.Count wireBefore = clients.traffic().count();
+      long clientCpuBefore = LoadRun.cpuNanos();
       LoadRun.Measurement run = LoadRun.counted(scenario.load(), 1, settings.counted());
+      long clientCpu = LoadRun.cpuNanos() - clientCpuBefore;
       Traffic.Count wire = clients.traffic().count().since(wireBefore);
+      long serverCpu = clients.serverCpuMicros() - serverCpuBefore;
       CommandStats ran = CommandStats.read(clients.admin()).since(before);
       if (run.failures() > 0) {
         progress("  %d operations failed, the first with %s", run.failures(), run.firstFailure());
       }
       long operations = Math.max(1, run.operations());
       results.footprint(scenario, new Results.Footprint((double) wire.commands() / operations,
-          (double) wire.flushes() / operations, (double) ran.total() / operations, ran.perOperation(operations)));
+          (double) wire.flushes() / operations, (double) ran.total() / operations, ran.perOperation(operations),
+          clientCpu / 1_000.0 / operations, (double) serverCpu / operations));
     }
   }
 

@@ -137,6 +137,15 @@ final class Clients implements AutoCloseable {
         .map(line -> line.substring("redis_version:".length()).strip()).findFirst().orElse("unknown");
   }
 
+  /** CPU time the server has used, user and system, in microseconds (INFO cpu; getrusage's resolution). */
+  long serverCpuMicros() {
+    double seconds = admin.info("cpu").lines()
+        .filter(line -> line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:"))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(':') + 1).strip()))
+        .sum();
+    return Math.round(seconds * 1_000_000);
+  }
+
   /** {@code MEMORY USAGE key SAMPLES 0}: every element counted, not estimated from a sample; 0 if the key is gone. */
   long memoryUsage(String key) {
     Long bytes = admin.dispatch(CommandType.MEMORY, new IntegerOutput<>(StringCodec.UTF8),

@@ -1,5 +1,7 @@
 package com.cloutsy.redis.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,9 @@ import org.jspecify.annotations.Nullable;
 final class LoadRun {
 
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  /** CPU time of blocking callers that have ended, which a sum over the live threads no longer sees. */
+  private static final LongAdder ENDED_CALLERS_CPU = new LongAdder();
 
   private final Scenario.Load load;
   private final int callers;
@@ -117,6 +122,8 @@ final class LoadRun {
     long from = System.nanoTime();
     run.start();
     run.await();
+    // The callers' CPU time is added to ENDED_CALLERS_CPU as each ends; once joined, none is counted twice.
+    run.join();
     return new Measurement(run.completed.sum(), run.failed.sum(), Duration.ofNanos(System.nanoTime() - from),
         run.recorder.getIntervalHistogram(), run.completedInAllPhases.sum(), run.firstFailure.get());
   }
@@ -179,7 +186,35 @@ final class LoadRun {
       }
       record(begin, failure);
     }
+    ENDED_CALLERS_CPU.add(THREADS.getCurrentThreadCpuTime());
     drained.countDown();
+  }
+
+  /**
+   * CPU time this JVM has used, in nanoseconds, with the precision of each thread's clock: the live threads (the
+   * clients' I/O threads, GC, the JIT) plus the blocking callers that have ended. The process's own counter ticks in
+   * 10 ms steps, too coarse for a few thousand operations.
+   */
+  static long cpuNanos() {
+    long total = ENDED_CALLERS_CPU.sum();
+    for (long id : THREADS.getAllThreadIds()) {
+      long cpu = THREADS.getThreadCpuTime(id);
+      if (cpu > 0) {
+        total += cpu;
+      }
+    }
+    return total;
+  }
+
+  private void join() {
+    for (Thread thread : threads) {
+      try {
+        thread.join(DRAIN_TIMEOUT.toMillis());
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the callers to end", interrupted);
+      }
+    }
   }
 
   private void record(long begin, @Nullable Throwable failure) {

@@ -46,8 +46,10 @@ final class Report {
             + " divided by that reference; **server cmds/op** is what the server ran per operation at that load"
             + " (INFO commandstats over the phases, commands inside scripts included, so retries and pipelines show);"
             + " **sent/op** and **round trips/op** were counted on the wire with one caller over a fixed number of"
-            + " operations (commands the client wrote; flushes it waited for); **bytes** is MEMORY USAGE (SAMPLES 0)"
-            + " of everything one unit keeps in Redis.\n");
+            + " operations (commands the client wrote; flushes it waited for); **client CPU** and **server CPU** are"
+            + " the CPU time per operation over that same count, of this JVM (all its threads: the client's work, its"
+            + " I/O threads, GC) and of redis-server (INFO cpu), so that where the time goes shows apart from the"
+            + " machine's other load; **bytes** is MEMORY USAGE (SAMPLES 0) of everything one unit keeps in Redis.\n");
     List<String> groups = results.groups();
     for (int g = 0; g < groups.size(); g++) {
       String group = groups.get(g);
@@ -65,9 +67,10 @@ final class Report {
     }
     out.append("\n| scenario | callers | ops/s | p50 µs | p99 µs |");
     references.forEach(reference -> out.append(" × ").append(reference.name()).append(" |"));
-    out.append(" server cmds/op | sent/op | round trips/op | bytes |\n|---|---:|---:|---:|---:|");
+    out.append(" server cmds/op | sent/op | round trips/op | client CPU µs/op | server CPU µs/op | bytes |\n"
+        + "|---|---:|---:|---:|---:|");
     references.forEach(reference -> out.append("---:|"));
-    out.append("---:|---:|---:|---:|\n");
+    out.append("---:|---:|---:|---:|---:|---:|\n");
     for (Scenario scenario : scenarios) {
       Results.Footprint footprint = results.footprint(scenario);
       String bytes = bytes(scenario, results.memory(scenario));
@@ -86,6 +89,8 @@ final class Report {
         out.append(' ').append(Targets.decimal(results.serverCommands(scenario, callers)))
             .append(" | ").append(footprint == null ? "–" : Targets.decimal(footprint.commandsSent()))
             .append(" | ").append(footprint == null ? "–" : Targets.decimal(footprint.roundTrips()))
+            .append(" | ").append(footprint == null ? "–" : micros(footprint.clientCpuMicros()))
+            .append(" | ").append(footprint == null ? "–" : micros(footprint.serverCpuMicros()))
             .append(" | ").append(bytes).append(" |\n");
       }
     }

@@ -34,8 +34,11 @@ final class Results {
    * @param roundTrips flushes per operation: requests the caller waited for
    * @param serverCommands commands the server ran per operation, scripts' commands included
    * @param breakdown the same per command, e.g. {@code evalsha 1.00, get 1.00, set 1.00, time 1.00}
+   * @param clientCpuMicros CPU time of this JVM per operation: the client's work, its I/O threads included
+   * @param serverCpuMicros CPU time of the Redis server per operation
    */
-  record Footprint(double commandsSent, double roundTrips, double serverCommands, String breakdown) {}
+  record Footprint(double commandsSent, double roundTrips, double serverCommands, String breakdown,
+      double clientCpuMicros, double serverCpuMicros) {}
 
   private final List<Scenario> scenarios = new ArrayList<>();
   private final List<Sample> samples = new ArrayList<>();

@@ -165,11 +165,12 @@ final class Targets {
     static final String ONE_COMMAND = "A script flow sends exactly one EVALSHA; more means a NOSCRIPT fallback (the"
         + " script cache was emptied during the run) or a change in the flow.";
     static final String RAW = "Both rows send the same EVALSHA on the same connection and the server does the same"
-        + " work, so the gap is the client's work around it on the connection's one event-loop thread: the argument"
-        + " strings, the stages of the NOSCRIPT fallback, the reply parsed into a Decision and counted. Compare the"
-        + " ratio at 16 callers and in the other rate-limit table: on this shared 2-core machine one slice at 64"
-        + " callers varies by tens of per cent, so a ratio below 0.9 in one table only, and not at 16 callers, is"
-        + " noise rather than cost.";
+        + " work (see server CPU µs/op); what RateLimiter adds is client work on the connection's one event-loop"
+        + " thread: the argument strings, the stages of the NOSCRIPT fallback, the reply parsed into a Decision and"
+        + " counted (see client CPU µs/op). On a 2-core machine shared by client, server and other work, that CPU is"
+        + " taken from the server too. Compare the same ratio at 16 callers and in the other rate-limit table: one"
+        + " slice at 64 callers varies by tens of per cent here, so a ratio below 0.9 in one cell only is noise"
+        + " rather than cost.";
     static final String BUCKET4J_MANY = "Over 10,000 keys Bucket4j rarely conflicts: each decision is two round trips"
         + " (GET, then EVAL of its compare-and-swap script, whose text it sends every time) and 4 server commands,"
         + " against one round trip and 4 commands. With 64 decisions in flight the round trips overlap, both are"
@@ -183,15 +184,16 @@ final class Targets {
     static final String GCRA_BYTES = "The key holds one integer string: its size is the key name, the value and"
         + " Redis's per-key overhead (dictionary entry, expiry).";
     static final String OTP = "The row \"raw Lettuce EVALSHA (otp-request.lua)\" sends the same script with prepared"
-        + " arguments, and OtpGuard.request runs at about its speed: the client (code, HMAC, result) adds little and"
-        + " the script's work on the server is the limit. It runs 7 commands inside (PTTL of the cooldown, GET and"
-        + " INCR of the request counter, PTTL of the counter, SET of the code's HMAC, DEL of the attempts, SET of the"
-        + " cooldown), where the seed pattern's 3 round trips carry 7 commands and store no code. On this machine"
-        + " even the 3-command GCRA script reaches only about 3 times the seed pattern (raw EVALSHA in the rate-limit"
-        + " tables against the seed row here), so 4 times needs fewer commands in otp-request.lua: SET of the"
-        + " cooldown with NX and PX instead of PTTL then SET, INCR without the GET before it (undone on the rare"
-        + " refusal), and the counter's PTTL only when INCR returns 1 would make the issuing path 4 commands instead"
-        + " of 7.";
+        + " arguments, and OtpGuard.request runs at about its speed: the client (code, HMAC, result) adds little, and"
+        + " the script's work on the server is the limit. With 64 requests in flight the server's CPU decides, so the"
+        + " throughput ratio stays near the ratio of server CPU per request (column server CPU µs/op), about 2 to 1"
+        + " here: the script runs 7 commands inside (PTTL of the cooldown, GET and INCR of the request counter, PTTL"
+        + " of the counter, SET of the code's HMAC, DEL of the attempts, SET of the cooldown), while the seed"
+        + " pattern's 3 round trips carry 7 commands and store no code. On this machine even the 3-command GCRA"
+        + " script reaches only about 3 times the seed pattern (raw EVALSHA in the rate-limit tables against the"
+        + " seed row here). Reaching 4 times needs fewer commands in otp-request.lua: SET of the cooldown with NX and"
+        + " PX instead of PTTL then SET, INCR without the GET before it (undone on the rare refusal), and the"
+        + " counter's PTTL only when INCR returns 1 would make the issuing path 4 commands instead of 7.";
     static final String SESSION_BYTES = "See the bytes column and the commands per session of each library.";
     static final String NEAR_VS_REDIS = "A near-cache hit does no I/O; if the ratio is low, the caller threads or the"
         + " harness, not the cache, are the limit.";
