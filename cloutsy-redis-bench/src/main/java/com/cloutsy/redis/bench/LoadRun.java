@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  *   completed it, so N callers keep exactly N operations in flight and no thread pool of the harness's own sits
  *   between the client and the measurement.
  * - Blocking: N platform threads, each calling the operation in a loop.
- * Latency is recorded in nanoseconds into an HdrHistogram Recorder (safe for concurrent writers); the measured phase
- * counts only operations that complete inside it. Every run is bounded: by time (timed) or by count (counted), and
+ * Latency is recorded in nanoseconds into an HdrHistogram Recorder (safe for concurrent writers). Throughput counts
+ * only operations that complete inside the measured phase; latency also includes those still in flight at its end,
+ * recorded as they drain. Every run is bounded: by time (timed) or by count (counted), and
  * the callers must drain within DRAIN_TIMEOUT after it.
  */
 final class LoadRun {
@@ -59,7 +60,7 @@ final class LoadRun {
    * @param operations operations completed within the measured phase
    * @param failures operations that failed within it
    * @param elapsed its length
-   * @param latencyNanos the latency of each completed operation
+   * @param latencyNanos the latency of each operation completed in the phase or in flight at its end
    * @param allOperations operations completed from the start of the warm-up to the end of the drain, to divide the
    *     server's commands over the same span by
    * @param firstFailure the first failure seen, to report
@@ -111,6 +112,9 @@ final class LoadRun {
     Duration elapsed = Duration.ofNanos(System.nanoTime() - from);
     run.stopping = true;
     run.await();
+    // Operations in flight at the end still count for latency: leaving them out would hide exactly the slow ones,
+    // such as compare-and-swap retries that starve under contention.
+    latency.add(run.recorder.getIntervalHistogram());
     return new Measurement(operations, failures, elapsed, latency, run.completedInAllPhases.sum(),
         run.firstFailure.get());
   }
