@@ -50,7 +50,7 @@ record CommandStats(Map<String, Long> calls) {
   String perOperation(long operations) {
     return calls.entrySet().stream()
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .map(entry -> entry.getKey() + " " + Report.decimal((double) entry.getValue() / operations))
+        .map(entry -> entry.getKey() + " " + Targets.decimal((double) entry.getValue() / operations))
         .collect(Collectors.joining(", "));
   }
 }

@@ -1,133 +1,133 @@
 package com.cloutsy.redis.bench;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.function.ToDoubleFunction;
-import org.jspecify.annotations.Nullable;
+import java.util.stream.Collectors;
 
 /**
- * The results of one run as Markdown: a table per scenario group with the median over the rounds of throughput,
- * p50 and p99 latency and the ratio to the group's baseline (each round's ratio is taken between measurements of
- * that round, then the median of those ratios is reported), followed by what each operation cost the server.
+ * The results of one run as Markdown: the run's facts, the targets, how it measures, and per table the medians over
+ * the rounds of throughput, p50 and p99 latency, this project's ratio to each reference (taken round by round, then
+ * the median), what each operation costs the server and the wire, bytes kept in Redis, and the charts.
  */
 final class Report {
 
-  private final String header;
-  private final List<Sample> samples = new ArrayList<>();
-  private final Map<String, Footprint> footprints = new LinkedHashMap<>();
-
-  Report(String header) {
-    this.header = header;
-  }
-
-  /** One measured phase. */
-  record Sample(String group, String scenario, boolean baseline, int callers, int round,
-      LoadRun.Measurement measurement) {}
+  private Report() {}
 
   /**
-   * What one operation cost, measured over a fixed number of operations.
+   * Renders the report.
    *
-   * @param serverCommands commands the server ran per operation, those inside scripts included
-   * @param breakdown the same per command, e.g. {@code evalsha 1, get 1, time 1, set 1}
-   * @param roundTrips commands the client sent per operation, or null when not counted
-   * @param bytesPerKey {@code MEMORY USAGE} of a key the scenario wrote, or null when it wrote none
+   * @param facts the run's facts, one Markdown list item each (date, machine, load, versions, settings)
+   * @param method how the run measured, one paragraph
+   * @param charts the charts of each table, in the order of {@link Results#groups()}
+   * @param notes per table, what its scenarios do
    */
-  record Footprint(double serverCommands, String breakdown, @Nullable Double roundTrips, @Nullable Long bytesPerKey) {}
-
-  void add(Sample sample) {
-    samples.add(sample);
-  }
-
-  void footprint(String group, String scenario, Footprint footprint) {
-    footprints.put(group + "\n" + scenario, footprint);
-  }
-
-  String markdown() {
-    StringBuilder out = new StringBuilder("# cloutsy-redis benchmark\n\n").append(header).append('\n');
-    Set<String> groups = new LinkedHashSet<>();
-    samples.forEach(sample -> groups.add(sample.group()));
-    for (String group : groups) {
-      List<Sample> ofGroup = samples.stream().filter(sample -> sample.group().equals(group)).toList();
-      String baseline = ofGroup.stream().filter(Sample::baseline).map(Sample::scenario).findFirst().orElse("");
-      out.append("## ").append(group).append("\n\n")
-          .append("| scenario | callers | ops/s | p50 µs | p99 µs | ratio to ").append(baseline)
-          .append(" | server commands/op | round trips/op | bytes/key |\n")
-          .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-      Set<String> scenarios = new LinkedHashSet<>();
-      ofGroup.forEach(sample -> scenarios.add(sample.scenario()));
-      Set<Integer> callerCounts = new TreeSet<>();
-      ofGroup.forEach(sample -> callerCounts.add(sample.callers()));
-      for (String scenario : scenarios) {
-        Footprint footprint = footprints.get(group + "\n" + scenario);
-        for (int callers : callerCounts) {
-          List<Sample> runs = ofGroup.stream()
-              .filter(sample -> sample.scenario().equals(scenario) && sample.callers() == callers).toList();
-          if (runs.isEmpty()) {
-            continue;
-          }
-          out.append("| ").append(scenario).append(" | ").append(callers)
-              .append(" | ").append(whole(median(runs, sample -> sample.measurement().opsPerSecond())))
-              .append(" | ").append(whole(median(runs, sample -> micros(sample, 50))))
-              .append(" | ").append(whole(median(runs, sample -> micros(sample, 99))))
-              .append(" | ").append(decimal(medianRatio(ofGroup, runs, baseline)))
-              .append(" | ").append(footprint == null ? "–" : decimal(footprint.serverCommands()))
-              .append(" | ").append(footprint == null || footprint.roundTrips() == null ? "–"
-                  : decimal(footprint.roundTrips()))
-              .append(" | ").append(footprint == null || footprint.bytesPerKey() == null ? "–"
-                  : footprint.bytesPerKey())
-              .append(" |\n");
-        }
-      }
-      out.append("\nServer commands per operation, by command (scripts' commands included):\n\n");
-      for (String scenario : scenarios) {
-        Footprint footprint = footprints.get(group + "\n" + scenario);
-        if (footprint != null) {
-          out.append("- ").append(scenario).append(": ").append(footprint.breakdown()).append('\n');
-        }
-      }
-      out.append('\n');
+  static String markdown(String command, List<String> facts, String method, Results results,
+      List<Targets.Target> targets, List<Charts.Drawn> charts, List<String> notes) {
+    StringBuilder out = new StringBuilder();
+    out.append("# Benchmarks\n\n")
+        .append("Generated by the benchmark harness (`cloutsy-redis-bench`); do not edit by hand. To run it again:\n\n")
+        .append("```\n").append(command).append("\n```\n\n")
+        .append("## The run\n\n");
+    facts.forEach(fact -> out.append("- ").append(fact).append('\n'));
+    out.append("\n## Targets\n\n")
+        .append("From the benchmarks issue; ratios are this project's throughput divided by the other's, measured in"
+            + " the same round on the same server, median of the rounds.\n\n")
+        .append("| target | measured | verdict |\n|---|---|---|\n");
+    for (Targets.Target target : targets) {
+      out.append("| ").append(target.goal()).append(" | ").append(target.measured()).append(" | ")
+          .append(target.verdict().text).append(" |\n");
+    }
+    List<Targets.Target> missed = targets.stream().filter(target -> !target.why().isEmpty()).toList();
+    if (!missed.isEmpty()) {
+      out.append("\nWhy the missed targets were missed:\n\n");
+      missed.forEach(target -> out.append("- ").append(target.goal()).append(": ").append(target.why()).append('\n'));
+    }
+    out.append("\n## How it measures\n\n").append(method).append("\n\n")
+        .append("Columns: **ops/s**, **p50** and **p99** are medians over the rounds; **× name** is this project's row"
+            + " divided by that reference; **server cmds/op** is what the server ran per operation at that load"
+            + " (INFO commandstats over the phases, commands inside scripts included, so retries and pipelines show);"
+            + " **sent/op** and **round trips/op** were counted on the wire with one caller over a fixed number of"
+            + " operations (commands the client wrote; flushes it waited for); **client CPU** and **server CPU** are"
+            + " the CPU time per operation over that same count, of this JVM (all its threads: the client's work, its"
+            + " I/O threads, GC) and of redis-server (INFO cpu), so that where the time goes shows apart from the"
+            + " machine's other load; **bytes** is MEMORY USAGE (SAMPLES 0) of everything one unit keeps in Redis.\n");
+    List<String> groups = results.groups();
+    for (int g = 0; g < groups.size(); g++) {
+      String group = groups.get(g);
+      table(out, group, results, notes.get(g), charts.get(g));
     }
     return out.toString();
   }
 
-  private static double micros(Sample sample, double percentile) {
-    return sample.measurement().latencyNanos().getValueAtPercentile(percentile) / 1_000.0;
-  }
-
-  private double medianRatio(List<Sample> ofGroup, List<Sample> runs, String baseline) {
-    List<Double> ratios = new ArrayList<>();
-    for (Sample run : runs) {
-      ofGroup.stream()
-          .filter(other -> other.scenario().equals(baseline) && other.callers() == run.callers()
-              && other.round() == run.round())
-          .findFirst()
-          .ifPresent(base -> ratios.add(run.measurement().opsPerSecond() / base.measurement().opsPerSecond()));
+  private static void table(StringBuilder out, String group, Results results, String note, Charts.Drawn chart) {
+    List<Scenario> scenarios = results.scenarios(group);
+    List<Scenario> references = scenarios.stream().filter(scenario -> scenario.role().isReference()).toList();
+    out.append("\n## ").append(group).append("\n\n").append(note).append("\n\n");
+    for (Scenario scenario : scenarios) {
+      out.append("- **").append(scenario.name()).append("**: ").append(scenario.how()).append('\n');
     }
-    return ratios.isEmpty() ? Double.NaN : median(ratios);
+    out.append("\n| scenario | callers | ops/s | p50 µs | p99 µs |");
+    references.forEach(reference -> out.append(" × ").append(reference.name()).append(" |"));
+    out.append(" server cmds/op | sent/op | round trips/op | client CPU µs/op | server CPU µs/op | bytes |\n"
+        + "|---|---:|---:|---:|---:|");
+    references.forEach(reference -> out.append("---:|"));
+    out.append("---:|---:|---:|---:|---:|---:|\n");
+    for (Scenario scenario : scenarios) {
+      Results.Footprint footprint = results.footprint(scenario);
+      String bytes = bytes(scenario, results.memory(scenario));
+      for (int callers : results.callerCounts()) {
+        if (!results.measured(scenario, callers)) {
+          continue;
+        }
+        out.append("| ").append(scenario.name()).append(" | ").append(callers)
+            .append(" | ").append(Targets.whole(results.opsPerSecond(scenario, callers)))
+            .append(" | ").append(micros(results.micros(scenario, callers, 50)))
+            .append(" | ").append(micros(results.micros(scenario, callers, 99))).append(" |");
+        for (Scenario reference : references) {
+          out.append(' ').append(scenario.role().isRow() && reference != scenario
+              ? "**" + Targets.decimal(results.ratio(scenario, reference, callers)) + "**" : "–").append(" |");
+        }
+        out.append(' ').append(Targets.decimal(results.serverCommands(scenario, callers)))
+            .append(" | ").append(footprint == null ? "–" : Targets.decimal(footprint.commandsSent()))
+            .append(" | ").append(footprint == null ? "–" : Targets.decimal(footprint.roundTrips()))
+            .append(" | ").append(footprint == null ? "–" : micros(footprint.clientCpuMicros()))
+            .append(" | ").append(footprint == null ? "–" : micros(footprint.serverCpuMicros()))
+            .append(" | ").append(bytes).append(" |\n");
+      }
+    }
+    long failed = scenarios.stream().mapToLong(results::failures).sum();
+    if (failed > 0) {
+      out.append("\nFailed operations (not counted in the figures): ");
+      out.append(scenarios.stream().filter(scenario -> results.failures(scenario) > 0)
+          .map(scenario -> scenario.name() + " " + results.failures(scenario) + " (first: "
+              + results.firstFailure(scenario) + ")")
+          .collect(Collectors.joining("; "))).append('\n');
+    }
+    String units = scenarios.stream().filter(scenario -> scenario.memory() != null)
+        .map(scenario -> scenario.memory().stepsLabel().isEmpty() ? "per " + scenario.memory().unit()
+            : "per " + scenario.memory().unit() + ", " + scenario.memory().stepsLabel())
+        .distinct().collect(Collectors.joining("; "));
+    if (!units.isEmpty()) {
+      out.append("\nBytes: ").append(units).append(".\n");
+    }
+    out.append("\nServer commands per operation with one caller, by command:\n\n");
+    for (Scenario scenario : scenarios) {
+      Results.Footprint footprint = results.footprint(scenario);
+      if (footprint != null) {
+        out.append("- ").append(scenario.name()).append(": ").append(footprint.breakdown()).append('\n');
+      }
+    }
+    out.append("\n![").append(group).append(": throughput by callers](").append(chart.throughput()).append(")\n")
+        .append("![").append(group).append(": latency percentiles](").append(chart.latency()).append(")\n");
   }
 
-  private static double median(List<Sample> runs, ToDoubleFunction<Sample> value) {
-    return median(runs.stream().map(value::applyAsDouble).toList());
+  private static String bytes(Scenario scenario, List<Double> bytes) {
+    if (scenario.memory() == null || bytes.isEmpty()) {
+      return "–";
+    }
+    return bytes.stream().map(Targets::whole).collect(Collectors.joining(" / "));
   }
 
-  static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted(Comparator.naturalOrder()).toList();
-    int middle = sorted.size() / 2;
-    return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
-  }
-
-  static String whole(double value) {
-    return String.format(Locale.ROOT, "%,.0f", value);
-  }
-
-  static String decimal(double value) {
-    return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%.2f", value);
+  private static String micros(double micros) {
+    return micros < 10 ? Targets.decimal(micros) : Targets.whole(micros);
   }
 }

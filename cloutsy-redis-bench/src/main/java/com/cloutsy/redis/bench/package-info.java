@@ -1,8 +1,8 @@
 /**
- * The load harness: {@link com.cloutsy.redis.bench.Bench} runs {@link com.cloutsy.redis.bench.Scenario}s against
- * one Redis at fixed numbers of in-flight callers, measures throughput and latency with HdrHistogram and the
- * server's commands per operation with {@code INFO commandstats}, and prints a Markdown
- * {@link com.cloutsy.redis.bench.Report}.
+ * The load harness: {@link com.cloutsy.redis.bench.Bench} runs {@link com.cloutsy.redis.bench.Scenario}s of this
+ * project and of its peers against one Redis at 1, 16 and 64 callers, measures throughput and latency with
+ * HdrHistogram, commands and round trips on the wire and in {@code INFO commandstats}, bytes with
+ * {@code MEMORY USAGE}, checks the targets and writes {@code docs/BENCHMARKS.md} with XChart plots.
  */
 @NullMarked
 package com.cloutsy.redis.bench;
