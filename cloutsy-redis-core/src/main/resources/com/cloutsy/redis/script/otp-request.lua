@@ -3,18 +3,26 @@
 -- ARGV: 1 code HMAC  2 code TTL ms  3 cooldown ms  4 request quota  5 quota window ms
 -- Reply: {status, ms}; status 0 issued (ms: code TTL), 1 cooldown active (ms left), 2 quota exceeded (ms until
 -- the window ends). Time: key TTLs only, no clock read.
-local cooldown_left = redis.call('PTTL', KEYS[1])
-if cooldown_left > 0 then
+-- The issuing path, the common one, runs four commands (five on a window's first request): the cooldown is started
+-- and the request counted first, and only a refusal undoes what it did.
+if not redis.call('SET', KEYS[1], '1', 'PX', ARGV[3], 'NX') then
+  local cooldown_left = redis.call('PTTL', KEYS[1])
+  if cooldown_left == -1 then
+    -- A cooldown without expiry (written by hand): give it one rather than block the phone for ever.
+    redis.call('PEXPIRE', KEYS[1], ARGV[3])
+    cooldown_left = tonumber(ARGV[3])
+  end
   return {1, cooldown_left}
 end
-if cooldown_left == -1 then
-  -- A cooldown without expiry (written by hand): give it one rather than block the phone for ever.
-  redis.call('PEXPIRE', KEYS[1], ARGV[3])
-  return {1, tonumber(ARGV[3])}
-end
 
-local requests = tonumber(redis.call('GET', KEYS[2]) or '0')
-if requests >= tonumber(ARGV[4]) then
+-- The window starts with the first request and later requests never move it (the seed's EXPIRE on every
+-- request pushed it forward for ever).
+local requests = redis.call('INCR', KEYS[2])
+if requests == 1 then
+  redis.call('PEXPIRE', KEYS[2], ARGV[5])
+elseif requests > tonumber(ARGV[4]) then
+  redis.call('DECR', KEYS[2])
+  redis.call('DEL', KEYS[1])
   local window_left = redis.call('PTTL', KEYS[2])
   if window_left < 0 then
     redis.call('PEXPIRE', KEYS[2], ARGV[5])
@@ -22,13 +30,6 @@ if requests >= tonumber(ARGV[4]) then
   end
   return {2, window_left}
 end
-
--- The window starts with the first request and later requests never move it (the seed's EXPIRE on every
--- request pushed it forward for ever).
-if redis.call('INCR', KEYS[2]) == 1 or redis.call('PTTL', KEYS[2]) == -1 then
-  redis.call('PEXPIRE', KEYS[2], ARGV[5])
-end
 redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
 redis.call('DEL', KEYS[4])
-redis.call('SET', KEYS[1], '1', 'PX', ARGV[3])
 return {0, tonumber(ARGV[2])}
