@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -66,8 +67,10 @@ import tools.jackson.core.type.TypeReference;
  * near cache, reads use it; with a near cache, reads go through the near cache's tracking connection instead.
  *
  * Threads. Blocking forms do their work on the caller's thread: decoding, the loader, encoding. Asynchronous forms
- * decode, call the loader and encode on the cache's executor, never on a Lettuce I/O thread, which a slow decode or
- * a blocking loader would stall for every Redis user of the process.
+ * call the loader, encode and decode large or compressed entries on the cache's executor, never on a Lettuce I/O
+ * thread, which a slow decode or a blocking loader would stall for every Redis user of the process. An entry of at
+ * most INLINE_DECODE_BYTES is decoded where its read completed: a hand-off would cost more than the decode (on a
+ * 2-core machine the common pool has one thread, and an async hit waited milliseconds for it).
  */
 /**
  * Cache-aside on Redis: {@link #getOrLoad} returns the cached value or calls the loader, stores its result and
@@ -125,6 +128,8 @@ public final class RedisCache implements AutoCloseable {
   private static final RedisCodec<String, byte[]> BYTES = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
   private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
   private static final int SCAN_BATCH = 500;
+  // Entries up to this size are decoded where their read completed; see the design notes.
+  private static final int INLINE_DECODE_BYTES = 1024;
   private static final String GLOB_SPECIALS = "*?[]\\";
   /** Beyond 40 deltas before expiry the chance of an early refresh is below e^-40: skip the random draw. */
   private static final double EARLY_REFRESH_HORIZON = 40;
@@ -329,12 +334,12 @@ public final class RedisCache implements AutoCloseable {
     return lookup(checkedKey(key), typeOf(type));
   }
 
-  /** Asynchronous {@link #get(String, Class)}; decodes on the cache's executor. */
+  /** Asynchronous {@link #get(String, Class)}; decodes entries over 1 KiB on the cache's executor. */
   public <T> CompletionStage<CacheLookup<T>> getAsync(String key, Class<T> type) {
     return lookupAsync(checkedKey(key), required(type, "type"));
   }
 
-  /** Asynchronous {@link #get(String, TypeReference)}; decodes on the cache's executor. */
+  /** Asynchronous {@link #get(String, TypeReference)}; decodes entries over 1 KiB on the cache's executor. */
   public <T> CompletionStage<CacheLookup<T>> getAsync(String key, TypeReference<T> type) {
     return lookupAsync(checkedKey(key), typeOf(type));
   }
@@ -639,9 +644,8 @@ public final class RedisCache implements AutoCloseable {
       CompletionStage<Outcome> led;
       try {
         NearCache.Read read = read(key);
-        led = read.reply()
-            .handleAsync((bytes, failure) -> afterRead(key, ttlMillis, type, loader, read.pending(), bytes, failure),
-                executor)
+        led = decodeWhereCheap(read.reply(),
+            (bytes, failure) -> afterRead(key, ttlMillis, type, loader, read.pending(), bytes, failure))
             .thenCompose(stage -> stage);
       } catch (RuntimeException failed) {
         led = CompletableFuture.failedFuture(failed);
@@ -744,7 +748,7 @@ public final class RedisCache implements AutoCloseable {
       return CompletableFuture.completedFuture(lookupOf(kept.value()));
     }
     NearCache.Read read = read(key);
-    return read.reply().handleAsync((bytes, failure) -> {
+    return decodeWhereCheap(read.reply(), (bytes, failure) -> {
       if (failure != null) {
         abandon(key, read.pending());
         Throwable error = unwrap(failure);
@@ -755,8 +759,23 @@ public final class RedisCache implements AutoCloseable {
         return new CacheLookup.Miss<>();
       }
       Outcome outcome = outcome(key, bytes, type, read.pending());
-      return outcome == null ? new CacheLookup.Miss<>() : lookupOf(outcome.value());
-    }, executor);
+      CacheLookup<T> lookup = outcome == null ? new CacheLookup.Miss<>() : lookupOf(outcome.value());
+      return lookup;
+    });
+  }
+
+  /**
+   * Handles a read's reply where it is cheapest: a miss, a failure or a small uncompressed entry on the thread that
+   * completed the read (decoding a few hundred bytes of JSON costs less than handing it to another thread, which on
+   * a busy pool costs milliseconds), anything larger on the cache's executor. Loaders always run on the executor.
+   */
+  private <R> CompletionStage<R> decodeWhereCheap(CompletionStage<byte @Nullable []> reply,
+      BiFunction<byte @Nullable [], @Nullable Throwable, R> handler) {
+    return reply.handle((bytes, failure) -> bytes == null || bytes.length <= INLINE_DECODE_BYTES
+            && (bytes.length == 0 || bytes[0] != Envelope.COMPRESSED)
+        ? CompletableFuture.completedFuture(handler.apply(bytes, failure))
+        : CompletableFuture.supplyAsync(() -> handler.apply(bytes, failure), executor))
+        .thenCompose(stage -> stage);
   }
 
   // ---- shared steps ----
