@@ -64,9 +64,9 @@ final class OtpScenarios implements AutoCloseable {
     OtpSecret secret = OtpSecret.generateForDevelopment();
     OtpPolicy policy = OtpPolicy.defaults(secret).withCooldown(COOLDOWN)
         .withRequestQuota(Integer.MAX_VALUE, QUOTA_WINDOW);
-    this.guard = new OtpGuard(clients.redis(), policy, message -> CompletableFuture.completedFuture(null),
+    this.guard = OtpGuard.create(clients.redis(), policy, message -> CompletableFuture.completedFuture(null),
         Runnable::run);
-    this.sampleGuard = new OtpGuard(clients.redis(), OtpPolicy.defaults(secret),
+    this.sampleGuard = OtpGuard.create(clients.redis(), OtpPolicy.defaults(secret),
         message -> CompletableFuture.completedFuture(null), Runnable::run);
     for (int i = 0; i < POOL; i++) {
       StatefulRedisConnection<String, String> connection =

@@ -226,12 +226,11 @@ final class Targets {
     static final String OTP = "The row \"raw Lettuce EVALSHA (otp-request.lua)\" sends the same script with prepared"
         + " arguments, and OtpGuard.request runs at about its speed: the client (code, HMAC, result) adds little, and"
         + " the script's work on the server is the limit. With 64 requests in flight the server's CPU decides, so the"
-        + " throughput ratio stays near the ratio of the server's CPU per request: the script runs 7 commands inside"
-        + " (PTTL of the cooldown, GET and INCR of the request counter, PTTL of the counter, SET of the code's HMAC,"
-        + " DEL of the attempts, SET of the cooldown), while the seed pattern's 3 round trips carry 7 commands and"
-        + " store no code. Reaching 4 times needs fewer commands in otp-request.lua: SET of the cooldown with NX and"
-        + " PX instead of PTTL then SET, INCR without the GET before it (undone on the rare refusal), and the"
-        + " counter's PTTL only when INCR returns 1 would make the issuing path 4 commands instead of 7.";
+        + " throughput ratio stays near the ratio of the server's CPU per request. The issuing path of the script is"
+        + " already down to its minimum (SET of the cooldown with NX and PX, INCR of the counter with PEXPIRE only"
+        + " on a window's first request, SET of the code's HMAC, DEL of the attempts), but every EVALSHA also pays"
+        + " for running Lua, and it stores a code the seed pattern's snippet does not: its GET, GET, MULTI/EXEC"
+        + " costs the server less per request than a third of one script call would have to.";
     static final String SESSION_BYTES = "See the bytes column and the commands per session of each library.";
     static final String NEAR_VS_REDIS = "A near-cache hit does no I/O; if the ratio is low, the caller threads or the"
         + " harness, not the cache, are the limit.";
