@@ -198,7 +198,7 @@ public final class SessionStore {
    * Stores a new session for {@code userId} under {@code jti} with the policy's TTL (at most its absolute
    * lifetime) and absolute lifetime, adds it
    * to the user's index and, when the user is at {@link SessionPolicy#maxSessionsPerUser()}, ends the oldest
-   * sessions to make room. One script: atomic, one round trip.
+   * sessions to make room. One script: atomic, one round trip (and a WAIT with durability on).
    *
    * <p>The stage fails with {@link IllegalArgumentException} if {@code jti} already names a live session of this
    * user (nothing is changed): a jti identifies one login, and replacing a live session would silently swap its
@@ -312,7 +312,7 @@ public final class SessionStore {
    * whose absolute lifetime has passed (possible only for one written by the seed's code, whose cap is counted from
    * {@code createdAt}) is ended and reported empty. Fields the store does not know, written by another service,
    * are kept byte for byte. Index entries whose session has expired are removed on the way. One script: atomic, one
-   * round trip.
+   * round trip (and a WAIT with durability on, when there was a session to touch).
    *
    * <p>The stage fails with {@link RedisUnavailableException} if Redis cannot be asked, with
    * {@link SessionCorruptedException} if the value cannot be interpreted (it is then left as it is), with
