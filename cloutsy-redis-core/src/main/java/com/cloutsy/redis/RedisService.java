@@ -480,8 +480,9 @@ public final class RedisService implements AutoCloseable {
    * this way survives the failure of its master as long as a confirming replica is promoted, which Sentinel and
    * Cluster prefer; it is not a transaction: the write itself is done even when the stage fails.
    *
-   * @return a stage that fails with {@link RedisUnavailableException} when fewer replicas confirmed in time (the write
-   *     is on the master and may be lost if the master fails now) or Redis could not be asked
+   * @return a stage that fails with {@link UnconfirmedWriteException} when fewer replicas confirmed in time (the write
+   *     is on the master and may be lost if the master fails now), with {@link RedisUnavailableException} when Redis
+   *     could not be asked
    */
   public CompletionStage<Void> awaitReplicasAsync(String key) {
     argument(key, "key");
@@ -493,9 +494,10 @@ public final class RedisService implements AutoCloseable {
     return awaitReplicasAsync(key, durability.replicas(), durability.timeout()).thenCompose(confirmed ->
         confirmed >= durability.replicas()
             ? CompletableFuture.<Void>completedFuture(null)
-            : CompletableFuture.<Void>failedStage(new RedisUnavailableException("Only " + confirmed + " of "
+            : CompletableFuture.<Void>failedStage(new UnconfirmedWriteException("Only " + confirmed + " of "
                 + durability.replicas() + " replicas of Redis at " + endpoint + " confirmed the write within "
                 + durability.timeout().toMillis() + " ms; it is on the master and may be lost in a failover",
+                confirmed, durability.replicas(),
                 new RedisCommandExecutionException("WAIT " + durability.replicas() + " answered " + confirmed))));
   }
 

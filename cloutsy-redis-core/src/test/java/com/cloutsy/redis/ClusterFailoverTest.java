@@ -16,15 +16,19 @@ import com.cloutsy.redis.health.HealthReport;
 import com.cloutsy.redis.health.HealthStatus;
 import com.cloutsy.redis.keys.Keys;
 import com.cloutsy.redis.pubsub.EventBus;
-import com.cloutsy.redis.script.LuaScript;
-import io.lettuce.core.ScriptOutputType;
+import com.cloutsy.redis.ratelimit.Decision;
+import com.cloutsy.redis.ratelimit.RateLimit;
+import com.cloutsy.redis.ratelimit.RateLimiter;
+import com.cloutsy.redis.session.Device;
+import com.cloutsy.redis.session.SessionPolicy;
+import com.cloutsy.redis.session.SessionStore;
+import com.cloutsy.redis.session.UserType;
 import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,14 +46,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Redis Cluster behaviour that the shared-cluster suite run cannot show: one user's keys in one slot, and a master
- * killed under load. A cluster of its own (3 masters, 1 replica each), because this test kills a node.
+ * killed under a load of logins ({@link SessionStore#createAsync}) and rate-limit decisions
+ * ({@link RateLimiter#tryAcquireAsync}). A cluster of its own (3 masters, 1 replica each), because this test kills a
+ * node.
  */
 @WithRedis
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFailoverTest {
 
-  private static final LuaScript COUNTER = LuaScript.load("test-counter.lua");
+  /** High enough that every decision of the load is allowed: a denial is an answer too, but this keeps them alike. */
+  private static final RateLimit PER_MINUTE = RateLimit.fixedWindow(1_000_000, Duration.ofMinutes(1));
+  private static final Device PHONE = Device.of("iphone-1", "Cloutsy/3.2 (iPhone)", UserType.INFLUENCER);
   /** Bounds of the load: it stops at whichever comes first. */
   private static final Duration LOAD_LIMIT = Duration.ofSeconds(30);
   private static final int CALL_LIMIT = 200_000;
@@ -58,6 +66,8 @@ class ClusterFailoverTest {
   private final EmbeddedRedisCluster cluster;
   private final RedisService redis;
   private final Keys keys;
+  private final RateLimiter limiter;
+  private final SessionStore sessions;
 
   ClusterFailoverTest(EmbeddedRedisCluster cluster) {
     this.cluster = cluster;
@@ -68,6 +78,9 @@ class ClusterFailoverTest {
         .commandTimeout(Duration.ofSeconds(1))
         .build());
     this.keys = redis.keys();
+    this.limiter = RateLimiter.create(redis);
+    // A few sessions per user, so that each login of the load also evicts, as a busy user's would.
+    this.sessions = SessionStore.create(redis, SessionPolicy.defaults().withMaxSessionsPerUser(5));
   }
 
   @AfterAll
@@ -151,10 +164,11 @@ class ClusterFailoverTest {
 
       // Operations succeed again on every slot, through the same service: nothing was restarted.
       for (String user : users) {
-        redis.await(redis.setAsync(keys.session(user, "after"), "{}", Duration.ofMinutes(1)));
-        List<Object> counted = redis.await(redis.scripts().run(COUNTER, ScriptOutputType.MULTI,
-            new String[] {keys.apiLimit(user, "/after")}, "60000"));
-        assertThat((Long) counted.get(0)).isEqualTo(1L);
+        assertThat(sessions.create(user, "after", PHONE).session().jti()).isEqualTo("after");
+        assertThat(sessions.get(user, "after")).isPresent();
+        Decision decision = limiter.tryAcquire(keys.apiLimit(user, "/after"), PER_MINUTE);
+        assertThat(decision.allowed()).isTrue();
+        assertThat(decision.remaining()).as("a fresh window in Redis").isEqualTo(PER_MINUTE.limit() - 1);
       }
       // The subscriber connection resubscribed on a node that is still up; publishing goes through the cluster.
       await().atMost(Duration.ofSeconds(20)).until(() -> {
@@ -167,8 +181,8 @@ class ClusterFailoverTest {
       assertThat(report.cluster().coversAllSlots()).isTrue();
 
       long failedAfterRecovery = load.failed.get() - failedUntilRecovery;
-      String summary = String.format("Cluster failover under load (4 callers, %d users, 1 of 3 masters killed): %d"
-              + " calls, %d failed (%d until the killed master's slots answered again, %d after); of the failed, %d"
+      String summary = String.format("Cluster failover under load (4 callers, %d users, 1 of 3 masters killed;"
+              + " SessionStore.createAsync and RateLimiter.tryAcquireAsync, fail closed): %d calls, %d failed (%d until the killed master's slots answered again, %d after); of the failed, %d"
               + " went to the masters that stayed up and were refused by the cluster with CLUSTERDOWN while a slot"
               + " range had no master; replica promoted %d ms after the kill, the client served the killed master's"
               + " slots again %d ms after it; health during: %s %s; health after: %s",
@@ -199,8 +213,8 @@ class ClusterFailoverTest {
   }
 
   /**
-   * Rate-limit-like script calls (an INCR with a window, the shape of every limiter's script) and session-like
-   * writes (SET with a TTL) for many users, one call at a time per worker, counted by outcome.
+   * Rate-limit decisions and logins (a new session each) for many users, one call at a time per worker, counted by
+   * outcome. Both fail closed, so every call Redis could not serve is counted as failed, none is decided locally.
    */
   private final class Load {
     final List<String> users;
@@ -240,14 +254,14 @@ class ClusterFailoverTest {
           return;
         }
         String user = users.get((int) (call % users.size()));
-        CompletableFuture<?> operation = (call % 2 == 0
-            ? redis.scripts().run(COUNTER, ScriptOutputType.MULTI, new String[] {keys.apiLimit(user, "/feed")},
-                "60000")
-            : redis.setAsync(keys.session(user, "jti-" + call), "{\"deviceId\":\"d\"}", Duration.ofMinutes(5)))
-            .toCompletableFuture();
         boolean ok;
         try {
-          redis.await(redis.mapFailures(operation));
+          if (call % 2 == 0) {
+            Decision decision = redis.await(limiter.tryAcquireAsync(keys.apiLimit(user, "/feed"), PER_MINUTE));
+            assertThat(decision.decidedLocally()).as("fail closed: Redis decided").isFalse();
+          } else {
+            redis.await(sessions.createAsync(user, "jti-" + call, PHONE));
+          }
           ok = true;
         } catch (RedisUnavailableException failure) {
           ok = false;

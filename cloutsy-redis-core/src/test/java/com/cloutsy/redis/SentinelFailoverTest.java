@@ -9,13 +9,19 @@ import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.EmbeddedRedis;
 import com.cloutsy.redis.embedded.EmbeddedSentinel;
 import com.cloutsy.redis.embedded.WithRedis;
-import io.lettuce.core.SetArgs;
+import com.cloutsy.redis.session.Device;
+import com.cloutsy.redis.session.Session;
+import com.cloutsy.redis.session.SessionCreated;
+import com.cloutsy.redis.session.SessionStore;
+import com.cloutsy.redis.session.UserType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -30,9 +36,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestReporter;
 
 /**
- * A Sentinel-managed master killed under a write load: the service follows the promoted replica, and what the write
- * acknowledgements were worth is counted, first without and then with {@code WAIT 1}. One topology for the class;
- * the second test restarts the master the first one killed, which the sentinels turn into the new master's replica.
+ * A Sentinel-managed master killed under a load of logins ({@link SessionStore#createAsync}): the service follows the
+ * promoted replica, and what the acknowledgements were worth is counted, first without and then with {@code WAIT 1}
+ * ({@code REDIS_WAIT_REPLICAS=1}). One topology for the class; the second test restarts the master the first one
+ * killed, which the sentinels turn into the new master's replica.
  */
 @WithRedis
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -45,6 +52,7 @@ class SentinelFailoverTest {
   private static final int WRITE_LIMIT = 300_000;
   private static final int IN_FLIGHT = 64;
   private static final Duration PAUSE_AFTER_FAILURE = Duration.ofMillis(5);
+  private static final Device PHONE = Device.of("iphone-1", "Cloutsy/3.2 (iPhone)", UserType.INFLUENCER);
 
   private final EmbeddedSentinel topology;
 
@@ -73,9 +81,10 @@ class SentinelFailoverTest {
     try (RedisService redis = RedisService.start(settings().build())) {
       Outcome outcome = killMasterUnder(new Writes(redis, false), 500);
 
-      String summary = String.format("Sentinel failover without WAIT: %d writes acknowledged by the master, %d of them"
-              + " missing on the promoted replica (lost), %d writes failed; the service wrote again %d ms after the"
-              + " kill", outcome.acknowledged, outcome.lost, outcome.failed, outcome.followedMillis);
+      String summary = String.format("Sentinel failover without WAIT: %d sessions created and acknowledged by the"
+              + " master, %d of them missing on the promoted replica (lost), %d creates failed; the service created"
+              + " sessions again %d ms after the kill", outcome.acknowledged, outcome.lost, outcome.failed,
+          outcome.followedMillis);
       System.out.println(summary);
       reporter.publishEntry("sentinel-no-wait", summary);
       assertThat(outcome.followedMillis).as("ms until writes succeed on the promoted replica")
@@ -97,11 +106,12 @@ class SentinelFailoverTest {
       Outcome outcome = killMasterUnder(new Writes(redis, true), 1);
 
       // After the failover the new master has no replica left (the other server is the one just killed), so from
-      // then on WAIT 1 confirms nothing: those writes are done on the master but reported as not confirmed.
-      String summary = String.format("Sentinel failover with WAIT 1: %d writes confirmed by a replica, %d of them"
-              + " missing on the promoted replica, %d writes failed or were not confirmed (after the failover the new"
-              + " master has no replica to confirm); the service wrote again %d ms after the kill",
-          outcome.acknowledged, outcome.lost, outcome.failed, outcome.followedMillis);
+      // then on WAIT 1 confirms nothing: those creates fail with UnconfirmedWriteException and end their session.
+      String summary = String.format("Sentinel failover with WAIT 1: %d sessions created and confirmed by a replica,"
+              + " %d of them missing on the promoted replica, %d creates failed, %d not confirmed (ended again: after"
+              + " the failover the new master has no replica to confirm); the service created sessions again %d ms"
+              + " after the kill", outcome.acknowledged, outcome.lost, outcome.failed, outcome.unconfirmed,
+          outcome.followedMillis);
       System.out.println(summary);
       reporter.publishEntry("sentinel-wait", summary);
       assertThat(outcome.acknowledged).isPositive();
@@ -110,7 +120,10 @@ class SentinelFailoverTest {
     }
   }
 
-  private record Outcome(long acknowledged, long lost, long failed, long followedMillis) {}
+  private record Outcome(long acknowledged, long lost, long failed, long unconfirmed, long followedMillis) {}
+
+  /** A session whose create was acknowledged. */
+  private record Login(String userId, String jti) {}
 
   /** Writes under load, kills the master, waits until writes succeed again, then checks every acknowledged key. */
   private Outcome killMasterUnder(Writes writes, int writesAfterFollowing) throws Exception {
@@ -119,6 +132,7 @@ class SentinelFailoverTest {
     try {
       await().atMost(Duration.ofSeconds(10)).until(() -> writes.acknowledged.size() >= 2_000);
       assertThat(writes.failed.get()).as("no failure before the kill").isZero();
+      assertThat(writes.unconfirmed.get()).as("every create confirmed before the kill").isZero();
 
       long killedAt = System.nanoTime();
       topology.killMaster();
@@ -131,17 +145,17 @@ class SentinelFailoverTest {
 
       // The shared connection reconnects on its own schedule, independently of the durable one.
       await().atMost(FOLLOW_WITHIN).ignoreExceptions().until(() -> writes.redis.ping() != null);
-      List<String> acknowledged = new ArrayList<>(writes.acknowledged);
+      List<Login> acknowledged = new ArrayList<>(writes.acknowledged);
       long lost = 0;
       for (int from = 0; from < acknowledged.size(); from += 500) {
-        List<String> batch = acknowledged.subList(from, Math.min(acknowledged.size(), from + 500));
-        List<CompletableFuture<Long>> exists = batch.stream()
-            .map(key -> writes.redis.existsAsync(key).toCompletableFuture()).toList();
-        for (CompletableFuture<Long> one : exists) {
-          lost += 1 - writes.redis.await(one);
+        List<Login> batch = acknowledged.subList(from, Math.min(acknowledged.size(), from + 500));
+        List<CompletableFuture<Optional<Session>>> found = batch.stream()
+            .map(login -> writes.store.getAsync(login.userId(), login.jti()).toCompletableFuture()).toList();
+        for (CompletableFuture<Optional<Session>> one : found) {
+          lost += writes.redis.await(one).isPresent() ? 0 : 1;
         }
       }
-      return new Outcome(acknowledged.size(), lost, writes.failed.get(), followed);
+      return new Outcome(acknowledged.size(), lost, writes.failed.get(), writes.unconfirmed.get(), followed);
     } finally {
       writes.stop = true;
       writer.join(TimeUnit.SECONDS.toMillis(5));
@@ -149,21 +163,24 @@ class SentinelFailoverTest {
   }
 
   /**
-   * Session-like writes (SET with a TTL) on the durable connection, up to {@value #IN_FLIGHT} in flight, each followed
-   * by WAIT when asked; a key counts as acknowledged when its write (and WAIT) succeeded.
+   * Logins, each a new session of a user of its own ({@link SessionStore#createAsync}), up to {@value #IN_FLIGHT} in
+   * flight; with durability on, each create is confirmed by WAIT. A session counts as acknowledged when its create
+   * succeeded. The master took a create when it succeeded or failed only for want of a confirming replica.
    */
   private static final class Writes {
     final RedisService redis;
-    final boolean confirm;
-    final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    final SessionStore store;
+    final Set<Login> acknowledged = ConcurrentHashMap.newKeySet();
     final AtomicLong failed = new AtomicLong();
+    final AtomicLong unconfirmed = new AtomicLong();
     final AtomicLong firstSuccessAfterFailure = new AtomicLong();
     final AtomicLong successesAfterFailure = new AtomicLong();
     volatile boolean stop;
 
     Writes(RedisService redis, boolean confirm) {
       this.redis = redis;
-      this.confirm = confirm;
+      this.store = SessionStore.create(redis);
+      assertThat(redis.settings().durability().isEnabled()).isEqualTo(confirm);
     }
 
     void run() {
@@ -184,28 +201,26 @@ class SentinelFailoverTest {
           Thread.currentThread().interrupt();
           return;
         }
-        String key = redis.keys().session("user-" + (i % 1_000), "jti-" + i);
-        CompletionStage<Void> write;
+        Login login = new Login("user-" + i, "jti-" + i);
+        CompletionStage<SessionCreated> create;
         try {
-          write = redis.mapFailures(redis.durableCommands().set(key, "{\"deviceId\":\"d\"}",
-              SetArgs.Builder.px(Duration.ofMinutes(10).toMillis()))).thenApply(ok -> {
-            // The master took it: this is what "the service follows the new master" is measured by.
-            if (failed.get() > 0) {
-              firstSuccessAfterFailure.compareAndSet(0, System.nanoTime());
-              successesAfterFailure.incrementAndGet();
-            }
-            return (Void) null;
-          });
-          if (confirm) {
-            write = write.thenCompose(ok -> redis.awaitReplicasAsync(key));
-          }
+          create = store.createAsync(login.userId(), login.jti(), PHONE);
         } catch (RuntimeException rejectedAtOnce) {
-          write = CompletableFuture.failedStage(rejectedAtOnce);
+          create = CompletableFuture.failedStage(rejectedAtOnce);
         }
-        write.whenComplete((ok, failure) -> {
+        create.whenComplete((created, failure) -> {
           slots.release();
-          if (failure == null) {
-            acknowledged.add(key);
+          Throwable error = failure instanceof CompletionException && failure.getCause() != null
+              ? failure.getCause() : failure;
+          // The master took it: this is what "the service follows the new master" is measured by.
+          if ((error == null || error instanceof UnconfirmedWriteException) && failed.get() > 0) {
+            firstSuccessAfterFailure.compareAndSet(0, System.nanoTime());
+            successesAfterFailure.incrementAndGet();
+          }
+          if (error == null) {
+            acknowledged.add(login);
+          } else if (error instanceof UnconfirmedWriteException) {
+            unconfirmed.incrementAndGet();
           } else {
             failed.incrementAndGet();
           }

@@ -33,13 +33,21 @@ public final class TestRedis {
     return builder.url(endpoint.uri());
   }
 
-  /** A started service on the shared server or cluster with a fresh random key prefix in {@code layout}. */
-  public static RedisService start(RedisEndpoint endpoint, KeyLayout layout) {
+  /**
+   * Settings for the shared server or cluster with a fresh random key prefix in {@code layout}; on a cluster, asking
+   * for the seed layout skips the test.
+   */
+  public static RedisSettings.Builder settings(RedisEndpoint endpoint, KeyLayout layout) {
     if (endpoint.isCluster()) {
       Assumptions.assumeTrue(layout == KeyLayout.CLUSTER,
           "the seed key layout cannot run on Redis Cluster (its flows' keys span slots); cluster layout only");
     }
-    return RedisService.start(settings(endpoint).keyLayout(layout).build());
+    return settings(endpoint).keyLayout(layout);
+  }
+
+  /** A started service on the shared server or cluster with a fresh random key prefix in {@code layout}. */
+  public static RedisService start(RedisEndpoint endpoint, KeyLayout layout) {
+    return RedisService.start(settings(endpoint, layout).build());
   }
 
   /** A started service on the shared server or cluster with a fresh random key prefix in the default layout. */

@@ -24,7 +24,10 @@ import java.util.Objects;
  *     makes them smaller (default 1024; {@link Integer#MAX_VALUE} turns compression off)
  * @param earlyRefreshBeta how eagerly a key that is still being read is reloaded before it expires, in units of
  *     the time its loader took (XFetch's beta; default 1.0; 0 turns early refresh off). See {@link RedisCache}.
- * @param nearCacheSize most entries kept in process memory in front of Redis; 0 means no near cache (the default)
+ * @param nearCacheSize most entries kept in process memory in front of Redis; 0 means no near cache (the default).
+ *     Not on Redis Cluster: {@link RedisCache} refuses a near cache there, because client tracking would be needed per
+ *     node and a missed invalidation would serve stale values; run the cache on its own server
+ *     ({@code REDIS_CACHE_URL}) to keep one
  * @param nearCacheTtl longest time a near-cache entry is kept without a read from Redis, a bound in case an
  *     invalidation is lost; entries also leave when their Redis TTL runs out (default 1 minute)
  * @param codec turns values into bytes and back (default {@link Codec#json()})
@@ -125,7 +128,10 @@ public record CachePolicy(
         nearCacheSize, nearCacheTtl, codec);
   }
 
-  /** A copy with a near cache of at most {@code size} entries, each kept at most {@code ttl}. */
+  /**
+   * A copy with a near cache of at most {@code size} entries, each kept at most {@code ttl}. A cache on Redis Cluster
+   * refuses it (see {@link RedisCache}).
+   */
   public CachePolicy withNearCache(long size, Duration ttl) {
     if (size <= 0) {
       throw new IllegalArgumentException("size must be > 0, was " + size + "; use withoutNearCache() to turn it off");

@@ -10,7 +10,9 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
@@ -64,7 +66,16 @@ import tools.jackson.core.type.TypeReference;
  *
  * Values. Stored as Envelope bytes (format byte, XFetch metadata, codec bytes, compressed above a threshold) on a
  * connection of this cache with a String/byte[] codec, so compressed bytes travel unchanged. Writes and, without a
- * near cache, reads use it; with a near cache, reads go through the near cache's tracking connection instead.
+ * near cache, reads use it; with a near cache, reads go through the near cache's tracking connection instead. On
+ * Redis Cluster it is a cluster connection: commands are routed by slot, SCAN walks every master one after another
+ * (Lettuce's cluster SCAN) and a multi-key UNLINK is split by slot.
+ *
+ * No near cache on Redis Cluster. Client tracking is per connection and per node: a near cache there needs a
+ * tracking connection to every master, each armed and re-armed on its own, and must drop what a node told it
+ * whenever that node's slots move (failover, resharding), including after a manual failover that leaves the old
+ * master connected as a replica. Nothing short of that is correct, and a near cache that misses one node's
+ * invalidations serves stale values without any sign; so a near cache on a cluster is refused at construction,
+ * and the way to have one is a cache server of its own (REDIS_CACHE_URL), where tracking is exact.
  *
  * Threads. Blocking forms do their work on the caller's thread: decoding, the loader, encoding. Asynchronous forms
  * call the loader, encode and decode large or compressed entries on the cache's executor, never on a Lettuce I/O
@@ -106,7 +117,11 @@ import tools.jackson.core.type.TypeReference;
  *       bounded Caffeine cache, and removed the moment any client changes the key in Redis (RESP3 client tracking on
  *       a dedicated connection). While that connection is down nothing is served from memory, and everything kept is
  *       dropped on disconnect. Near-cache hits return one instance to every caller: cache immutable values (records,
- *       {@code List.copyOf}).
+ *       {@code List.copyOf}). <b>Not on Redis Cluster</b>: there client tracking would be needed per node and per
+ *       connection, and a near cache that missed one node's invalidations would serve stale values, so
+ *       {@link #create} refuses it; keep the near cache by running the cache on a server of its own
+ *       ({@code REDIS_CACHE_URL} and {@link #start(RedisSettings, String, CachePolicy)}), or use the cache without
+ *       one.
  *   <li><b>Own server.</b> {@link #start(RedisSettings, String, CachePolicy)} connects to {@code REDIS_CACHE_URL}
  *       when it is set. Run the cache on its own server with {@code maxmemory-policy allkeys-lru}, and sessions, OTP
  *       state and lockout counters on a {@code noeviction} server: under an LRU policy a flood of cache writes evicts
@@ -134,6 +149,28 @@ public final class RedisCache implements AutoCloseable {
   /** Beyond 40 deltas before expiry the chance of an early refresh is below e^-40: skip the random draw. */
   private static final double EARLY_REFRESH_HORIZON = 40;
 
+  /**
+   * The cache's own String/byte[] connection and its commands: a connection to the server, or on Redis Cluster a
+   * cluster connection that routes by slot. The commands are typed to what both have in common.
+   */
+  private record BinaryConnection(StatefulConnection<String, byte[]> connection,
+      RedisClusterAsyncCommands<String, byte[]> commands) {
+
+    static BinaryConnection open(RedisService redis, String name) {
+      try {
+        if (redis.isCluster()) {
+          StatefulRedisClusterConnection<String, byte[]> cluster = redis.clusterClient().connect(BYTES);
+          return new BinaryConnection(cluster, cluster.async());
+        }
+        StatefulRedisConnection<String, byte[]> single = redis.client().connect(BYTES, redis.redisUri());
+        return new BinaryConnection(single, single.async());
+      } catch (RedisException unreachable) {
+        throw new RedisUnavailableException("Cache '" + name + "' could not connect to Redis at "
+            + redis.settings().describeEndpoint() + ": " + unreachable.getMessage(), unreachable);
+      }
+    }
+  }
+
   /** Concurrent calls for one key and type share one flight. */
   private record Flight(String key, Type type) {}
 
@@ -158,7 +195,7 @@ public final class RedisCache implements AutoCloseable {
   private final Codec codec;
   private final Executor executor;
   private final Clock clock;
-  private final StatefulRedisConnection<String, byte[]> connection;
+  private final StatefulConnection<String, byte[]> connection;
   private final RedisClusterAsyncCommands<String, byte[]> commands;
   private final @Nullable NearCache near;
   private final HashCache hashes;
@@ -184,6 +221,13 @@ public final class RedisCache implements AutoCloseable {
     if (required(name, "name").isBlank()) {
       throw new IllegalArgumentException("name must not be blank");
     }
+    if (required(policy, "policy").hasNearCache() && redis.isCluster()) {
+      throw new IllegalArgumentException("policy asks for a near cache, which cache '" + name + "' cannot keep on"
+          + " Redis Cluster (" + redis.settings().describeEndpoint() + "): client tracking is per node and per"
+          + " connection, and a near cache that missed one node's invalidations would serve stale values. Use a"
+          + " policy without withNearCache, or run the cache on a server of its own (REDIS_CACHE_URL,"
+          + " RedisCache.start), where the near cache works");
+    }
     this.redis = redis;
     this.ownedService = ownsService ? redis : null;
     this.name = name;
@@ -201,13 +245,9 @@ public final class RedisCache implements AutoCloseable {
     this.refreshes = counters.counter("cloutsy.redis.cache.refreshes", "cache", name);
     this.degraded = counters.counter("cloutsy.redis.cache.degraded", "cache", name);
     this.corrupt = counters.counter("cloutsy.redis.cache.corrupt", "cache", name);
-    try {
-      this.connection = redis.client().connect(BYTES, redis.redisUri());
-    } catch (RedisException unreachable) {
-      throw new RedisUnavailableException("Cache '" + name + "' could not connect to Redis at "
-          + redis.settings().describeEndpoint() + ": " + unreachable.getMessage(), unreachable);
-    }
-    this.commands = connection.async();
+    BinaryConnection binary = BinaryConnection.open(redis, name);
+    this.connection = binary.connection();
+    this.commands = binary.commands();
     try {
       this.near = policy.hasNearCache() ? NearCache.open(redis, name, policy, clock) : null;
     } catch (RuntimeException failed) {
@@ -226,6 +266,8 @@ public final class RedisCache implements AutoCloseable {
    * @param policy lifetimes, compression, near cache and codec
    * @throws RedisUnavailableException if the cache's connections cannot be opened, or the near cache needs client
    *     tracking that the server lacks (before Redis 6)
+   * @throws IllegalArgumentException if the policy asks for a near cache and the service is on Redis Cluster, where
+   *     this library does not keep one (see the class description)
    * @throws IllegalStateException if the service is not started
    */
   public static RedisCache create(RedisService redis, String name, CachePolicy policy) {
@@ -250,9 +292,11 @@ public final class RedisCache implements AutoCloseable {
    * Connects to the cache's own server and creates a cache on it: {@code REDIS_CACHE_URL} when it is set, otherwise
    * the main server ({@link RedisSettings#forCache()}). The cache owns that connection and closes it with itself.
    * Each call opens a service of its own; for several caches on one server, start one service with
-   * {@code RedisService.start(settings.forCache())} and {@link #create} the caches on it.
+   * {@code RedisService.start(settings.forCache())} and {@link #create} the caches on it. A cache server named by
+   * {@code REDIS_CACHE_URL} is a single server even when the main one is a Redis Cluster, so a near cache works there.
    *
    * @throws RedisUnavailableException if the server cannot be reached
+   * @throws IllegalArgumentException if the policy asks for a near cache and the cache's server is a Redis Cluster
    */
   public static RedisCache start(RedisSettings settings, String name, CachePolicy policy) {
     RedisService service = RedisService.start(required(settings, "settings").forCache());
@@ -393,7 +437,8 @@ public final class RedisCache implements AutoCloseable {
    * MATCH pattern in batches of about 500, and UNLINK of each batch, never KEYS. The prefix is matched literally:
    * glob characters in it ({@code * ? [ ] \}) are escaped, so it can never match more than its own keys. Not
    * atomic: keys written while it runs may survive. Its cost grows with the whole keyspace, not with the keys
-   * deleted, as SCAN walks all of it; the server stays responsive between batches.
+   * deleted, as SCAN walks all of it; the server stays responsive between batches. On Redis Cluster SCAN walks every
+   * master in turn, and each batch's UNLINK is split by slot, so keys spread over the cluster all go.
    *
    * @param prefix starts with the service's key prefix and names something after it, so one call can never delete
    *     all of the application's keys
@@ -857,9 +902,12 @@ public final class RedisCache implements AutoCloseable {
       CompletionStage<Long> batch = keys.isEmpty()
           ? CompletableFuture.completedFuture(0L)
           : send(() -> commands.unlink(keys.toArray(new String[0])));
-      return batch.thenCompose(count -> page.isFinished()
+      // The next page is asked for on the executor, never on the I/O thread that completed this one: Lettuce's
+      // cluster SCAN opens the connection to the next master with a blocking wait, which on that thread would wait
+      // for itself.
+      return batch.thenComposeAsync(count -> page.isFinished()
           ? CompletableFuture.completedFuture(unlinked + count)
-          : scanAndUnlink(page, match, unlinked + count));
+          : scanAndUnlink(page, match, unlinked + count), executor);
     });
   }
 

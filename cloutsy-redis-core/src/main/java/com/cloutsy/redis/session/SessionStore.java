@@ -3,8 +3,11 @@ package com.cloutsy.redis.session;
 import com.cloutsy.redis.FeatureCounters;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
+import com.cloutsy.redis.UnconfirmedWriteException;
+import com.cloutsy.redis.config.Durability;
 import com.cloutsy.redis.keys.Keys;
 import com.cloutsy.redis.script.LuaScript;
+import com.cloutsy.redis.script.ScriptRunner;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
@@ -33,14 +36,26 @@ import org.jspecify.annotations.Nullable;
  * <p>Every flow that touches the index is one Lua script, so index and values never disagree and two application
  * instances cannot interleave: {@link #create} (with eviction beyond {@link SessionPolicy#maxSessionsPerUser()}),
  * {@link #touch}, {@link #list}, {@link #count}, {@link #revoke}, {@link #revokeAll}, {@link #revokeAllExcept}.
- * {@link #get} is a single GET. Each call is one round trip; times come from the Redis server's clock.
- * Revocation deletes the value, so it takes effect at once for every instance that checks with {@link #get}.
+ * {@link #get} is a single GET. Each call is one round trip (a write with durability on, below, two); times come
+ * from the Redis server's clock. Revocation deletes the value, so it takes effect at once for every instance that
+ * checks with {@link #get}.
  *
  * <p>Failure policy: fail closed. While Redis cannot be asked, every method throws (or its stage fails with)
  * {@link RedisUnavailableException}; a session is never reported valid when it could not be checked. A stored
  * value that cannot be interpreted gives {@link SessionCorruptedException}, never a session. A write that timed
  * out has an unknown outcome (the command may still run): creating again with the same jti then fails with
  * {@link IllegalArgumentException} if the first attempt did succeed.
+ *
+ * <p>Durability: with {@link com.cloutsy.redis.config.RedisSettings#durability()} on ({@code REDIS_WAIT_REPLICAS} &gt;
+ * 0), every write of a session ({@link #create}, {@link #touch} of a live session, {@link #revoke},
+ * {@link #revokeAll}, {@link #revokeAllExcept}) runs on the service's durable connection and is reported done only
+ * after that many replicas confirmed it ({@code WAIT}, one more round trip of about a replica round trip). When they
+ * do not within {@code REDIS_WAIT_TIMEOUT_MS}, the call fails with {@link UnconfirmedWriteException} after that
+ * timeout: a new session is ended again before the failure is reported (its jti is never valid; sessions it evicted
+ * to make room stay ended), a touch or a revocation is done on the master but a failover now could undo it, so
+ * revoke again. This is fail closed, as Redis's own {@code min-replicas-to-write} is: while no replica is connected,
+ * logins, touches and logouts fail rather than succeed without the guarantee that was asked for. Reads ({@link #get},
+ * {@link #list}, {@link #count}) use the shared connection and never wait.
  *
  * <p>Metrics: {@code cloutsy.redis.sessions.created} and {@code cloutsy.redis.sessions.revoked} with the tag
  * {@code reason} = {@code revoke}, {@code revoke_all}, {@code revoke_others} or {@code evicted}, counting live
@@ -100,11 +115,14 @@ public final class SessionStore {
   private static final int JTI_BYTES = 16;
   private static final Base64.Encoder JTI_ENCODING = Base64.getUrlEncoder().withoutPadding();
   private static final Duration NO_EXPIRY = ChronoUnit.FOREVER.getDuration();
+  private static final String REVOKE_AGAIN = "a failover now could bring the sessions back, so revoke again once a"
+      + " replica is connected";
   private static final Comparator<Session> OLDEST_FIRST =
       Comparator.comparing(Session::createdAt).thenComparing(Session::jti);
 
   private final RedisService redis;
   private final Keys keys;
+  private final Durability durability;
   private final SessionPolicy policy;
   private final SessionFormat format;
   private final Clock clock;
@@ -125,6 +143,7 @@ public final class SessionStore {
     this.policy = Objects.requireNonNull(policy, "policy must not be null");
     this.clock = Objects.requireNonNull(clock, "clock must not be null");
     this.keys = redis.keys();
+    this.durability = redis.settings().durability();
     this.format = new SessionFormat(policy.encryption());
     this.initialTtl = policy.ttl().compareTo(policy.absoluteLifetime()) < 0 ? policy.ttl() : policy.absoluteLifetime();
     this.ttlMillis = Long.toString(initialTtl.toMillis());
@@ -179,11 +198,13 @@ public final class SessionStore {
    * Stores a new session for {@code userId} under {@code jti} with the policy's TTL (at most its absolute
    * lifetime) and absolute lifetime, adds it
    * to the user's index and, when the user is at {@link SessionPolicy#maxSessionsPerUser()}, ends the oldest
-   * sessions to make room. One script: atomic, one round trip.
+   * sessions to make room. One script: atomic, one round trip (and a WAIT with durability on).
    *
    * <p>The stage fails with {@link IllegalArgumentException} if {@code jti} already names a live session of this
    * user (nothing is changed): a jti identifies one login, and replacing a live session would silently swap its
-   * device and restart its absolute lifetime; with {@link RedisUnavailableException} if Redis cannot be asked.
+   * device and restart its absolute lifetime; with {@link RedisUnavailableException} if Redis cannot be asked; with
+   * its {@link UnconfirmedWriteException} when durability is on and the replicas did not confirm in time, after the
+   * new session was ended again (see the class description).
    *
    * @throws IllegalArgumentException if an id is empty, too long or not valid Unicode
    * @throws com.cloutsy.redis.ValueTooLargeException if the stored value would exceed
@@ -195,10 +216,23 @@ public final class SessionStore {
     String key = keys.session(userId, jti);
     String value = format.write(userId, jti, device);
     redis.checkValueSize("session value", value.getBytes(StandardCharsets.UTF_8).length);
-    CompletionStage<List<Object>> reply = indexScript(userId, CREATE, ScriptOutputType.MULTI,
+    CompletionStage<List<Object>> reply = writeScript(userId, CREATE, ScriptOutputType.MULTI,
         new String[] {key, keys.sessionIndex(userId)}, jti, value, ttlMillis, lifetimeMillis, maxSessions,
         keys.sessionPrefix(userId), expireIndex);
-    return reply.thenApply(result -> created(userId, jti, device, result));
+    return reply.thenCompose(result -> {
+      SessionCreated stored = stored(userId, jti, device, result);
+      if (!durability.isEnabled()) {
+        created.increment();
+        return CompletableFuture.completedFuture(stored);
+      }
+      return redis.awaitReplicasAsync(keys.sessionIndex(userId)).handle((ok, failure) -> {
+        if (failure == null) {
+          created.increment();
+          return CompletableFuture.completedFuture(stored);
+        }
+        return this.<SessionCreated>endUnconfirmed(userId, jti, failure);
+      }).thenCompose(stage -> stage);
+    });
   }
 
   /** Blocking {@link #createAsync(String, String, Device)}. */
@@ -216,7 +250,8 @@ public final class SessionStore {
     return redis.await(createAsync(userId, device));
   }
 
-  private SessionCreated created(String userId, String jti, Device device, List<Object> reply) {
+  /** What the create script stored; counts the evictions, which happened whatever becomes of the new session. */
+  private SessionCreated stored(String userId, String jti, Device device, List<Object> reply) {
     if ((Long) reply.get(0) == 0) {
       throw new IllegalArgumentException("jti already names a live session of user " + userId);
     }
@@ -225,7 +260,6 @@ public final class SessionStore {
     for (Object jtiEvicted : reply.subList(2, reply.size())) {
       gone.add((String) jtiEvicted);
     }
-    created.increment();
     evicted.add(gone.size());
     Session session = new Session(jti, device.deviceId(), device.userAgent(), device.userType(), now, now,
         initialTtl, device.attributes());
@@ -278,29 +312,32 @@ public final class SessionStore {
    * whose absolute lifetime has passed (possible only for one written by the seed's code, whose cap is counted from
    * {@code createdAt}) is ended and reported empty. Fields the store does not know, written by another service,
    * are kept byte for byte. Index entries whose session has expired are removed on the way. One script: atomic, one
-   * round trip.
+   * round trip (and a WAIT with durability on, when there was a session to touch).
    *
    * <p>The stage fails with {@link RedisUnavailableException} if Redis cannot be asked, with
-   * {@link SessionCorruptedException} if the value cannot be interpreted (it is then left as it is).
+   * {@link SessionCorruptedException} if the value cannot be interpreted (it is then left as it is), with
+   * {@link UnconfirmedWriteException} when durability is on and the replicas did not confirm in time (the touch is
+   * done on the master).
    *
    * @throws IllegalArgumentException if an id is empty, too long or not valid Unicode
    * @throws NullPointerException if an argument is null
    */
   public CompletionStage<Optional<Session>> touchAsync(String userId, String jti) {
     String key = keys.session(userId, jti);
-    CompletionStage<List<Object>> reply = indexScript(userId, TOUCH, ScriptOutputType.MULTI,
+    CompletionStage<List<Object>> reply = writeScript(userId, TOUCH, ScriptOutputType.MULTI,
         new String[] {key, keys.sessionIndex(userId)}, jti, idleMillis, lifetimeMillis, expireIndex,
         keys.sessionPrefix(userId));
-    return reply.thenApply(result -> {
+    return reply.thenCompose(result -> {
       long status = (Long) result.get(0);
       if (status == 2) {
         throw new SessionCorruptedException(key, "is not a JSON object with an ISO-8601 createdAt");
       }
       if (status != 1) {
-        return Optional.empty();
+        return CompletableFuture.completedFuture(Optional.empty());
       }
       SessionFormat.Stored stored = format.read(key, userId, jti, (String) result.get(1));
-      return Optional.of(stored.toSession(jti, Duration.ofMillis((Long) result.get(2))));
+      return confirmed(userId, Optional.of(stored.toSession(jti, Duration.ofMillis((Long) result.get(2)))),
+          "Touching a session", "a failover now would give the session back its previous expiry");
     });
   }
 
@@ -366,19 +403,21 @@ public final class SessionStore {
 
   /**
    * Ends one session at once: deletes its value and its index entry (pruning expired entries on the way). One
-   * script: atomic, one round trip. Idempotent.
+   * script: atomic, one round trip (and a WAIT with durability on). Idempotent: after an
+   * {@link UnconfirmedWriteException}, calling it again waits for the replicas once more.
    *
    * @return whether the session existed
    * @throws IllegalArgumentException if an id is empty, too long or not valid Unicode
    * @throws NullPointerException if an argument is null
    */
   public CompletionStage<Boolean> revokeAsync(String userId, String jti) {
-    CompletionStage<Long> reply = indexScript(userId, REVOKE, ScriptOutputType.INTEGER,
+    CompletionStage<Long> reply = writeScript(userId, REVOKE, ScriptOutputType.INTEGER,
         new String[] {keys.session(userId, jti), keys.sessionIndex(userId)}, jti, keys.sessionPrefix(userId),
         expireIndex);
-    return reply.thenApply(existed -> {
+    return reply.thenCompose(existed -> {
       revoked.add(existed);
-      return existed == 1;
+      // Confirmed even when nothing existed: WAIT then also covers an earlier revocation whose confirmation failed.
+      return confirmed(userId, existed == 1, "Revoking a session", REVOKE_AGAIN);
     });
   }
 
@@ -389,18 +428,20 @@ public final class SessionStore {
 
   /**
    * Ends every session of the user at once ("log out everywhere") and deletes the index. One script: atomic, one
-   * round trip. A session missing from the index (which only a writer outside this store can cause) survives.
+   * round trip (and a WAIT with durability on, whose shortfall fails the stage with
+   * {@link UnconfirmedWriteException}). A session missing from the index (which only a writer outside this store can
+   * cause) survives.
    *
    * @return how many live sessions were ended
    * @throws IllegalArgumentException if the id is empty, too long or not valid Unicode
    * @throws NullPointerException if the id is null
    */
   public CompletionStage<Long> revokeAllAsync(String userId) {
-    CompletionStage<Long> reply = indexScript(userId, REVOKE_ALL, ScriptOutputType.INTEGER,
+    CompletionStage<Long> reply = writeScript(userId, REVOKE_ALL, ScriptOutputType.INTEGER,
         new String[] {keys.sessionIndex(userId)}, keys.sessionPrefix(userId), "", expireIndex);
-    return reply.thenApply(ended -> {
+    return reply.thenCompose(ended -> {
       revokedAll.add(ended);
-      return ended;
+      return confirmed(userId, ended, "Revoking every session", REVOKE_AGAIN);
     });
   }
 
@@ -411,7 +452,8 @@ public final class SessionStore {
 
   /**
    * Ends every session of the user except {@code jti} ("log out my other devices", or after a password change).
-   * The kept session stays indexed; if it does not exist, all are ended. One script: atomic, one round trip.
+   * The kept session stays indexed; if it does not exist, all are ended. One script: atomic, one round trip (and a
+   * WAIT with durability on, whose shortfall fails the stage with {@link UnconfirmedWriteException}).
    *
    * @return how many live sessions were ended
    * @throws IllegalArgumentException if an id is empty, too long or not valid Unicode
@@ -419,11 +461,11 @@ public final class SessionStore {
    */
   public CompletionStage<Long> revokeAllExceptAsync(String userId, String jti) {
     Keys.encode(jti, "jti");
-    CompletionStage<Long> reply = indexScript(userId, REVOKE_ALL, ScriptOutputType.INTEGER,
+    CompletionStage<Long> reply = writeScript(userId, REVOKE_ALL, ScriptOutputType.INTEGER,
         new String[] {keys.sessionIndex(userId)}, keys.sessionPrefix(userId), jti, expireIndex);
-    return reply.thenApply(ended -> {
+    return reply.thenCompose(ended -> {
       revokedOthers.add(ended);
-      return ended;
+      return confirmed(userId, ended, "Revoking the other sessions", REVOKE_AGAIN);
     });
   }
 
@@ -443,8 +485,81 @@ public final class SessionStore {
    */
   private <T> CompletionStage<T> indexScript(String userId, LuaScript script, ScriptOutputType type, String[] keys,
       String... args) {
+    return indexScript(redis.scripts(), userId, script, type, keys, args);
+  }
+
+  /**
+   * Runs a script that writes a session: on the durable connection when durability is on, because the WAIT that
+   * confirms it must follow it on the connection that carried it.
+   */
+  private <T> CompletionStage<T> writeScript(String userId, LuaScript script, ScriptOutputType type, String[] keys,
+      String... args) {
+    return indexScript(durability.isEnabled() ? redis.durableScripts() : redis.scripts(), userId, script, type, keys,
+        args);
+  }
+
+  /**
+   * {@code result} once the replicas confirmed this connection's writes to the user's slot; at once when durability
+   * is off. A shortfall becomes an {@link UnconfirmedWriteException} that says what was done and what a failover
+   * would do to it; failing to ask stays the {@link RedisUnavailableException} it is.
+   */
+  private <T> CompletionStage<T> confirmed(String userId, T result, String what, String risk) {
+    if (!durability.isEnabled()) {
+      return CompletableFuture.completedFuture(result);
+    }
+    return redis.awaitReplicasAsync(keys.sessionIndex(userId)).handle((ok, failure) -> {
+      if (failure == null) {
+        return CompletableFuture.completedFuture(result);
+      }
+      Throwable error = unwrap(failure);
+      return CompletableFuture.<T>failedFuture(error instanceof UnconfirmedWriteException shortfall
+          ? new UnconfirmedWriteException(what + " of user " + userId + " is done on the master, but "
+              + confirmedBy(shortfall) + ": " + risk, shortfall.confirmedReplicas(), shortfall.requiredReplicas(),
+              shortfall)
+          : error);
+    }).thenCompose(stage -> stage);
+  }
+
+  /**
+   * Ends a new session that the replicas did not confirm, so that a caller who was told it failed never finds it
+   * later (in {@link #list}, or counting towards the limit), then fails with what happened.
+   */
+  private <T> CompletionStage<T> endUnconfirmed(String userId, String jti, Throwable failure) {
+    Throwable error = unwrap(failure);
+    CompletionStage<Long> ended;
+    try {
+      ended = indexScript(redis.durableScripts(), userId, REVOKE, ScriptOutputType.INTEGER,
+          new String[] {keys.session(userId, jti), keys.sessionIndex(userId)}, jti, keys.sessionPrefix(userId),
+          expireIndex);
+    } catch (RuntimeException refused) {
+      ended = CompletableFuture.failedFuture(refused);
+    }
+    return ended.handle((existed, notEnded) -> {
+      if (!(error instanceof UnconfirmedWriteException shortfall)) {
+        // The confirmation could not even be asked for: the outcome is unknown, as for any RedisUnavailableException.
+        return CompletableFuture.<T>failedFuture(error);
+      }
+      String fate = notEnded == null
+          ? "it has been ended again, so its jti is not valid (sessions it evicted to make room stay ended)"
+          : "ending it again failed too (" + unwrap(notEnded).getMessage() + "), so it stays on the master until"
+              + " its TTL ends";
+      return CompletableFuture.<T>failedFuture(new UnconfirmedWriteException("The new session of user " + userId
+          + " was not created: " + confirmedBy(shortfall) + "; " + fate + ". Log in again once a replica is"
+          + " connected", shortfall.confirmedReplicas(), shortfall.requiredReplicas(), shortfall));
+    }).thenCompose(stage -> stage);
+  }
+
+  private String confirmedBy(UnconfirmedWriteException shortfall) {
+    return "only " + shortfall.confirmedReplicas() + " of " + shortfall.requiredReplicas()
+        + " replicas confirmed it within " + durability.timeout().toMillis()
+        + " ms (REDIS_WAIT_REPLICAS, REDIS_WAIT_TIMEOUT_MS)";
+  }
+
+  /** Runs a script over the user's index on {@code runner}, reporting a key of the wrong type as corruption. */
+  private <T> CompletionStage<T> indexScript(ScriptRunner runner, String userId, LuaScript script,
+      ScriptOutputType type, String[] keys, String... args) {
     String index = this.keys.sessionIndex(userId);
-    return redis.scripts().<T>run(script, type, keys, args).exceptionallyCompose(failure -> {
+    return runner.<T>run(script, type, keys, args).exceptionallyCompose(failure -> {
       Throwable error = failure instanceof CompletionException && failure.getCause() != null
           ? failure.getCause() : failure;
       return CompletableFuture.failedStage(error instanceof RedisCommandExecutionException reply
@@ -453,6 +568,14 @@ public final class SessionStore {
               + " (the index must be a SET of jtis, each session a string)")
           : failure);
     });
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable error = failure;
+    while (error instanceof CompletionException && error.getCause() != null) {
+      error = error.getCause();
+    }
+    return error;
   }
 
   private static Throwable wrongTypeAsCorrupted(String key, Throwable failure) {

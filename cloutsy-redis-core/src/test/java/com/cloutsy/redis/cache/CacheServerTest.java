@@ -1,6 +1,7 @@
 package com.cloutsy.redis.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.Test;
 /** REDIS_CACHE_URL: the cache on a server of its own, or on the main one when none is set. */
 @WithRedis
 class CacheServerTest {
+
+  private static final Duration TTL = Duration.ofMinutes(5);
 
   @Test
   void withoutACacheUrlTheCacheUsesTheMainSettings() {
@@ -80,6 +83,24 @@ class CacheServerTest {
       cache.close();
       assertThat(clients(onCacheServer)).as("the cache's service and connection are closed")
           .isEqualTo(clientsWithCache - 2);
+    }
+  }
+
+  /** The way to a near cache when the main Redis is a cluster, where RedisCache refuses one. */
+  @Test
+  void aNearCacheWorksOnTheCacheServerWhateverTheMainTopology(RedisEndpoint main, EmbeddedRedis cacheServer) {
+    RedisSettings settings = TestRedis.settings(main).cacheUrl(cacheServer.uri()).build();
+    try (RedisService onCacheServer = RedisService.start(settings.forCache());
+        RedisCache cache = RedisCache.start(settings, "users", CachePolicy.defaults().withNearCache(100, TTL))) {
+      String key = onCacheServer.keys().cache("users", "1");
+      cache.put(key, "cached");
+      cache.get(key, String.class);
+
+      assertThat(cache.isNearCacheArmed()).isTrue();
+      assertThat(cache.get(key, String.class).orNull()).isEqualTo("cached");
+      assertThat(cache.nearCacheSize()).isEqualTo(1);
+      onCacheServer.set(key, "changed by another client");
+      await().atMost(Duration.ofSeconds(2)).until(() -> cache.nearCacheSize() == 0);
     }
   }
 

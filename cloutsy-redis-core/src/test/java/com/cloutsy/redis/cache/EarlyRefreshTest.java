@@ -1,6 +1,7 @@
 package com.cloutsy.redis.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
@@ -192,6 +193,7 @@ class EarlyRefreshTest {
 
   @Test
   void aNearCacheHitRefreshesEarlyToo() {
+    assumeFalse(serviceA.isCluster(), "Redis Cluster refuses a near cache");
     TestClock clock = new TestClock(START);
     try (RedisCache near = RedisCache.create(serviceA, "hot", POLICY.withNearCache(100, TTL), clock)) {
       String key = freshKey();

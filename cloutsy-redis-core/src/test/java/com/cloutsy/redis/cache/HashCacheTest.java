@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -44,6 +44,7 @@ class HashCacheTest {
 
   private static final Duration TTL = Duration.ofMinutes(30);
 
+  /** This invocation's layout, which {@link #start} receives as its argument before any test runs. */
   @Parameter
   private KeyLayout layout;
 
@@ -51,15 +52,19 @@ class HashCacheTest {
   private RedisCache cache;
   private HashCache hashes;
 
-  @BeforeAll
-  void start(RedisEndpoint endpoint) {
-    redis = TestRedis.start(endpoint, layout);
+  @BeforeParameterizedClassInvocation
+  void start(KeyLayout invocationLayout, RedisEndpoint endpoint) {
+    redis = TestRedis.start(endpoint, invocationLayout);
     cache = RedisCache.create(redis, "prefs", CachePolicy.of(TTL));
     hashes = cache.hashes();
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   void close() {
+    // Nothing was started when the seed layout was skipped on a cluster.
+    if (redis == null) {
+      return;
+    }
     cache.close();
     redis.close();
   }
@@ -120,7 +125,7 @@ class HashCacheTest {
     assertThat(hashes.hsetAll(key, prefs, TTL)).isEqualTo(5);
 
     assertThat(hashes.hgetAllAsRecord(key, Prefs.class)).isEqualTo(prefs);
-    assertThat(redis.connection().sync().hgetall(key)).containsEntry("theme", "dark").containsEntry("fontSize", "14")
+    assertThat(TestRedis.sync(redis).hgetall(key)).containsEntry("theme", "dark").containsEntry("fontSize", "14")
         .containsEntry("pinned", "[\"home\"]");
   }
 
@@ -130,7 +135,7 @@ class HashCacheTest {
     hashes.hsetAll(key, new Prefs("dark", "en", 14, true, List.of()), TTL);
 
     hashes.hsetAll(key, new Prefs("light", null, 12, false, null), TTL);
-    assertThat(redis.connection().sync().hkeys(key)).containsExactlyInAnyOrder("theme", "fontSize", "beta");
+    assertThat(TestRedis.sync(redis).hkeys(key)).containsExactlyInAnyOrder("theme", "fontSize", "beta");
 
     Map<String, Object> change = new HashMap<>();
     change.put("theme", null);
@@ -151,14 +156,14 @@ class HashCacheTest {
   void everyWriteRenewsTheTtlOfTheWholeHash() {
     String key = freshKey();
     hashes.hset(key, "theme", "dark", Duration.ofSeconds(5));
-    assertThat(redis.connection().sync().pttl(key)).isBetween(1L, 5_000L);
+    assertThat(TestRedis.sync(redis).pttl(key)).isBetween(1L, 5_000L);
 
     hashes.hset(key, "language", "en", TTL);
 
-    assertThat(redis.connection().sync().pttl(key)).as("TTL less at most 10 % jitter")
+    assertThat(TestRedis.sync(redis).pttl(key)).as("TTL less at most 10 % jitter")
         .isBetween(TTL.toMillis() * 9 / 10 - 1_000, TTL.toMillis());
     assertThat(hashes.hdel(key, "language", "missing")).isEqualTo(1);
-    assertThat(redis.connection().sync().pttl(key)).as("HDEL keeps the TTL").isGreaterThan(5_000L);
+    assertThat(TestRedis.sync(redis).pttl(key)).as("HDEL keeps the TTL").isGreaterThan(5_000L);
   }
 
   @Test
@@ -266,5 +271,11 @@ class HashCacheTest {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static Class<Record> castRecord(Class<?> type) {
     return (Class) type;
+  }
+
+  /** Lifecycle methods of a parameterized class run per invocation only as {@code ...ParameterizedClassInvocation}. */
+  @Test
+  void theServiceUsesThisInvocationsLayout() {
+    assertThat(redis.keys().layout()).isEqualTo(layout);
   }
 }

@@ -1,7 +1,9 @@
 package com.cloutsy.redis.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
@@ -18,17 +20,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The near cache with two services on one server, standing for two application instances: A reads and keeps values
- * in memory, B writes, and Redis client tracking must make A drop its copy at once.
+ * in memory, B writes, and Redis client tracking must make A drop its copy at once. On the shared cluster the near
+ * cache is refused, and that is what runs there.
  */
 @WithRedis
 @ParameterizedClass(name = "{0} layout")
@@ -43,30 +47,46 @@ class NearCacheTest {
   private static final Duration PROPAGATION = Duration.ofMillis(100);
   /** A loose bound for tests about what happens, not how fast: the machine may be busy. */
   private static final Duration SOON = Duration.ofSeconds(2);
+  private static final String NO_NEAR_CACHE = "Redis Cluster refuses a near cache";
 
+  /** This invocation's layout, which {@link #start} receives as its argument before any test runs. */
   @Parameter
   private KeyLayout layout;
 
   private RedisService serviceA;
   private RedisService serviceB;
-  private RedisCache a;
+  private @Nullable RedisCache near;
   private RedisCache b;
 
-  @BeforeAll
-  void start(RedisEndpoint endpoint) {
-    RedisSettings shared = TestRedis.settings(endpoint).keyLayout(layout).build();
+  @BeforeParameterizedClassInvocation
+  void start(KeyLayout invocationLayout, RedisEndpoint endpoint) {
+    RedisSettings shared = TestRedis.settings(endpoint, invocationLayout).build();
     serviceA = RedisService.start(shared);
     serviceB = RedisService.start(shared);
-    a = RedisCache.create(serviceA, "niches", CachePolicy.of(TTL).withNearCache(1_000, Duration.ofMinutes(1)));
+    if (!serviceA.isCluster()) {
+      near = RedisCache.create(serviceA, "niches", CachePolicy.of(TTL).withNearCache(1_000, Duration.ofMinutes(1)));
+    }
     b = RedisCache.create(serviceB, "niches", CachePolicy.of(TTL));
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   void close() {
-    a.close();
+    // Nothing was started when the seed layout was skipped on a cluster.
+    if (serviceA == null) {
+      return;
+    }
+    if (near != null) {
+      near.close();
+    }
     b.close();
     serviceA.close();
     serviceB.close();
+  }
+
+  /** Instance A's near cache; a test that needs it is skipped on a cluster, where there is none. */
+  private RedisCache a() {
+    assumeTrue(near != null, NO_NEAR_CACHE);
+    return near;
   }
 
   private String freshKey() {
@@ -79,6 +99,7 @@ class NearCacheTest {
 
   @Test
   void aReadIsKeptInMemorySoTheNextReadIsANearHit() {
+    RedisCache a = a();
     String key = freshKey();
     b.put(key, new Niche("tech", 1));
     long hits = gets("hit");
@@ -96,6 +117,7 @@ class NearCacheTest {
 
   @Test
   void aWriteByAnotherInstanceReachesTheNearCacheWithin100MsAndNoStaleReadFollows() {
+    RedisCache a = a();
     String key = freshKey();
     // One round first, so the measured one does not include loading and compiling the classes on the path.
     b.put(key, new Niche("warm-up", 0));
@@ -120,6 +142,7 @@ class NearCacheTest {
 
   @Test
   void aReadRightAfterAnotherInstancesWriteIsKept() {
+    RedisCache a = a();
     String key = freshKey();
     int kept = 0;
 
@@ -139,6 +162,7 @@ class NearCacheTest {
 
   @Test
   void readersRacingAWriterEndOnTheLastValueAndStayThere() throws Exception {
+    RedisCache a = a();
     String key = freshKey();
     b.put(key, 0);
     AtomicBoolean writing = new AtomicBoolean(true);
@@ -172,6 +196,7 @@ class NearCacheTest {
 
   @Test
   void aDeleteByAnyClientReachesTheNearCache() {
+    RedisCache a = a();
     String key = freshKey();
     b.put(key, "v");
     a.get(key, String.class);
@@ -185,6 +210,7 @@ class NearCacheTest {
 
   @Test
   void thisInstancesOwnWritesAreVisibleToItsNextReadAtOnce() {
+    RedisCache a = a();
     String key = freshKey();
     a.put(key, "one");
     a.get(key, String.class);
@@ -199,6 +225,7 @@ class NearCacheTest {
 
   @Test
   void aCachedNotFoundIsKeptAndDroppedWhenTheValueAppears() {
+    RedisCache a = a();
     String key = freshKey();
     assertThat(a.getOrLoad(key, TTL, Niche.class, () -> null)).isNull();
     a.get(key, Niche.class);
@@ -214,6 +241,7 @@ class NearCacheTest {
 
   @Test
   void aKeptValueLeavesWhenItsRedisEntryExpires() {
+    RedisCache a = a();
     String key = freshKey();
     b.put(key, "short-lived", Duration.ofMillis(300));
     a.get(key, String.class);
@@ -225,6 +253,7 @@ class NearCacheTest {
 
   @Test
   void theNearCacheIsBoundedByItsSize() {
+    assumeTrue(near != null, NO_NEAR_CACHE);
     try (RedisCache small = RedisCache.create(serviceA, "niches", CachePolicy.of(TTL).withNearCache(10, TTL))) {
       List<String> keys = java.util.stream.IntStream.range(0, 50).mapToObj(i -> freshKey()).toList();
       for (int i = 0; i < keys.size(); i++) {
@@ -239,5 +268,31 @@ class NearCacheTest {
 
       assertThat(small.nearCacheSize()).isBetween(1L, 10L);
     }
+  }
+
+  @Test
+  void onRedisClusterANearCacheIsRefusedNamingTheReasonAndTheAlternative() {
+    assumeTrue(serviceA.isCluster(), "a single server keeps a near cache");
+
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RedisCache.create(serviceA, "niches", CachePolicy.of(TTL).withNearCache(10, TTL)))
+        .withMessageStartingWith("policy asks for a near cache, which cache 'niches' cannot keep on Redis Cluster")
+        .withMessageContaining("client tracking is per node and per connection")
+        .withMessageContaining("would serve stale values")
+        .withMessageContaining("without withNearCache")
+        .withMessageContaining("REDIS_CACHE_URL");
+    try (RedisCache plain = RedisCache.create(serviceA, "niches", CachePolicy.of(TTL))) {
+      String key = freshKey();
+      b.put(key, new Niche("tech", 1));
+      assertThat(plain.get(key, Niche.class).orNull()).as("without a near cache it works").isEqualTo(
+          new Niche("tech", 1));
+      assertThat(plain.nearCacheSize()).isZero();
+    }
+  }
+
+  /** Lifecycle methods of a parameterized class run per invocation only as {@code ...ParameterizedClassInvocation}. */
+  @Test
+  void theServiceUsesThisInvocationsLayout() {
+    assertThat(serviceA.keys().layout()).isEqualTo(layout);
   }
 }

@@ -10,8 +10,11 @@ import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.keys.KeyLayout;
 import com.cloutsy.redis.keys.Keys;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -33,10 +36,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +48,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.core.type.TypeReference;
 
-/** The cache-aside contract against a real server, in both key layouts. */
+/** The cache-aside contract against a real server, in both key layouts; on the shared cluster, its layout only. */
 @WithRedis
 @ParameterizedClass(name = "{0} layout")
 @EnumSource(KeyLayout.class)
@@ -57,25 +60,39 @@ class RedisCacheTest {
   private static final RedisCodec<String, byte[]> BYTES = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
   private static final Duration TTL = Duration.ofMinutes(5);
 
+  /** This invocation's layout, which {@link #start} receives as its argument before any test runs. */
   @Parameter
   private KeyLayout layout;
 
   private RedisService redis;
   private RedisCache cache;
   private Keys keys;
-  private StatefulRedisConnection<String, byte[]> raw;
+  private StatefulConnection<String, byte[]> rawConnection;
+  private RedisClusterCommands<String, byte[]> raw;
 
-  @BeforeAll
-  void start(RedisEndpoint endpoint) {
-    redis = TestRedis.start(endpoint, layout);
+  @BeforeParameterizedClassInvocation
+  void start(KeyLayout invocationLayout, RedisEndpoint endpoint) {
+    redis = TestRedis.start(endpoint, invocationLayout);
     cache = RedisCache.create(redis, "users", CachePolicy.of(TTL));
     keys = redis.keys();
-    raw = redis.client().connect(BYTES, redis.redisUri());
+    if (redis.isCluster()) {
+      StatefulRedisClusterConnection<String, byte[]> cluster = redis.clusterClient().connect(BYTES);
+      rawConnection = cluster;
+      raw = cluster.sync();
+    } else {
+      StatefulRedisConnection<String, byte[]> single = redis.client().connect(BYTES, redis.redisUri());
+      rawConnection = single;
+      raw = single.sync();
+    }
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   void close() {
-    raw.close();
+    // Nothing was started when the seed layout was skipped on a cluster.
+    if (redis == null) {
+      return;
+    }
+    rawConnection.close();
     cache.close();
     redis.close();
   }
@@ -115,7 +132,7 @@ class RedisCacheTest {
     assertThat(loads).hasValue(1);
     assertThat(gets("miss") - misses).isEqualTo(1);
     assertThat(gets("hit") - hits).isEqualTo(1);
-    assertThat(raw.sync().pttl(key)).as("TTL less at most 10 % jitter")
+    assertThat(raw.pttl(key)).as("TTL less at most 10 % jitter")
         .isBetween(TTL.toMillis() * 9 / 10 - 1_000, TTL.toMillis());
   }
 
@@ -156,7 +173,7 @@ class RedisCacheTest {
     assertThat(loads).hasValue(1);
     assertThat(gets("negative_hit") - negativeHits).isEqualTo(4);
     assertThat(cache.get(key, User.class)).isInstanceOf(CacheLookup.NotFound.class);
-    assertThat(raw.sync().pttl(key)).isBetween(1L, CachePolicy.DEFAULT_NEGATIVE_TTL.toMillis());
+    assertThat(raw.pttl(key)).isBetween(1L, CachePolicy.DEFAULT_NEGATIVE_TTL.toMillis());
   }
 
   @Test
@@ -197,7 +214,7 @@ class RedisCacheTest {
     cache.put(key, bob);
     assertThat(cache.get(key, User.class)).isEqualTo(new CacheLookup.Hit<>(bob));
     assertThat(cache.get(key, User.class).orNull()).isEqualTo(bob);
-    assertThat(raw.sync().pttl(key)).isBetween(TTL.toMillis() * 9 / 10 - 1_000, TTL.toMillis());
+    assertThat(raw.pttl(key)).isBetween(TTL.toMillis() * 9 / 10 - 1_000, TTL.toMillis());
 
     assertThat(cache.invalidate(key)).isTrue();
     assertThat(cache.invalidate(key)).isFalse();
@@ -212,7 +229,7 @@ class RedisCacheTest {
       for (int i = 0; i < 100; i++) {
         String key = freshKey();
         jittery.put(key, "v");
-        ttls.add(raw.sync().pttl(key));
+        ttls.add(raw.pttl(key));
       }
 
       assertThat(ttls).allSatisfy(left -> assertThat(left).isBetween(79_000L, 100_000L));
@@ -231,7 +248,7 @@ class RedisCacheTest {
 
     cache.getOrLoad(key, TTL, User.class, () -> big);
 
-    byte[] stored = raw.sync().get(key);
+    byte[] stored = raw.get(key);
     assertThat(stored[0]).as("compressed format").isEqualTo(Envelope.COMPRESSED);
     assertThat(stored.length).isLessThan(big.name().length() / 4);
     assertThat(cache.get(key, User.class)).isEqualTo(new CacheLookup.Hit<>(big));
@@ -243,7 +260,7 @@ class RedisCacheTest {
 
     cache.put(key, "short");
 
-    assertThat(raw.sync().get(key)[0]).isEqualTo(Envelope.VALUE);
+    assertThat(raw.get(key)[0]).isEqualTo(Envelope.VALUE);
   }
 
   static Stream<Arguments> corruptEntries() {
@@ -265,7 +282,7 @@ class RedisCacheTest {
   @MethodSource("corruptEntries")
   void aCorruptEntryIsAMissThatIsDeletedAndCountedNeverThrown(String what, byte[] bytes) {
     String key = freshKey();
-    raw.sync().set(key, bytes);
+    raw.set(key, bytes);
     long corrupt = count("corrupt");
     User fresh = new User("1", "fresh", List.of());
 
@@ -273,7 +290,7 @@ class RedisCacheTest {
     assertThat(count("corrupt") - corrupt).isEqualTo(1);
     await("deleted").atMost(Duration.ofSeconds(2)).until(() -> redis.exists(key) == 0);
 
-    raw.sync().set(key, bytes);
+    raw.set(key, bytes);
     assertThat(cache.getOrLoad(key, TTL, User.class, () -> fresh)).isEqualTo(fresh);
     assertThat(count("corrupt") - corrupt).isEqualTo(2);
     assertThat(cache.get(key, User.class)).as("replaced by the loaded value").isEqualTo(new CacheLookup.Hit<>(fresh));
@@ -392,24 +409,34 @@ class RedisCacheTest {
   }
 
   @Test
-  void invalidatePrefixDeletesEveryKeyUnderThePrefixInBatches() {
+  void invalidatePrefixDeletesEveryKeyUnderThePrefixInBatches() throws Exception {
     String prefix = keys.cachePrefix("feed");
-    RedisCommands<String, String> text = redis.connection().sync();
+    RedisClusterCommands<String, String> text = TestRedis.sync(redis);
     for (int i = 0; i < 1_200; i++) {
       text.set(keys.cache("feed", "page-" + i), "x");
     }
     String neighbour = keys.cache("feed2", "1");
     text.set(neighbour, "x");
+    if (redis.isCluster()) {
+      assertThat(IntStream.range(0, 1_200).mapToObj(i -> redis.clusterConnection().getPartitions()
+          .getPartitionBySlot(SlotHash.getSlot(keys.cache("feed", "page-" + i))).getNodeId()).distinct())
+          .as("cache keys are not hash-tagged: they spread over the masters, and SCAN and UNLINK must reach them all")
+          .hasSizeGreaterThan(1);
+    }
 
-    assertThat(cache.invalidatePrefix(prefix)).isEqualTo(1_200);
-    assertThat(redis.exists(keys.cache("feed", "page-0"), keys.cache("feed", "page-1199"))).isZero();
-    assertThat(redis.exists(neighbour)).as("cache:feed2: does not start with cache:feed:").isEqualTo(1);
-    assertThat(cache.invalidatePrefixAsync(prefix).toCompletableFuture().join()).isZero();
+    // A cache of its own, whose cluster connection has no connection to any master yet: the scan opens them as it
+    // moves from master to master, which once deadlocked on Lettuce's I/O thread.
+    try (RedisCache fresh = RedisCache.create(redis, "users", CachePolicy.of(TTL))) {
+      assertThat(fresh.invalidatePrefix(prefix)).isEqualTo(1_200);
+      assertThat(redis.exists(keys.cache("feed", "page-0"), keys.cache("feed", "page-1199"))).isZero();
+      assertThat(redis.exists(neighbour)).as("cache:feed2: does not start with cache:feed:").isEqualTo(1);
+      assertThat(fresh.invalidatePrefixAsync(prefix).toCompletableFuture().get(10, TimeUnit.SECONDS)).isZero();
+    }
   }
 
   @Test
   void invalidatePrefixMatchesGlobCharactersLiterally() {
-    RedisCommands<String, String> text = redis.connection().sync();
+    RedisClusterCommands<String, String> text = TestRedis.sync(redis);
     String base = keys.prefix() + "raw:";
     List<String> lookalikes = List.of(base + "aXb:1", base + "a\\*b:1", base + "ab:1", base + "a]b:1");
     lookalikes.forEach(key -> text.set(key, "x"));
@@ -489,5 +516,11 @@ class RedisCacheTest {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(interrupted);
     }
+  }
+
+  /** Lifecycle methods of a parameterized class run per invocation only as {@code ...ParameterizedClassInvocation}. */
+  @Test
+  void theServiceUsesThisInvocationsLayout() {
+    assertThat(redis.keys().layout()).isEqualTo(layout);
   }
 }

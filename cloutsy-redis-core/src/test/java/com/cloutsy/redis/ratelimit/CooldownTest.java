@@ -10,7 +10,7 @@ import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.keys.KeyLayout;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +58,7 @@ class CooldownTest {
     assertThat(active.allowed()).isFalse();
     assertThat(active.retryAfter()).isBetween(MINUTE.minusSeconds(5), MINUTE).isEqualTo(active.resetAfter());
     assertThat(redis.get(key)).as("the seed's value").isEqualTo("1");
-    assertThat(redis.connection().sync().pttl(key)).isBetween(1L, MINUTE.toMillis());
+    assertThat(TestRedis.sync(redis).pttl(key)).isBetween(1L, MINUTE.toMillis());
   }
 
   @Test
@@ -114,7 +114,7 @@ class CooldownTest {
 
   @Test
   void respectsTheSeedsCooldownAndEndsOneLeftWithoutATtl() {
-    RedisCommands<String, String> seed = redis.connection().sync();
+    RedisClusterCommands<String, String> seed = TestRedis.sync(redis);
     String seedsCooldown = phoneKey();
     seed.setex(seedsCooldown, 60, "1");
     String endless = phoneKey();

@@ -7,11 +7,15 @@ import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.embedded.WithRedis;
-import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScanIterator;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -100,14 +104,15 @@ class RateLimiterConcurrencyTest {
   @Test
   void theSeedsGetThenMultiPatternOverAdmitsUnderTheSameLoad() throws Exception {
     String key = first.keys().apiLimit(UUID.randomUUID().toString(), "hot");
-    List<StatefulRedisConnection<String, String>> connections = new ArrayList<>();
+    List<StatefulConnection<String, String>> connections = new ArrayList<>();
+    List<RedisCommands<String, String>> perThread = new ArrayList<>();
     for (int i = 0; i < THREADS; i++) {
-      connections.add(first.client().connect(first.redisUri()));
+      perThread.add(connectToServerOf(key, connections));
     }
     try {
       // The seed's OTP request limiting, verbatim: read the counter, compare, then count in a transaction.
       long admitted = hammer(thread -> {
-        RedisCommands<String, String> redis = connections.get(thread).sync();
+        RedisCommands<String, String> redis = perThread.get(thread);
         return () -> {
           int attempts = Integer.parseInt(orZero(redis.get(key)));
           if (attempts >= LIMIT) {
@@ -127,7 +132,7 @@ class RateLimiterConcurrencyTest {
       assertThat(admitted).as("the seed's pattern admits more than its limit under contention")
           .isGreaterThan(LIMIT).isEqualTo(counted);
     } finally {
-      connections.forEach(StatefulRedisConnection::close);
+      connections.forEach(StatefulConnection::close);
     }
     assertEveryKeyExpires();
   }
@@ -180,22 +185,33 @@ class RateLimiterConcurrencyTest {
     return admitted;
   }
 
+  /**
+   * A connection of this thread's own (MULTI must not share one) to the server that holds {@code key}: on a cluster,
+   * the master of its slot, through a cluster connection of its own; what was opened goes into {@code opened}.
+   */
+  private RedisCommands<String, String> connectToServerOf(String key, List<StatefulConnection<String, String>> opened) {
+    if (!first.isCluster()) {
+      StatefulRedisConnection<String, String> connection = first.client().connect(first.redisUri());
+      opened.add(connection);
+      return connection.sync();
+    }
+    StatefulRedisClusterConnection<String, String> cluster = first.clusterClient().connect();
+    opened.add(cluster);
+    RedisURI master = cluster.getPartitions().getPartitionBySlot(SlotHash.getSlot(key)).getUri();
+    return cluster.getConnection(master.getHost(), master.getPort()).sync();
+  }
+
   private void assertEveryKeyExpires() {
-    RedisCommands<String, String> redis = first.connection().sync();
+    RedisClusterCommands<String, String> redis = TestRedis.sync(first);
     List<String> keys = scan();
     assertThat(keys).isNotEmpty().allSatisfy(key -> assertThat(redis.pttl(key)).as("TTL of %s", key).isPositive());
   }
 
+  /** Every key of this test's prefix; on a cluster, SCAN walks every master in turn. */
   private List<String> scan() {
-    RedisCommands<String, String> redis = first.connection().sync();
     ScanArgs matchOurs = ScanArgs.Builder.matches(settings.keyPrefix() + "*").limit(1_000);
     List<String> keys = new ArrayList<>();
-    KeyScanCursor<String> cursor = redis.scan(matchOurs);
-    keys.addAll(cursor.getKeys());
-    while (!cursor.isFinished()) {
-      cursor = redis.scan(ScanCursor.of(cursor.getCursor()), matchOurs);
-      keys.addAll(cursor.getKeys());
-    }
+    ScanIterator.scan(TestRedis.sync(first), matchOurs).forEachRemaining(keys::add);
     return keys;
   }
 

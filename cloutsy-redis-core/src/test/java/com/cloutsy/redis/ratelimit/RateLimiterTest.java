@@ -10,7 +10,7 @@ import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.keys.KeyLayout;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -25,19 +25,36 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The limiter's contract, for every algorithm in both key layouts, on the run's shared server. */
+/**
+ * The limiter's contract, for every algorithm in both key layouts, on the run's shared server; on the shared cluster
+ * in the cluster layout only.
+ */
 @WithRedis
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RateLimiterTest {
 
   private static final Duration HOUR = Duration.ofHours(1);
 
+  private final RedisEndpoint endpoint;
   private final Map<KeyLayout, RedisService> services = new EnumMap<>(KeyLayout.class);
 
   RateLimiterTest(RedisEndpoint endpoint) {
-    for (KeyLayout layout : KeyLayout.values()) {
-      services.put(layout, TestRedis.start(endpoint, layout));
+    this.endpoint = endpoint;
+  }
+
+  /** The service of {@code layout}, started on first use; asking for the seed layout on a cluster skips the test. */
+  private synchronized RedisService service(KeyLayout layout) {
+    RedisService started = services.get(layout);
+    if (started == null) {
+      started = TestRedis.start(endpoint, layout);
+      services.put(layout, started);
     }
+    return started;
+  }
+
+  /** For behaviour that does not depend on the layout: the topology's default one. */
+  private RedisService service() {
+    return service(endpoint.isCluster() ? KeyLayout.CLUSTER : KeyLayout.SEED);
   }
 
   @AfterAll
@@ -61,7 +78,7 @@ class RateLimiterTest {
   @ParameterizedTest
   @MethodSource("layoutsAndAlgorithms")
   void admitsTheLimitThenDeniesWithARetryDelay(KeyLayout layout, Algorithm algorithm) {
-    RedisService redis = services.get(layout);
+    RedisService redis = service(layout);
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keys().apiLimit(user(), "feed");
     RateLimit limit = limit(algorithm, 3, HOUR);
@@ -86,7 +103,7 @@ class RateLimiterTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void takesSeveralPermitsAtOnceOrNone(Algorithm algorithm) {
-    RedisService redis = services.get(KeyLayout.SEED);
+    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keys().apiLimit(user(), "upload");
     RateLimit limit = limit(algorithm, 5, HOUR);
@@ -101,7 +118,7 @@ class RateLimiterTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void peekSpendsNothing(Algorithm algorithm) {
-    RedisService redis = services.get(KeyLayout.SEED);
+    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keys().apiLimit(user(), "feed");
     RateLimit limit = limit(algorithm, 2, HOUR);
@@ -124,7 +141,7 @@ class RateLimiterTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void resetRestoresTheFullLimit(Algorithm algorithm) {
-    RedisService redis = services.get(KeyLayout.CLUSTER);
+    RedisService redis = service(KeyLayout.CLUSTER);
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keys().apiLimit(user(), "feed");
     RateLimit limit = limit(algorithm, 1, HOUR);
@@ -139,7 +156,7 @@ class RateLimiterTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void aDeniedClientIsAdmittedAgainOnceTheRetryDelayHasPassed(Algorithm algorithm) {
-    RedisService redis = services.get(KeyLayout.SEED);
+    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keys().apiLimit(user(), "feed");
     RateLimit limit = limit(algorithm, 2, Duration.ofMillis(300));
@@ -160,18 +177,18 @@ class RateLimiterTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void anIdleKeyExpiresByItself(Algorithm algorithm) {
-    RedisService redis = services.get(KeyLayout.SEED);
+    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keys().apiLimit(user(), "feed");
     limiter.tryAcquire(key, limit(algorithm, 5, Duration.ofMillis(200)));
 
-    assertThat(redis.connection().sync().pttl(key)).isBetween(1L, 400L);
+    assertThat(TestRedis.sync(redis).pttl(key)).isBetween(1L, 400L);
     await().atMost(Duration.ofSeconds(3)).until(() -> redis.exists(key) == 0);
   }
 
   @Test
   void aFixedWindowIsNeverExtendedByLaterHits() {
-    RedisService redis = services.get(KeyLayout.SEED);
+    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keys().apiLimit(user(), "feed");
     RateLimit limit = RateLimit.fixedWindow(1_000, Duration.ofSeconds(2));
@@ -181,14 +198,14 @@ class RateLimiterTest {
     await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
         .until(() -> limiter.tryAcquire(key, limit).resetAfter().compareTo(Duration.ofMillis(1_600)) < 0);
 
-    assertThat(redis.connection().sync().pttl(key)).as("hits did not push the window forward")
+    assertThat(TestRedis.sync(redis).pttl(key)).as("hits did not push the window forward")
         .isLessThan(1_600L).isPositive();
     await().atMost(Duration.ofSeconds(3)).until(() -> redis.exists(key) == 0);
   }
 
   @Test
   void gcraAdmitsLimitPlusBurstAtOnceThenOnePermitPerInterval() {
-    RedisService redis = services.get(KeyLayout.SEED);
+    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keys().apiLimit(user(), "feed");
     RateLimit limit = RateLimit.of(2, HOUR).withBurst(3);
@@ -205,11 +222,11 @@ class RateLimiterTest {
 
   @Test
   void slidingWindowWeighsThePreviousWindowsCountByWhatStillOverlaps() {
-    RedisService redis = services.get(KeyLayout.SEED);
+    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keys().apiLimit(user(), "feed");
     RateLimit limit = RateLimit.slidingWindow(1_000, HOUR);
-    RedisCommands<String, String> commands = redis.connection().sync();
+    RedisClusterCommands<String, String> commands = TestRedis.sync(redis);
     List<String> time = commands.time();
     long now = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
     long window = HOUR.toMillis();
@@ -226,10 +243,10 @@ class RateLimiterTest {
 
   @Test
   void theFixedWindowRespectsAndHealsTheSeedsCounters() {
-    RedisService redis = services.get(KeyLayout.SEED);
+    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     RateLimit fivePerQuarterHour = RateLimit.fixedWindow(5, Duration.ofMinutes(15));
-    RedisCommands<String, String> seed = redis.connection().sync();
+    RedisClusterCommands<String, String> seed = TestRedis.sync(redis);
     String counted = redis.keys().apiLimit(user(), "feed");
     seed.incrby(counted, 2);
     seed.expire(counted, 60);
@@ -248,7 +265,7 @@ class RateLimiterTest {
 
   @Test
   void asynchronousAndBlockingFormsAgree() {
-    RedisService redis = services.get(KeyLayout.SEED);
+    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keys().apiLimit(user(), "feed");
     RateLimit limit = RateLimit.slidingWindow(3, HOUR);
@@ -264,7 +281,7 @@ class RateLimiterTest {
 
   @Test
   void countsDecisionsByResultAndSource() {
-    RedisService redis = services.get(KeyLayout.SEED);
+    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keys().apiLimit(user(), "feed");
     RateLimit limit = RateLimit.fixedWindow(2, HOUR);
@@ -284,7 +301,7 @@ class RateLimiterTest {
 
   @Test
   void badInputIsRejectedBeforeAnythingIsSent() {
-    RedisService redis = services.get(KeyLayout.SEED);
+    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     RateLimit limit = RateLimit.of(10, HOUR).withBurst(5);
 

@@ -8,7 +8,7 @@ import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.keys.KeyLayout;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -30,11 +30,11 @@ class SessionEncryptionTest {
       .withAttribute("ip", "203.0.113.99");
 
   private final RedisService redis;
-  private final RedisCommands<String, String> raw;
+  private final RedisClusterCommands<String, String> raw;
 
   SessionEncryptionTest(RedisEndpoint endpoint) {
     redis = TestRedis.start(endpoint, KeyLayout.CLUSTER);
-    raw = redis.connection().sync();
+    raw = TestRedis.sync(redis);
   }
 
   @AfterAll

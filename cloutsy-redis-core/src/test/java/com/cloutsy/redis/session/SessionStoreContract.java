@@ -10,7 +10,7 @@ import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.keys.KeyLayout;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,13 +44,13 @@ abstract class SessionStoreContract {
   private final @Nullable SessionEncryption encryption;
   final RedisService redis;
   final SessionStore store;
-  final RedisCommands<String, String> raw;
+  final RedisClusterCommands<String, String> raw;
 
   SessionStoreContract(RedisEndpoint endpoint, KeyLayout layout, @Nullable SessionEncryption encryption) {
     this.encryption = encryption;
     this.redis = TestRedis.start(endpoint, layout);
     this.store = SessionStore.create(redis, policy());
-    this.raw = redis.connection().sync();
+    this.raw = TestRedis.sync(redis);
   }
 
   @AfterAll

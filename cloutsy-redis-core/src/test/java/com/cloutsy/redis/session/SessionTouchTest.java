@@ -6,8 +6,7 @@ import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.embedded.WithRedis;
-import com.cloutsy.redis.keys.KeyLayout;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,12 +37,12 @@ class SessionTouchTest {
       "\\n", "\\t", "\\u0001", "\\u00e9", "\u00e9", "\u4e2d", "\\ud83d\\ude00", "\ud83d\ude00", "lastSeenAt"};
 
   private final RedisService redis;
-  private final RedisCommands<String, String> raw;
+  private final RedisClusterCommands<String, String> raw;
   private final SessionStore store;
 
   SessionTouchTest(RedisEndpoint endpoint) {
-    redis = TestRedis.start(endpoint, KeyLayout.SEED);
-    raw = redis.connection().sync();
+    redis = TestRedis.start(endpoint);
+    raw = TestRedis.sync(redis);
     store = SessionStore.create(redis);
   }
 
