@@ -47,13 +47,14 @@ import org.jspecify.annotations.Nullable;
  * {@link IllegalArgumentException} if the first attempt did succeed.
  *
  * <p>Durability: with {@link com.cloutsy.redis.config.RedisSettings#durability()} on ({@code REDIS_WAIT_REPLICAS} &gt;
- * 0), every write of a session ({@link #create}, {@link #touch} of a live session, {@link #revoke},
- * {@link #revokeAll}, {@link #revokeAllExcept}) runs on the service's durable connection and is reported done only
+ * 0), every create and revocation ({@link #create}, {@link #revoke}, {@link #revokeAll}, {@link #revokeAllExcept})
+ * runs on the service's durable connection and is reported done only
  * after that many replicas confirmed it ({@code WAIT}, one more round trip of about a replica round trip). When they
  * do not within {@code REDIS_WAIT_TIMEOUT_MS}, the call fails with {@link UnconfirmedWriteException} after that
  * timeout: a new session is ended again before the failure is reported (its jti is never valid; sessions it evicted
- * to make room stay ended), a touch or a revocation is done on the master but a failover now could undo it, so
- * revoke again. This is fail closed, as Redis's own {@code min-replicas-to-write} is: while no replica is connected,
+ * to make room stay ended), a revocation is done on the master but a failover now could undo it, so revoke again.
+ * {@link #touch} does not wait: it runs on every authenticated request, and what a failover can undo of it is only
+ * an expiry moved later, which the next touch moves again. This is fail closed, as Redis's own {@code min-replicas-to-write} is: while no replica is connected,
  * logins, touches and logouts fail rather than succeed without the guarantee that was asked for. Reads ({@link #get},
  * {@link #list}, {@link #count}) use the shared connection and never wait.
  *
@@ -312,19 +313,17 @@ public final class SessionStore {
    * whose absolute lifetime has passed (possible only for one written by the seed's code, whose cap is counted from
    * {@code createdAt}) is ended and reported empty. Fields the store does not know, written by another service,
    * are kept byte for byte. Index entries whose session has expired are removed on the way. One script: atomic, one
-   * round trip (and a WAIT with durability on, when there was a session to touch).
+   * round trip; never a WAIT, whatever the durability (see the class comment).
    *
    * <p>The stage fails with {@link RedisUnavailableException} if Redis cannot be asked, with
-   * {@link SessionCorruptedException} if the value cannot be interpreted (it is then left as it is), with
-   * {@link UnconfirmedWriteException} when durability is on and the replicas did not confirm in time (the touch is
-   * done on the master).
+   * {@link SessionCorruptedException} if the value cannot be interpreted (it is then left as it is).
    *
    * @throws IllegalArgumentException if an id is empty, too long or not valid Unicode
    * @throws NullPointerException if an argument is null
    */
   public CompletionStage<Optional<Session>> touchAsync(String userId, String jti) {
     String key = keys.session(userId, jti);
-    CompletionStage<List<Object>> reply = writeScript(userId, TOUCH, ScriptOutputType.MULTI,
+    CompletionStage<List<Object>> reply = indexScript(redis.scripts(), userId, TOUCH, ScriptOutputType.MULTI,
         new String[] {key, keys.sessionIndex(userId)}, jti, idleMillis, lifetimeMillis, expireIndex,
         keys.sessionPrefix(userId));
     return reply.thenCompose(result -> {
@@ -336,8 +335,8 @@ public final class SessionStore {
         return CompletableFuture.completedFuture(Optional.empty());
       }
       SessionFormat.Stored stored = format.read(key, userId, jti, (String) result.get(1));
-      return confirmed(userId, Optional.of(stored.toSession(jti, Duration.ofMillis((Long) result.get(2)))),
-          "Touching a session", "a failover now would give the session back its previous expiry");
+      return CompletableFuture.completedFuture(
+          Optional.of(stored.toSession(jti, Duration.ofMillis((Long) result.get(2)))));
     });
   }
 
