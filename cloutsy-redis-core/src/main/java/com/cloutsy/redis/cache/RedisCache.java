@@ -32,6 +32,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -562,10 +564,12 @@ public final class RedisCache implements AutoCloseable {
 
   private @Nullable Object load(String key, long ttlMillis, Type type, Supplier<?> loader) {
     ensureOpen();
+    long deadline = System.nanoTime() + redis.settings().commandTimeout().toNanos();
     NearCache.Entry kept = near == null ? null : near.get(key);
     if (kept != null && kept.matches(type)) {
       nearHits.increment();
-      return refreshIfDue(key, ttlMillis, kept.value(), kept.loadMicros(), kept.expiresAtMillis(), loader);
+      return refreshIfDue(key, ttlMillis, kept.value(), kept.loadMicros(), kept.expiresAtMillis(), loader,
+          deadline);
     }
     Flight flight = new Flight(key, type);
     CompletableFuture<Outcome> mine = new CompletableFuture<>();
@@ -575,7 +579,7 @@ public final class RedisCache implements AutoCloseable {
       outcome = joined(running);
     } else {
       try {
-        outcome = lookupOrLoad(key, ttlMillis, type, loader);
+        outcome = lookupOrLoad(key, ttlMillis, type, loader, deadline);
         mine.complete(outcome);
       } catch (RuntimeException | Error failed) {
         mine.completeExceptionally(failed);
@@ -585,11 +589,12 @@ public final class RedisCache implements AutoCloseable {
       }
     }
     return outcome.cached()
-        ? refreshIfDue(key, ttlMillis, outcome.value(), outcome.loadMicros(), outcome.expiresAtMillis(), loader)
+        ? refreshIfDue(key, ttlMillis, outcome.value(), outcome.loadMicros(), outcome.expiresAtMillis(), loader,
+            deadline)
         : outcome.value();
   }
 
-  private Outcome lookupOrLoad(String key, long ttlMillis, Type type, Supplier<?> loader) {
+  private Outcome lookupOrLoad(String key, long ttlMillis, Type type, Supplier<?> loader, long deadline) {
     NearCache.Read read = read(key);
     byte[] bytes;
     try {
@@ -606,20 +611,22 @@ public final class RedisCache implements AutoCloseable {
     if (cached != null) {
       return cached;
     }
+    long loading = System.nanoTime();
     Loaded loaded = timedLoad(loader);
-    storeQuietly(key, loaded, ttlMillis);
+    storeQuietly(key, loaded, ttlMillis, deadline + (System.nanoTime() - loading));
     return Outcome.loaded(loaded.value());
   }
 
   private @Nullable Object refreshIfDue(String key, long ttlMillis, @Nullable Object current, int loadMicros,
-      long expiresAtMillis, Supplier<?> loader) {
+      long expiresAtMillis, Supplier<?> loader, long deadline) {
     if (current == null || !isDueForEarlyRefresh(expiresAtMillis, loadMicros) || !refreshing.add(key)) {
       return current;
     }
     try {
       refreshes.increment();
+      long loading = System.nanoTime();
       Loaded loaded = timedLoad(loader);
-      storeQuietly(key, loaded, ttlMillis);
+      storeQuietly(key, loaded, ttlMillis, deadline + (System.nanoTime() - loading));
       return loaded.value();
     } catch (RuntimeException failed) {
       refreshLog.warn("Cache '" + name + "' could not refresh an entry early; it serves the current value, which is"
@@ -630,16 +637,34 @@ public final class RedisCache implements AutoCloseable {
     }
   }
 
-  /** Stores a loaded value; a Redis failure only degrades, as the caller has its value either way. */
-  private void storeQuietly(String key, Loaded loaded, long ttlMillis) {
+  /**
+   * Stores a loaded value, waiting no longer than what is left of the call's command timeout (the loader's own time
+   * does not count), so a read and a store that both meet a stalled server never keep the caller twice as long. A
+   * Redis failure or a store still under way only degrades: the caller has its value either way.
+   */
+  private void storeQuietly(String key, Loaded loaded, long ttlMillis, long deadline) {
+    CompletableFuture<Void> stored = storeAsync(key, loaded.value(), loaded.loadMicros(), ttlMillis)
+        .toCompletableFuture();
     try {
-      redis.await(storeAsync(key, loaded.value(), loaded.loadMicros(), ttlMillis));
-    } catch (RedisUnavailableException down) {
-      degrade(down);
-    } catch (ValueTooLargeException tooLarge) {
-      oversizedLog.warn("Cache '" + name + "' serves a loaded value without storing it", tooLarge);
+      stored.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException late) {
+      degrade(new RedisUnavailableException("Storing a loaded value in cache '" + name + "' did not finish within"
+          + " the command timeout; it may still be stored", late));
+    } catch (ExecutionException failed) {
+      Throwable error = unwrap(failed);
+      if (error instanceof RedisUnavailableException down) {
+        degrade(down);
+      } else if (error instanceof ValueTooLargeException tooLarge) {
+        oversizedLog.warn("Cache '" + name + "' serves a loaded value without storing it", tooLarge);
+      } else {
+        throw error instanceof RuntimeException runtime ? runtime : new CompletionException(error);
+      }
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      degrade(new RedisUnavailableException("Interrupted while storing in cache '" + name + "'", interrupted));
     }
   }
+
 
   private Loaded timedLoad(Supplier<?> loader) {
     loads.increment();
