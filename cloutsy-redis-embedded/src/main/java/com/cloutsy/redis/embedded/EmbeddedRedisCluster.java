@@ -220,21 +220,7 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
       return;
     }
     closed = true;
-    RuntimeException first = null;
-    for (EmbeddedRedis node : nodes) {
-      try {
-        node.close();
-      } catch (RuntimeException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    Processes.closeAll(nodes);
   }
 
   @Override

@@ -200,21 +200,7 @@ public final class EmbeddedSentinel implements AutoCloseable {
       return;
     }
     closed = true;
-    RuntimeException first = null;
-    for (EmbeddedRedis process : concat()) {
-      try {
-        process.close();
-      } catch (RuntimeException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    Processes.closeAll(concat());
   }
 
   @Override
