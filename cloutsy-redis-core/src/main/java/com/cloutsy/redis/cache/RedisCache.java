@@ -183,6 +183,9 @@ public final class RedisCache implements AutoCloseable {
    * @param cached whether it came from the cache, and so may be due for an early refresh
    */
   private record Outcome(@Nullable Object value, boolean cached, int loadMicros, long expiresAtMillis) {
+    /** A blocking read found Redis unavailable (and degraded); compared by identity. */
+    static final Outcome UNAVAILABLE = new Outcome(null, false, 0, 0);
+
     static Outcome loaded(@Nullable Object value) {
       return new Outcome(value, false, 0, Long.MAX_VALUE);
     }
@@ -595,19 +598,10 @@ public final class RedisCache implements AutoCloseable {
   }
 
   private Outcome lookupOrLoad(String key, long ttlMillis, Type type, Supplier<?> loader, long deadline) {
-    NearCache.Read read = read(key);
-    byte[] bytes;
-    try {
-      bytes = redis.await(read.reply());
-    } catch (RuntimeException failed) {
-      abandon(key, read.pending());
-      if (!(failed instanceof RedisUnavailableException down)) {
-        throw failed;
-      }
-      degrade(down);
+    Outcome cached = readBlocking(key, type);
+    if (cached == Outcome.UNAVAILABLE) {
       return Outcome.loaded(timedLoad(loader).value());
     }
-    Outcome cached = outcome(key, bytes, type, read.pending());
     if (cached != null) {
       return cached;
     }
@@ -680,20 +674,28 @@ public final class RedisCache implements AutoCloseable {
       nearHits.increment();
       return lookupOf(kept.value());
     }
+    Outcome outcome = readBlocking(key, type);
+    return outcome == null || outcome == Outcome.UNAVAILABLE ? new CacheLookup.Miss<>() : lookupOf(outcome.value());
+  }
+
+  /**
+   * Reads and decodes the entry at {@code key} on this thread: its outcome, null on a miss (or a corrupt entry), or
+   * {@link Outcome#UNAVAILABLE} after degrading when Redis could not be asked.
+   */
+  private @Nullable Outcome readBlocking(String key, Type type) {
     NearCache.Read read = read(key);
     byte[] bytes;
     try {
       bytes = redis.await(read.reply());
+    } catch (RedisUnavailableException down) {
+      abandon(key, read.pending());
+      degrade(down);
+      return Outcome.UNAVAILABLE;
     } catch (RuntimeException failed) {
       abandon(key, read.pending());
-      if (!(failed instanceof RedisUnavailableException down)) {
-        throw failed;
-      }
-      degrade(down);
-      return new CacheLookup.Miss<>();
+      throw failed;
     }
-    Outcome outcome = outcome(key, bytes, type, read.pending());
-    return outcome == null ? new CacheLookup.Miss<>() : lookupOf(outcome.value());
+    return outcome(key, bytes, type, read.pending());
   }
 
   // ---- asynchronous paths: decoding and loaders on the executor ----
