@@ -866,7 +866,7 @@ public class CloutsyRedisProperties {
   /** {@code cloutsy.redis.health.*}: the HealthCheck bean, which the Actuator health indicator runs. */
   public static class Health {
 
-    /** Whether to create the HealthCheck bean and, with Actuator, the cloutsyRedis health indicator. */
+    /** Whether to create the HealthCheck bean and, with Actuator, the redis health indicator. */
     private boolean enabled = true;
 
     /** How long one check may wait for Redis. */

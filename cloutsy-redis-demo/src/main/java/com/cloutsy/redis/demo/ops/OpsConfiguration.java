@@ -1,15 +1,10 @@
 package com.cloutsy.redis.demo.ops;
 
-import com.cloutsy.redis.autoconfigure.actuate.CloutsyRedisHealthIndicator;
-import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.demo.DemoProperties;
-import com.cloutsy.redis.health.HealthCheck;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
@@ -22,7 +17,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 /**
  * The ops page and its protection: {@code /ops} serves the static page ({@code static/ops/}), {@link OpsAccess}
  * guards {@code /ops/api/**}, and the page and its files get headers that allow only its own scripts and styles and
- * no framing. Also names the starter's health indicator {@code redis} in {@code /actuator/health}.
+ * no framing.
  */
 @Configuration(proxyBeanMethods = false)
 class OpsConfiguration implements WebMvcConfigurer {
@@ -39,17 +34,6 @@ class OpsConfiguration implements WebMvcConfigurer {
       log.info(dev ? "Ops endpoints: open to this machine only (dev profile, no demo.ops.key)"
           : "Ops endpoints: off until demo.ops.key (DEMO_OPS_KEY) is set");
     }
-  }
-
-  /**
-   * The starter's indicator under the component name {@code redis}. The starter names its own {@code cloutsyRedis}
-   * so as not to hide Spring Data Redis's {@code redis}; this service has no Spring Data Redis, so it turns the
-   * starter's off ({@code management.health.cloutsy-redis.enabled=false}) and registers the same check as
-   * {@code redis}.
-   */
-  @Bean
-  HealthIndicator redisHealthIndicator(HealthCheck check, RedisSettings settings) {
-    return new CloutsyRedisHealthIndicator(check, settings.describeEndpoint());
   }
 
   @Override

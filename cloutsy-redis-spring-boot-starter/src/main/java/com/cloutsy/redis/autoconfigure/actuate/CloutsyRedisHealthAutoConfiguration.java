@@ -12,22 +12,27 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@code cloutsyRedis} health indicator, when Spring Boot's health module is on the class path (Actuator brings
- * it) and the {@link HealthCheck} bean exists. Off with {@code management.health.cloutsy-redis.enabled=false}.
+ * The {@code redis} health indicator, when Spring Boot's health module is on the class path (Actuator brings it) and
+ * the {@link HealthCheck} bean exists. Off with {@code management.health.redis.enabled=false}.
+ *
+ * <p>It runs before Spring Data Redis's health auto-configurations, which then step back: their indicator would only
+ * PING Spring Data Redis's connection under the same name.
  */
-@AutoConfiguration(after = CloutsyRedisAutoConfiguration.class)
+@AutoConfiguration(after = CloutsyRedisAutoConfiguration.class, beforeName = {
+    "org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
+    "org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration"})
 @ConditionalOnClass({HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class})
 @ConditionalOnBean(HealthCheck.class)
-@ConditionalOnEnabledHealthIndicator("cloutsy-redis")
+@ConditionalOnEnabledHealthIndicator("redis")
 public final class CloutsyRedisHealthAutoConfiguration {
 
   /** Creates the auto-configuration; Spring does. */
   CloutsyRedisHealthAutoConfiguration() {}
 
-  /** The indicator; its bean name makes the component name {@code cloutsyRedis}. */
+  /** The indicator; its bean name makes the component name {@code redis}. */
   @Bean
-  @ConditionalOnMissingBean(name = "cloutsyRedisHealthIndicator")
-  CloutsyRedisHealthIndicator cloutsyRedisHealthIndicator(HealthCheck check, RedisSettings settings) {
+  @ConditionalOnMissingBean(name = "redisHealthIndicator")
+  CloutsyRedisHealthIndicator redisHealthIndicator(HealthCheck check, RedisSettings settings) {
     return new CloutsyRedisHealthIndicator(check, settings.describeEndpoint());
   }
 }

@@ -10,7 +10,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * The Actuator health of cloutsy-redis, component {@code cloutsyRedis}: runs the {@link HealthCheck} (PING, INFO, a
+ * The Actuator health of cloutsy-redis, component {@code redis}: runs the {@link HealthCheck} (PING, INFO, a
  * write/read probe; at most the check's timeout) and reports {@code DOWN} when Redis cannot serve this application's
  * writes, {@code UP} otherwise. A DEGRADED report (memory, latency, evictions) stays {@code UP}, because Redis still
  * serves, with {@code report: DEGRADED} and the reasons in the details, so a readiness probe does not take the
@@ -20,9 +20,10 @@ import org.springframework.boot.health.contributor.Status;
  * server's version, role, clients, memory and evictions, and the cluster state on a cluster node. Nothing else of
  * the settings is shown, so no password or key can leak.
  *
- * <p>Why not {@code redis}: Spring Data Redis registers a {@code redis} indicator for its own connection, which may
- * point elsewhere; taking its name would hide it. Include this one in readiness with
- * {@code management.endpoint.health.group.readiness.include=readinessState,cloutsyRedis}.
+ * <p>With Spring Data Redis present, this indicator takes the {@code redis} name and Spring Boot's own (a PING on
+ * Spring Data Redis's connection) is not created. If that connection goes to another server, register Spring Boot's
+ * {@code DataRedisHealthIndicator} as a bean of another name. Include this one in readiness with
+ * {@code management.endpoint.health.group.readiness.include=readinessState,redis}.
  */
 public final class CloutsyRedisHealthIndicator implements HealthIndicator {
 

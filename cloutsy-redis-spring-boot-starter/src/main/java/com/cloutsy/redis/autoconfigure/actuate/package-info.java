@@ -1,5 +1,5 @@
 /**
- * Actuator integration: the {@code cloutsyRedis} health indicator and the Micrometer meters. Each auto-configuration
+ * Actuator integration: the {@code redis} health indicator and the Micrometer meters. Each auto-configuration
  * applies only when its library (Spring Boot's health module, Micrometer) is on the class path.
  */
 @NullMarked

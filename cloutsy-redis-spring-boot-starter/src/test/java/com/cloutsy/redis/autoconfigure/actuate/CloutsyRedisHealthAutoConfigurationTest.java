@@ -34,7 +34,7 @@ class CloutsyRedisHealthAutoConfigurationTest {
   @Test
   void reportsUpWithTheDetailsOfTheHealthReport() {
     runner.run(context -> {
-      assertThat(context).hasBean("cloutsyRedisHealthIndicator");
+      assertThat(context).hasBean("redisHealthIndicator");
       Health health = context.getBean(CloutsyRedisHealthIndicator.class).health();
       assertThat(health.getStatus()).isEqualTo(Status.UP);
       assertThat(health.getDetails()).containsEntry("endpoint", endpoint.host() + ":" + endpoint.port())
@@ -67,19 +67,27 @@ class CloutsyRedisHealthAutoConfigurationTest {
   }
 
   @Test
-  void standsBesideTheSpringDataRedisIndicator() {
+  void takesTheRedisNameFromTheSpringDataRedisIndicator() {
     runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
             DataRedisHealthContributorAutoConfiguration.class))
         .withPropertyValues("spring.data.redis.url=" + endpoint.uri())
         .run(context -> {
-          assertThat(context).hasBean("cloutsyRedisHealthIndicator").hasBean("redisHealthContributor");
-          assertThat(context.getBeansOfType(HealthContributor.class)).hasSize(2);
+          assertThat(context).hasBean("redisHealthIndicator").doesNotHaveBean("redisHealthContributor");
+          assertThat(context.getBeansOfType(HealthContributor.class)).containsOnlyKeys("redisHealthIndicator");
         });
   }
 
   @Test
+  void stepsBackForAnIndicatorOfTheApplicationCalledRedis() {
+    HealthIndicator own = () -> Health.up().build();
+    runner.withBean("redisHealthIndicator", HealthIndicator.class, () -> own)
+        .run(context -> assertThat(context).doesNotHaveBean(CloutsyRedisHealthIndicator.class)
+            .getBean("redisHealthIndicator").isSameAs(own));
+  }
+
+  @Test
   void isSwitchedOffWithTheManagementPropertyOrTheHealthCheck() {
-    runner.withPropertyValues("management.health.cloutsy-redis.enabled=false")
+    runner.withPropertyValues("management.health.redis.enabled=false")
         .run(context -> assertThat(context).doesNotHaveBean(CloutsyRedisHealthIndicator.class));
     runner.withPropertyValues("cloutsy.redis.health.enabled=false")
         .run(context -> assertThat(context).doesNotHaveBean(CloutsyRedisHealthIndicator.class));
