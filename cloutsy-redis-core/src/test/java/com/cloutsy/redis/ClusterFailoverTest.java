@@ -185,10 +185,11 @@ class ClusterFailoverTest {
               + " SessionStore.createAsync and RateLimiter.tryAcquireAsync, fail closed): %d calls, %d failed (%d until the killed master's slots answered again, %d after); of the failed, %d"
               + " went to the masters that stayed up and were refused by the cluster with CLUSTERDOWN while a slot"
               + " range had no master; replica promoted %d ms after the kill, the client served the killed master's"
-              + " slots again %d ms after it; health during: %s %s; health after: %s",
+              + " slots again %d ms after the kill, the last call failed %d ms after the kill; health during: %s %s;"
+              + " health after: %s",
           USERS, load.succeeded.get() + load.failed.get(), load.failed.get(), failedUntilRecovery, failedAfterRecovery,
           load.clusterDownOtherMasters.get(), promoted.toMillis(), (recoveredAt - killedAt) / 1_000_000,
-          during.status(), during.reasons(), report.status());
+          (load.lastFailureAt.get() - killedAt) / 1_000_000, during.status(), during.reasons(), report.status());
       System.out.println(summary);
       reporter.publishEntry("failover", summary);
       assertThat(load.failedOtherMasters.get()).as("calls to the masters that stayed up fail only with CLUSTERDOWN")
@@ -226,7 +227,8 @@ class ClusterFailoverTest {
     final AtomicLong firstVictimSuccessAfterKill = new AtomicLong();
     final AtomicLong calls = new AtomicLong();
     final AtomicLong clusterDownOtherMasters = new AtomicLong();
-    volatile boolean victimFailed;
+    final AtomicLong lastFailureAt = new AtomicLong();
+    final AtomicLong firstVictimFailureAt = new AtomicLong();
     volatile boolean stop;
 
     Load(List<String> users, List<String> victimUsers) {
@@ -254,6 +256,7 @@ class ClusterFailoverTest {
           return;
         }
         String user = users.get((int) (call % users.size()));
+        long started = System.nanoTime();
         boolean ok;
         try {
           if (call % 2 == 0) {
@@ -270,15 +273,18 @@ class ClusterFailoverTest {
         boolean victim = victimUsers.contains(user);
         if (ok) {
           succeeded.incrementAndGet();
-          // Recovery is the first success after the first failure: calls in flight at the kill may still succeed.
-          if (victim && victimFailed) {
+          // Recovery is the first success of a call sent after the first failure: replies the killed master had
+          // already written still arrive just after it.
+          long firstFailure = firstVictimFailureAt.get();
+          if (victim && firstFailure != 0 && started - firstFailure > 0) {
             firstVictimSuccessAfterKill.compareAndSet(0, System.nanoTime());
             victimSuccessAfterKill.incrementAndGet();
           }
         } else {
           failed.incrementAndGet();
+          lastFailureAt.accumulateAndGet(System.nanoTime(), Math::max);
           if (victim) {
-            victimFailed = true;
+            firstVictimFailureAt.compareAndSet(0, System.nanoTime());
           }
         }
       }
