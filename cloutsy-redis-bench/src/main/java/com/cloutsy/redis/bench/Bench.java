@@ -126,6 +126,8 @@ public final class Bench {
 
   private void run(String url, String origin, boolean sharedServer) {
     String loadAtStart = Machine.load();
+    // Read before the run: the code measured is the code built, whatever is edited while it runs.
+    String commit = Machine.commit();
     try (Clients clients = new Clients(url)) {
       if (sharedServer && clients.admin().dbsize() > 0) {
         throw new IllegalStateException("REDIS_URL names a database with " + clients.admin().dbsize() + " keys; the"
@@ -173,7 +175,7 @@ public final class Bench {
         List<Targets.Target> targets = Targets.check(results);
         Path out = settings.out().toAbsolutePath();
         List<Charts.Drawn> charts = Charts.draw(results, out.resolveSibling("benchmarks"), "benchmarks");
-        List<String> facts = facts(clients, origin, ceiling, loadAtStart, loadAtEnd);
+        List<String> facts = facts(clients, origin, ceiling, commit, loadAtStart, loadAtEnd);
         String markdown = Report.markdown(command(), facts, method(), results, targets, charts,
             results.groups().stream().map(notes::get).toList());
         write(out, markdown);
@@ -281,12 +283,12 @@ public final class Bench {
     }
   }
 
-  private List<String> facts(Clients clients, String origin, Optional<RedisBenchmark> ceiling, String loadAtStart,
-      String loadAtEnd) {
+  private List<String> facts(Clients clients, String origin, Optional<RedisBenchmark> ceiling, String commit,
+      String loadAtStart, String loadAtEnd) {
     Duration took = Duration.between(started, Instant.now());
     return List.of(
         "date: " + DATE.format(started.atOffset(ZoneOffset.UTC)) + "; the run took " + minutes(took),
-        "code: commit " + Machine.commit(),
+        "code: commit " + commit,
         "machine: " + Machine.hardware(),
         "load average (1 / 5 / 15 min): " + loadAtStart + " at the start, " + loadAtEnd + " at the end (other work"
             + " on the machine takes CPU from client and server alike)",
