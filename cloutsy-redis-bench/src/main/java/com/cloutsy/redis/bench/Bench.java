@@ -55,6 +55,8 @@ public final class Bench {
   private static final int[] CALLERS = {1, 16, 64};
   private static final int ROUNDS = 3;
   private static final int WARM_UP_CALLERS = 16;
+  // How EmbeddedRedis is told which redis-server to run, as an environment variable or a system property.
+  private static final String SERVER_BINARY = "REDIS_SERVER_BIN";
   private static final long STARTED = System.nanoTime();
   private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT);
 
@@ -174,12 +176,13 @@ public final class Bench {
         String loadAtEnd = Machine.load();
         List<Targets.Target> targets = Targets.check(results);
         Path out = settings.out().toAbsolutePath();
-        List<Charts.Drawn> charts = Charts.draw(results, out.resolveSibling("benchmarks"), "benchmarks");
+        String chartFolder = chartFolder(out);
+        List<Charts.Drawn> charts = Charts.draw(results, out.resolveSibling(chartFolder), chartFolder);
         List<String> facts = facts(clients, origin, ceiling, commit, loadAtStart, loadAtEnd);
         String markdown = Report.markdown(command(), facts, method(), results, targets, charts,
             results.groups().stream().map(notes::get).toList());
         write(out, markdown);
-        progress("report written to %s, charts to %s", out, out.resolveSibling("benchmarks"));
+        progress("report written to %s, charts to %s", out, out.resolveSibling(chartFolder));
         targets.forEach(target -> System.out.println(target.verdict().text + " | " + target.goal() + " | "
             + target.measured()));
       }
@@ -313,9 +316,18 @@ public final class Bench {
             + String.format(Locale.ROOT, "%,d", settings.counted()) + " operations with one caller");
   }
 
+  /** Charts of {@code BENCHMARKS-redis-7.0.md} go to {@code benchmarks-redis-7.0/} beside it: reports never share. */
+  private static String chartFolder(Path out) {
+    String name = out.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return (dot > 0 ? name.substring(0, dot) : name).toLowerCase(Locale.ROOT);
+  }
+
   private String command() {
-    return "./mvnw -q -Pbench -pl cloutsy-redis-bench -am compile exec:java -Dexec.args=\""
-        + (settings.mode().equals("quick") ? "--quick " : "") + "--out docs/BENCHMARKS.md\"";
+    boolean ownBinary = System.getenv(SERVER_BINARY) != null || System.getProperty(SERVER_BINARY) != null;
+    return (ownBinary ? SERVER_BINARY + "=<the redis-server named below> " : "")
+        + "./mvnw -q -Pbench -pl cloutsy-redis-bench -am compile exec:java -Dexec.args=\""
+        + (settings.mode().equals("quick") ? "--quick " : "") + "--out " + settings.out() + "\"";
   }
 
   private static String method() {
