@@ -36,13 +36,14 @@ final class Machine {
     }
   }
 
-  /** The commit the harness was built from, and whether code (outside docs/) differed from it. */
+  /** The commit the harness was built from, and whether code (anything but docs/ and Markdown) differed from it. */
   static String commit() {
     List<String> head = git("rev-parse", "--short=12", "HEAD");
     if (head.isEmpty()) {
       return "unknown (no git)";
     }
-    List<String> changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)docs");
+    List<String> changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)docs",
+        ":(exclude)*.md");
     return head.get(0) + (changed.isEmpty() ? " (clean)" : " with uncommitted changes to " + changed.size()
         + " files");
   }
