@@ -28,7 +28,8 @@ final class JsonCodec implements Codec {
   public <T> T decode(byte[] bytes, Type type) {
     try {
       return mapper.readValue(bytes, mapper.getTypeFactory().constructType(type));
-    } catch (JacksonException unreadable) {
+    } catch (JacksonException | NumberFormatException unreadable) {
+      // Jackson reports a number beyond its limits (such as 1e2222…) as a NumberFormatException.
       throw new CodecException("stored bytes are not JSON of " + type.getTypeName(), unreadable);
     }
   }

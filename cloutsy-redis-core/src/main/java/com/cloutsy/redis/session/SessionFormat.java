@@ -139,7 +139,8 @@ final class SessionFormat {
     JsonNode node;
     try {
       node = JSON.readTree(text);
-    } catch (JacksonException unreadable) {
+    } catch (JacksonException | NumberFormatException unreadable) {
+      // Jackson reports a number beyond its limits (such as 1e2222…) as a NumberFormatException.
       // Not attached: the parser's message quotes the offending text, which may be personal data.
       throw new SessionCorruptedException(key, problem);
     }

@@ -3,15 +3,21 @@ package com.cloutsy.redis.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 class CodecTest {
 
   record Niche(String name, Instant since, List<String> tags) {}
+
+  record Price(BigDecimal amount) {}
 
   private final Codec codec = Codec.json();
 
@@ -48,5 +54,10 @@ class CodecTest {
         .hasMessageContaining(Niche.class.getName());
     assertThatThrownBy(() -> codec.decode(new byte[] {(byte) 0x1f, (byte) 0x8b, 0, 1}, Niche.class))
         .isInstanceOf(CodecException.class);
+    byte[] hugeNumber = "{\"amount\":1e222222222222222222222222222222}".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> codec.decode(hugeNumber, Price.class)).isInstanceOf(CodecException.class);
+    Codec exactDecimals = Codec.json(JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .build());
+    assertThatThrownBy(() -> exactDecimals.decode(hugeNumber, JsonNode.class)).isInstanceOf(CodecException.class);
   }
 }

@@ -79,6 +79,8 @@ class SessionFormatTest {
       "{\"deviceId\":\"secret\",\"userType\":\"brand\"}",
       "{\"deviceId\":\"secret\",\"userType\":\"brand\",\"createdAt\":\"secret yesterday\"}",
       "{\"deviceId\":\"secret\",\"userType\":\"brand\",\"createdAt\":1700000000000}",
+      "{\"deviceId\":\"secret\",\"userType\":\"brand\",\"createdAt\":\"2025-03-01T10:00:00Z\","
+          + "\"n\":1e222222222222222222222222222222}",
       "{\"deviceId\":7,\"userType\":\"brand\",\"createdAt\":\"2025-03-01T10:00:00Z\",\"x\":\"secret\"}",
       "{\"deviceId\":\"secret\",\"userType\":\"brand\",\"createdAt\":\"2025-03-01T10:00:00Z\","
           + "\"lastSeenAt\":\"2025-02-30T10:00:00Z\"}",
