@@ -545,8 +545,8 @@ public final class RedisService implements AutoCloseable {
     return current().scripts();
   }
 
-  /** The key layout and prefix from the settings. */
-  public Keys keys() {
+  /** The names of this library's keys: the key layout and prefix of the settings. */
+  public Keys keyNames() {
     return keys;
   }
 

@@ -77,7 +77,7 @@ class ClusterFailoverTest {
         .keyPrefix(TestRedis.freshPrefix())
         .commandTimeout(Duration.ofSeconds(1))
         .build());
-    this.keys = redis.keys();
+    this.keys = redis.keyNames();
     this.limiter = RateLimiter.create(redis);
     // A few sessions per user, so that each login of the load also evicts, as a busy user's would.
     this.sessions = SessionStore.create(redis, SessionPolicy.defaults().withMaxSessionsPerUser(5));

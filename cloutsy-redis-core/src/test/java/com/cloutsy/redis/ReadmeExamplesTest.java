@@ -62,7 +62,7 @@ class ReadmeExamplesTest {
 
   @Test
   void facade() {
-    Keys keys = redis.keys();
+    Keys keys = redis.keyNames();
     redis.set(keys.config("features"), "{\"otp\":true}", Duration.ofHours(1));
     String features = redis.get(keys.config("features"));
     redis.hset(keys.userPrefs("42"), "theme", "dark");
@@ -116,7 +116,7 @@ class ReadmeExamplesTest {
   void rateLimiting() {
     RateLimiter limiter = RateLimiter.create(redis, FailurePolicy.FAIL_OPEN);
     RateLimit perMinute = RateLimit.of(100, Duration.ofMinutes(1));
-    Decision decision = limiter.tryAcquire(redis.keys().apiLimit("42", "feed"), perMinute);
+    Decision decision = limiter.tryAcquire(redis.keyNames().apiLimit("42", "feed"), perMinute);
     Map<String, String> headers = RateLimitHeaders.of("feed", perMinute, decision);
 
     assertThat(decision.allowed()).isTrue();
@@ -128,9 +128,9 @@ class ReadmeExamplesTest {
     assumeFalse(redis.isCluster(), "the example's near cache is refused on Redis Cluster (NearCacheTest shows how)");
     try (RedisCache niches = RedisCache.create(redis, "niches", CachePolicy.of(Duration.ofMinutes(10))
         .withNearCache(10_000, Duration.ofMinutes(1)))) {
-      Niche niche = niches.getOrLoad(redis.keys().cache("niches", "7"), Duration.ofMinutes(5), Niche.class,
+      Niche niche = niches.getOrLoad(redis.keyNames().cache("niches", "7"), Duration.ofMinutes(5), Niche.class,
           () -> new Niche("7", "tech"));
-      niches.invalidatePrefix(redis.keys().cachePrefix("niches"));
+      niches.invalidatePrefix(redis.keyNames().cachePrefix("niches"));
 
       assertThat(niche).isEqualTo(new Niche("7", "tech"));
     }

@@ -288,7 +288,7 @@ class RedisServiceTest {
 
     try (RedisService durable = RedisService.start(TestRedis.settings(endpoint)
         .durability(Durability.waitFor(1, Duration.ofMillis(100))).build())) {
-      String session = durable.keys().session("user-1", "jti-1");
+      String session = durable.keyNames().session("user-1", "jti-1");
       assertThat(durable.durableCommands()).as("a connection of its own").isNotSameAs(durable.commands());
       durable.await(durable.durableCommands().set(session, "{}"));
       if (endpoint.isCluster()) {
@@ -317,7 +317,7 @@ class RedisServiceTest {
       assertThat(service.isCluster()).isTrue();
       assertThat(service.isConnected()).isFalse();
       assertThat(service.redisUri().getPort()).isEqualTo(7000);
-      assertThat(service.keys().layout()).isEqualTo(com.cloutsy.redis.keys.KeyLayout.CLUSTER);
+      assertThat(service.keyNames().layout()).isEqualTo(com.cloutsy.redis.keys.KeyLayout.CLUSTER);
     }
   }
 

@@ -49,7 +49,7 @@ class ValueSizeLimitTest {
 
   @Test
   void theFacadeRefusesAnOversizedValueAndWritesNothing() {
-    String key = redis.keys().config("big");
+    String key = redis.keyNames().config("big");
     String big = "é".repeat(LIMIT / 2 + 1);
 
     assertThatThrownBy(() -> redis.set(key, big)).isInstanceOf(ValueTooLargeException.class)
@@ -75,7 +75,7 @@ class ValueSizeLimitTest {
   @Test
   void theCacheRefusesAnOversizedPutButServesAnOversizedLoadWithoutStoringIt() {
     try (RedisCache cache = RedisCache.create(redis, "big", CachePolicy.defaults())) {
-      String key = redis.keys().cache("big", "1");
+      String key = redis.keyNames().cache("big", "1");
       String value = incompressible(2 * LIMIT);
       AtomicInteger loads = new AtomicInteger();
 
@@ -90,9 +90,9 @@ class ValueSizeLimitTest {
       cache.put(key, "x".repeat(4 * LIMIT));
       assertThat(cache.get(key, String.class)).as("compressed below the limit")
           .isEqualTo(new CacheLookup.Hit<>("x".repeat(4 * LIMIT)));
-      assertThatThrownBy(() -> cache.hashes().hsetAll(redis.keys().userPrefs("42"), Map.of("bio", value),
+      assertThatThrownBy(() -> cache.hashes().hsetAll(redis.keyNames().userPrefs("42"), Map.of("bio", value),
           Duration.ofMinutes(1))).isInstanceOf(ValueTooLargeException.class);
-      assertThat(redis.exists(redis.keys().userPrefs("42"))).isZero();
+      assertThat(redis.exists(redis.keyNames().userPrefs("42"))).isZero();
     }
   }
 

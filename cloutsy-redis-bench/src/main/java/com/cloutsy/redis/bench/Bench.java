@@ -278,9 +278,9 @@ public final class Bench {
       List<Double> bytes = new ArrayList<>();
       for (int steps : memory.steps()) {
         Scenario.Sample sample = memory.write().apply(steps);
-        long total = sample.keys().stream().mapToLong(clients::memoryUsage).sum();
+        long total = sample.written().stream().mapToLong(clients::memoryUsage).sum();
         bytes.add((double) total / sample.entities());
-        clients.delete(sample.keys());
+        clients.delete(sample.written());
       }
       results.memory(scenario, bytes);
     }

@@ -72,7 +72,7 @@ final class CacheScenarios implements AutoCloseable {
   private final AtomicLong misses = new AtomicLong();
 
   CacheScenarios(Clients clients) {
-    this.keys = clients.redis().keys();
+    this.keys = clients.redis().keyNames();
     this.remote = RedisCache.create(clients.redis(), NAME, CachePolicy.of(TTL));
     // Entries stay in memory for the whole run: the near cache is measured, not its refills.
     this.near = RedisCache.create(clients.redis(), NAME + "-near", CachePolicy.of(TTL).withNearCache(10_000, TTL));

@@ -81,5 +81,5 @@ record Scenario(String group, String name, Role role, Load load, String how, @Nu
   }
 
   /** Keys written for a memory measurement, and how many entities they hold. */
-  record Sample(List<String> keys, int entities) {}
+  record Sample(List<String> written, int entities) {}
 }

@@ -93,7 +93,7 @@ final class SessionScenarios {
         "`SessionStore.createAsync` (one EVALSHA: value, index, TTLs), " + ourHow,
         Scenario.Memory.of("session", steps -> {
           List<String> keys = new ArrayList<>();
-          Keys layout = clients.redis().keys();
+          Keys layout = clients.redis().keyNames();
           for (int i = 0; i < sampled; i++) {
             String user = nextUser();
             String jti = store.create(user, DEVICE).session().jti();

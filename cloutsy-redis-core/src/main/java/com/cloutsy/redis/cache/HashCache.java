@@ -28,13 +28,13 @@ import tools.jackson.core.type.TypeReference;
 
 /**
  * Typed access to hashes that cache an object field by field, such as a user's preferences at
- * {@code user:{userId}:prefs} ({@code redis.keys().userPrefs(userId)}): read one field, all fields as a map, or all
+ * {@code user:{userId}:prefs} ({@code redis.keyNames().userPrefs(userId)}): read one field, all fields as a map, or all
  * fields as a record; write fields, with a TTL on the whole hash that every write renews.
  *
  * <pre>{@code
  * record Prefs(String theme, String language, int fontSize) {}
  * HashCache prefs = cache.hashes();
- * String key = redis.keys().userPrefs(userId);
+ * String key = redis.keyNames().userPrefs(userId);
  * prefs.hset(key, "theme", "dark", Duration.ofDays(30));
  * Prefs all = prefs.hgetAllAsRecord(key, Prefs.class);
  * }</pre>

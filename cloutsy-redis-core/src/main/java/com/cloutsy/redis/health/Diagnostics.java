@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * Diagnostics diagnostics = Diagnostics.of(redis);
- * diagnostics.scan(redis.keys().prefix() + "session:42:*").limit(100).forEach(System.out::println);
+ * diagnostics.scan(redis.keyNames().prefix() + "session:42:*").limit(100).forEach(System.out::println);
  * BigKeys big = diagnostics.bigKeys(50_000);
  * }</pre>
  *
@@ -129,7 +129,7 @@ public final class Diagnostics {
    * @param sampleLimit the most keys to measure, 1 to {@value #MAX_SAMPLE_LIMIT}
    */
   public BigKeys bigKeys(int sampleLimit) {
-    return bigKeys(redis.keys().prefix() + "*", sampleLimit);
+    return bigKeys(redis.keyNames().prefix() + "*", sampleLimit);
   }
 
   /** {@link #bigKeys(int)} over the keys matching {@code pattern}, a full key pattern. */
@@ -172,7 +172,7 @@ public final class Diagnostics {
    */
   public KeyspaceSummary keyspaceSummary(int sampleLimit) {
     checkSampleLimit(sampleLimit);
-    String prefix = redis.keys().prefix();
+    String prefix = redis.keyNames().prefix();
     Map<String, long[]> namespaces = new HashMap<>();
     Walk walk = walk(prefix + "*", sampleLimit, false, (key, type, bytes) -> {
       String namespace = namespaceOf(key, prefix);

@@ -88,7 +88,7 @@ public final class HealthCheck implements AutoCloseable {
     this.redis = redis;
     this.policy = policy;
     this.clock = clock;
-    this.probeKey = redis.keys().health(randomHex(6));
+    this.probeKey = redis.keyNames().health(randomHex(6));
     this.connectionEvents = redis.resources().eventBus().get().subscribe(event -> {
       if (event instanceof ReconnectFailedEvent failed) {
         lastReconnectFailure.set(failed.getCause());

@@ -72,7 +72,7 @@ public final class LoginGuard {
       throw new IllegalArgumentException("redis and policy must not be null");
     }
     this.redis = redis;
-    this.keys = redis.keys();
+    this.keys = redis.keyNames();
     this.policy = policy;
     FeatureCounters counters = redis.counters();
     for (LockScope scope : LockScope.values()) {

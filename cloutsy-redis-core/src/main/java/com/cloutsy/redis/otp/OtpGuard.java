@@ -80,7 +80,7 @@ public final class OtpGuard {
     this.policy = argument(policy, "policy");
     this.sender = argument(sender, "sender");
     this.senderExecutor = argument(senderExecutor, "senderExecutor");
-    this.keys = redis.keys();
+    this.keys = redis.keyNames();
     this.codeSpace = (long) Math.pow(10, policy.codeLength());
     this.outcomes = new Outcomes(redis.counters());
   }

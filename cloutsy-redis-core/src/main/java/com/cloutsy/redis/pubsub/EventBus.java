@@ -94,7 +94,7 @@ public final class EventBus implements AutoCloseable {
   private EventBus(RedisService redis, EventBusPolicy policy) {
     this.redis = redis;
     this.policy = policy;
-    this.prefix = redis.keys().prefix();
+    this.prefix = redis.keyNames().prefix();
     int number = BUS_NUMBERS.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
     this.dispatcher = new ThreadPoolExecutor(policy.dispatchThreads(), policy.dispatchThreads(), 30, TimeUnit.SECONDS,

@@ -14,7 +14,7 @@ import java.util.function.UnaryOperator;
  *
  * <pre>{@code
  * Cooldown cooldown = Cooldown.create(redis);
- * Decision started = cooldown.tryStart(redis.keys().otpCooldown(phone), Duration.ofSeconds(60));
+ * Decision started = cooldown.tryStart(redis.keyNames().otpCooldown(phone), Duration.ofSeconds(60));
  * if (!started.allowed()) {
  *   throw new TooManyRequests("Please wait " + RateLimitHeaders.retryAfter(started.retryAfter()) + " s");
  * }

@@ -17,7 +17,7 @@ import java.util.function.UnaryOperator;
  * <pre>{@code
  * RateLimiter limiter = RateLimiter.create(redis, FailurePolicy.FAIL_OPEN);
  * RateLimit perMinute = RateLimit.of(100, Duration.ofMinutes(1));
- * Decision decision = limiter.tryAcquire(redis.keys().apiLimit(userId, "feed"), perMinute);
+ * Decision decision = limiter.tryAcquire(redis.keyNames().apiLimit(userId, "feed"), perMinute);
  * RateLimitHeaders.of("feed", perMinute, decision).forEach(response::setHeader);
  * if (!decision.allowed()) { response.setStatus(429); return; }
  * }</pre>

@@ -143,7 +143,7 @@ public final class SessionStore {
     this.redis = Objects.requireNonNull(redis, "redis must not be null");
     this.policy = Objects.requireNonNull(policy, "policy must not be null");
     this.clock = Objects.requireNonNull(clock, "clock must not be null");
-    this.keys = redis.keys();
+    this.keys = redis.keyNames();
     this.durability = redis.settings().durability();
     this.format = new SessionFormat(policy.encryption());
     this.initialTtl = policy.ttl().compareTo(policy.absoluteLifetime()) < 0 ? policy.ttl() : policy.absoluteLifetime();

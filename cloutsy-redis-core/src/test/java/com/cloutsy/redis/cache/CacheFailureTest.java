@@ -64,8 +64,8 @@ class CacheFailureTest {
   void whileRedisIsDownReadsServeTheLoaderAreCountedAndLoggedRarely(EmbeddedRedis server) {
     try (RedisService redis = start(server);
         RedisCache cache = RedisCache.create(redis, "users", CachePolicy.of(TTL))) {
-      String key = redis.keys().cache("users", "1");
-      String prefs = redis.keys().userPrefs("1");
+      String key = redis.keyNames().cache("users", "1");
+      String prefs = redis.keyNames().userPrefs("1");
       cache.put(key, "cached");
       server.stop();
       await().atMost(Duration.ofSeconds(2)).until(() -> !redis.isConnected());
@@ -102,7 +102,7 @@ class CacheFailureTest {
   void aStalledServerDegradesWithinTheCommandTimeout(EmbeddedRedis server) {
     try (RedisService redis = start(server);
         RedisCache cache = RedisCache.create(redis, "users", CachePolicy.of(TTL))) {
-      String key = redis.keys().cache("users", "stalled");
+      String key = redis.keyNames().cache("users", "stalled");
       server.pause();
       try {
         long started = System.nanoTime();
@@ -127,7 +127,7 @@ class CacheFailureTest {
         RedisService serviceB = start(server);
         RedisCache a = RedisCache.create(serviceA, "users", CachePolicy.of(TTL).withNearCache(100, TTL));
         RedisCache b = RedisCache.create(serviceB, "users", CachePolicy.of(TTL))) {
-      String key = serviceA.keys().cache("users", "near");
+      String key = serviceA.keyNames().cache("users", "near");
       b.put(key, "v1");
       a.get(key, String.class);
       assertThat(a.get(key, String.class).orNull()).isEqualTo("v1");

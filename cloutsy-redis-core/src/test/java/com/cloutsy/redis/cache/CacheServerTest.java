@@ -72,7 +72,7 @@ class CacheServerTest {
     RedisSettings settings = TestRedis.settings(main).cacheUrl(cacheServer.uri()).build();
     try (RedisService onMain = RedisService.start(settings);
         RedisService onCacheServer = RedisService.start(settings.forCache())) {
-      String key = onMain.keys().cache("users", "1");
+      String key = onMain.keyNames().cache("users", "1");
       RedisCache cache = RedisCache.start(settings, "users", CachePolicy.defaults());
       long clientsWithCache = clients(onCacheServer);
 
@@ -92,7 +92,7 @@ class CacheServerTest {
     RedisSettings settings = TestRedis.settings(main).cacheUrl(cacheServer.uri()).build();
     try (RedisService onCacheServer = RedisService.start(settings.forCache());
         RedisCache cache = RedisCache.start(settings, "users", CachePolicy.defaults().withNearCache(100, TTL))) {
-      String key = onCacheServer.keys().cache("users", "1");
+      String key = onCacheServer.keyNames().cache("users", "1");
       cache.put(key, "cached");
       cache.get(key, String.class);
 
@@ -109,7 +109,7 @@ class CacheServerTest {
     RedisSettings settings = TestRedis.settings(main).build();
     try (RedisService onMain = RedisService.start(settings);
         RedisCache cache = RedisCache.start(settings, "users", CachePolicy.defaults())) {
-      String key = onMain.keys().cache("users", "1");
+      String key = onMain.keyNames().cache("users", "1");
 
       cache.put(key, "cached");
 

@@ -56,7 +56,7 @@ class EarlyRefreshTest {
   }
 
   private String freshKey() {
-    return serviceA.keys().cache("hot", UUID.randomUUID().toString());
+    return serviceA.keyNames().cache("hot", UUID.randomUUID().toString());
   }
 
   private static long count(RedisService redis, String name, String... tags) {

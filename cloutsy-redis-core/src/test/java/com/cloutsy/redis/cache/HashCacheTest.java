@@ -70,7 +70,7 @@ class HashCacheTest {
   }
 
   private String freshKey() {
-    return redis.keys().userPrefs(UUID.randomUUID().toString());
+    return redis.keyNames().userPrefs(UUID.randomUUID().toString());
   }
 
   private long count(String name, String... tags) {
@@ -276,6 +276,6 @@ class HashCacheTest {
   /** Lifecycle methods of a parameterized class run per invocation only as {@code ...ParameterizedClassInvocation}. */
   @Test
   void theServiceUsesThisInvocationsLayout() {
-    assertThat(redis.keys().layout()).isEqualTo(layout);
+    assertThat(redis.keyNames().layout()).isEqualTo(layout);
   }
 }

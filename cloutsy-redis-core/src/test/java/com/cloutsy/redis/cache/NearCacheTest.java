@@ -90,7 +90,7 @@ class NearCacheTest {
   }
 
   private String freshKey() {
-    return serviceA.keys().cache("niches", UUID.randomUUID().toString());
+    return serviceA.keyNames().cache("niches", UUID.randomUUID().toString());
   }
 
   private long gets(String result) {
@@ -293,6 +293,6 @@ class NearCacheTest {
   /** Lifecycle methods of a parameterized class run per invocation only as {@code ...ParameterizedClassInvocation}. */
   @Test
   void theServiceUsesThisInvocationsLayout() {
-    assertThat(serviceA.keys().layout()).isEqualTo(layout);
+    assertThat(serviceA.keyNames().layout()).isEqualTo(layout);
   }
 }

@@ -74,7 +74,7 @@ class RedisCacheTest {
   void start(KeyLayout invocationLayout, RedisEndpoint endpoint) {
     redis = TestRedis.start(endpoint, invocationLayout);
     cache = RedisCache.create(redis, "users", CachePolicy.of(TTL));
-    keys = redis.keys();
+    keys = redis.keyNames();
     if (redis.isCluster()) {
       StatefulRedisClusterConnection<String, byte[]> cluster = redis.clusterClient().connect(BYTES);
       rawConnection = cluster;
@@ -521,6 +521,6 @@ class RedisCacheTest {
   /** Lifecycle methods of a parameterized class run per invocation only as {@code ...ParameterizedClassInvocation}. */
   @Test
   void theServiceUsesThisInvocationsLayout() {
-    assertThat(redis.keys().layout()).isEqualTo(layout);
+    assertThat(redis.keyNames().layout()).isEqualTo(layout);
   }
 }

@@ -45,7 +45,7 @@ class DiagnosticsTest {
 
   DiagnosticsTest(RedisEndpoint endpoint) {
     redis = TestRedis.start(endpoint, KeyLayout.CLUSTER);
-    keys = redis.keys();
+    keys = redis.keyNames();
     diagnostics = Diagnostics.of(redis, DiagnosticsPolicy.defaults().withTimeLimit(Duration.ofSeconds(60)));
     biggestKey = keys.cache("reports", "yearly");
     biggestString = keys.session("user-77", "jti-77");

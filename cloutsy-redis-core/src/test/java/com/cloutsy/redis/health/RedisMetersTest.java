@@ -80,8 +80,8 @@ class RedisMetersTest {
   void lettuceRecordsCommandLatenciesIntoTheRegistry() {
     try (RedisService redis = RedisService.create(TestRedis.settings(endpoint).build(),
         RedisMeters.commandLatency(registry)).start()) {
-      redis.set(redis.keys().config("latency"), "v");
-      redis.get(redis.keys().config("latency"));
+      redis.set(redis.keyNames().config("latency"), "v");
+      redis.get(redis.keyNames().config("latency"));
 
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
         Timer sets = registry.find("lettuce.command.completion").tag("command", "SET").timer();

@@ -61,8 +61,8 @@ class LoginGuardTest {
     return TestRedis.sync(redis);
   }
 
-  private Keys keys() {
-    return redis.keys();
+  private Keys keyNames() {
+    return redis.keyNames();
   }
 
   private static String user() {
@@ -100,7 +100,7 @@ class LoginGuardTest {
     LoginCheck fromElsewhere = guard.check(alice, "10.0.0.3");
 
     assertThat(fromElsewhere.lockedBy()).isEqualTo(LockScope.IDENTIFIER);
-    assertThat(raw().get(keys().loginAttempts(alice))).as("the seed's counter").isEqualTo("8");
+    assertThat(raw().get(keyNames().loginAttempts(alice))).as("the seed's counter").isEqualTo("8");
     assertThat(guard.check(user(), "10.0.0.3").isAllowed()).as("another account").isTrue();
   }
 
@@ -130,7 +130,7 @@ class LoginGuardTest {
       assertThat(guard.check(victim, "198.51.100.1").lockedBy()).isEqualTo(LockScope.ADDRESS);
     }
 
-    assertThat(raw().exists(keys().loginAttempts(victim))).isZero();
+    assertThat(raw().exists(keyNames().loginAttempts(victim))).isZero();
     assertThat(guard.check(victim, "203.0.113.9").isAllowed()).isTrue();
   }
 
@@ -146,8 +146,8 @@ class LoginGuardTest {
 
     guard.recordSuccess(alice, "10.0.0.1");
 
-    assertThat(raw().exists(keys().loginAttempts(alice), keys().loginPairAttempts(alice, "10.0.0.1"))).isZero();
-    assertThat(raw().get(keys().loginAddressAttempts("10.0.0.1"))).isEqualTo("3");
+    assertThat(raw().exists(keyNames().loginAttempts(alice), keyNames().loginPairAttempts(alice, "10.0.0.1"))).isZero();
+    assertThat(raw().get(keyNames().loginAddressAttempts("10.0.0.1"))).isEqualTo("3");
     assertThat(guard.check(alice, "10.0.0.1").attemptsLeft()).isEqualTo(4);
   }
 
@@ -206,7 +206,7 @@ class LoginGuardTest {
     LoginGuard guard = guard(LoginPolicy.defaults().withPair(new Threshold(2, MINUTE, base))
         .withProgressiveLockout(Duration.ofMillis(1000)));
     String alice = user();
-    String pair = keys().loginPairAttempts(alice, "10.0.0.1");
+    String pair = keyNames().loginPairAttempts(alice, "10.0.0.1");
     List<Long> lockouts = new ArrayList<>();
     for (int round = 0; round < 3; round++) {
       guard.check(alice, "10.0.0.1");
@@ -218,29 +218,29 @@ class LoginGuardTest {
     assertThat(lockouts.get(0)).isBetween(300L, 400L);
     assertThat(lockouts.get(1)).isBetween(700L, 800L);
     assertThat(lockouts.get(2)).as("capped").isBetween(900L, 1000L);
-    assertThat(raw().pttl(keys().loginPairLockouts(alice, "10.0.0.1")))
+    assertThat(raw().pttl(keyNames().loginPairLockouts(alice, "10.0.0.1")))
         .isGreaterThan(LoginPolicy.LEVEL_MEMORY.minusMinutes(1).toMillis());
 
     guard.check(alice, "10.0.0.1");
     guard.recordSuccess(alice, "10.0.0.1");
-    assertThat(raw().exists(keys().loginPairLockouts(alice, "10.0.0.1"))).isZero();
+    assertThat(raw().exists(keyNames().loginPairLockouts(alice, "10.0.0.1"))).isZero();
   }
 
   @Test
   void aCountWrittenTheSeedsWayIsHonoured() {
     LoginGuard guard = guard(LoginPolicy.defaults());
     String alice = user();
-    String seedKey = keys().loginAttempts(alice);
+    String seedKey = keyNames().loginAttempts(alice);
     raw().set(seedKey, "20");
     raw().expire(seedKey, 900);
 
     assertThat(guard.check(alice, "10.0.0.1").lockedBy()).isEqualTo(LockScope.IDENTIFIER);
 
     String bob = user();
-    raw().set(keys().loginAttempts(bob), "25");
+    raw().set(keyNames().loginAttempts(bob), "25");
     LoginCheck withoutExpiry = guard.check(bob, "10.0.0.1");
     assertThat(withoutExpiry.lockedBy()).isEqualTo(LockScope.IDENTIFIER);
-    assertThat(raw().pttl(keys().loginAttempts(bob))).as("never locked for ever").isPositive();
+    assertThat(raw().pttl(keyNames().loginAttempts(bob))).as("never locked for ever").isPositive();
   }
 
   @Test
@@ -254,7 +254,7 @@ class LoginGuardTest {
       guard.recordFailure(user, "10.0.0." + i);
     }
 
-    ScanIterator<String> scan = ScanIterator.scan(raw(), ScanArgs.Builder.matches(keys().prefix() + "*").limit(500));
+    ScanIterator<String> scan = ScanIterator.scan(raw(), ScanArgs.Builder.matches(keyNames().prefix() + "*").limit(500));
     List<String> keys = new ArrayList<>();
     scan.forEachRemaining(keys::add);
 

@@ -73,8 +73,8 @@ class OtpGuardTest {
     return TestRedis.sync(services.get(0));
   }
 
-  private Keys keys() {
-    return services.get(0).keys();
+  private Keys keyNames() {
+    return services.get(0).keyNames();
   }
 
   @Test
@@ -87,13 +87,13 @@ class OtpGuardTest {
     assertThat(result).isEqualTo(new OtpRequestResult.Issued(Duration.ofMinutes(5), Duration.ofSeconds(60)));
     String code = sender.lastCode();
     assertThat(code).hasSize(6).containsOnlyDigits();
-    String stored = raw().get(keys().otpCode(phone));
+    String stored = raw().get(keyNames().otpCode(phone));
     assertThat(stored).isEqualTo(SECRET.sign(OtpGuard.macInput(phone, "login", code))).doesNotContain(code);
-    assertThat(raw().pttl(keys().otpCode(phone))).isBetween(Duration.ofMinutes(4).toMillis(), 300_000L);
-    assertThat(raw().get(keys().otpCooldown(phone))).isEqualTo("1");
-    assertThat(raw().pttl(keys().otpCooldown(phone))).isBetween(50_000L, 60_000L);
-    assertThat(raw().get(keys().otpRequests(phone))).isEqualTo("1");
-    assertThat(raw().pttl(keys().otpRequests(phone))).isBetween(Duration.ofMinutes(14).toMillis(), 900_000L);
+    assertThat(raw().pttl(keyNames().otpCode(phone))).isBetween(Duration.ofMinutes(4).toMillis(), 300_000L);
+    assertThat(raw().get(keyNames().otpCooldown(phone))).isEqualTo("1");
+    assertThat(raw().pttl(keyNames().otpCooldown(phone))).isBetween(50_000L, 60_000L);
+    assertThat(raw().get(keyNames().otpRequests(phone))).isEqualTo("1");
+    assertThat(raw().pttl(keyNames().otpRequests(phone))).isBetween(Duration.ofMinutes(14).toMillis(), 900_000L);
   }
 
   @Test
@@ -118,10 +118,10 @@ class OtpGuardTest {
     for (int i = 0; i < 3; i++) {
       await().atMost(Duration.ofSeconds(2))
           .until(() -> guard.request(phone) instanceof OtpRequestResult.Issued);
-      windowLeft.add(raw().pttl(keys().otpRequests(phone)));
+      windowLeft.add(raw().pttl(keyNames().otpRequests(phone)));
     }
 
-    await().atMost(Duration.ofSeconds(2)).until(() -> raw().exists(keys().otpCooldown(phone)) == 0);
+    await().atMost(Duration.ofSeconds(2)).until(() -> raw().exists(keyNames().otpCooldown(phone)) == 0);
     OtpRequestResult fourth = guard.request(phone);
 
     assertThat(windowLeft).isSortedAccordingTo((a, b) -> Long.compare(b, a));
@@ -139,9 +139,9 @@ class OtpGuardTest {
     OtpVerifyResult result = guard.verify(phone, sender.lastCode());
 
     assertThat(result).isEqualTo(new OtpVerifyResult.Verified(Duration.ofMinutes(15)));
-    assertThat(raw().exists(keys().otpCode(phone), keys().otpAttempts(phone))).isZero();
-    assertThat(raw().get(keys().otpVerified(phone))).isEqualTo("1");
-    assertThat(raw().pttl(keys().otpVerified(phone))).isBetween(Duration.ofMinutes(14).toMillis(), 900_000L);
+    assertThat(raw().exists(keyNames().otpCode(phone), keyNames().otpAttempts(phone))).isZero();
+    assertThat(raw().get(keyNames().otpVerified(phone))).isEqualTo("1");
+    assertThat(raw().pttl(keyNames().otpVerified(phone))).isBetween(Duration.ofMinutes(14).toMillis(), 900_000L);
     assertThat(guard.isVerified(phone)).isTrue();
     assertThat(guard.verify(phone, sender.lastCode())).as("a used code is gone").isEqualTo(new OtpVerifyResult.Expired());
     assertThat(guard.consumeVerification(phone)).isTrue();
@@ -164,7 +164,7 @@ class OtpGuardTest {
 
     assertThat(results).containsExactly(new OtpVerifyResult.WrongCode(4), new OtpVerifyResult.WrongCode(3),
         new OtpVerifyResult.WrongCode(2), new OtpVerifyResult.WrongCode(1), new OtpVerifyResult.TooManyAttempts());
-    assertThat(raw().exists(keys().otpCode(phone))).isZero();
+    assertThat(raw().exists(keyNames().otpCode(phone))).isZero();
     assertThat(guard.verify(phone, right)).isEqualTo(new OtpVerifyResult.TooManyAttempts());
     assertThat(guard.isVerified(phone)).isFalse();
   }
@@ -190,7 +190,7 @@ class OtpGuardTest {
     String code = sender.lastCode();
 
     assertThat(guard.verify(phone(), "123456")).isEqualTo(new OtpVerifyResult.Expired());
-    await().atMost(Duration.ofSeconds(3)).until(() -> raw().exists(keys().otpCode(phone)) == 0);
+    await().atMost(Duration.ofSeconds(3)).until(() -> raw().exists(keyNames().otpCode(phone)) == 0);
     assertThat(guard.verify(phone, code)).isEqualTo(new OtpVerifyResult.Expired());
   }
 
@@ -206,7 +206,7 @@ class OtpGuardTest {
     assertThat(guard.isVerified(phone, "phone-change")).isTrue();
     assertThat(guard.isVerified(phone)).isFalse();
     assertThat(guard.consumeVerification(phone)).isFalse();
-    assertThat(raw().exists(keys().otpVerified(phone, "phone-change"))).isEqualTo(1);
+    assertThat(raw().exists(keyNames().otpVerified(phone, "phone-change"))).isEqualTo(1);
   }
 
   @Test
@@ -215,7 +215,7 @@ class OtpGuardTest {
     String phone = phone();
     guard.request(phone);
     String tagged = layout == KeyLayout.CLUSTER ? "{" + phone + "}" : phone;
-    String prefix = keys().prefix();
+    String prefix = keyNames().prefix();
 
     assertThat(raw().exists(prefix + "otp:cooldown:" + tagged, prefix + "otp:requests:" + tagged,
         prefix + "otp:code:" + tagged)).isEqualTo(3);
@@ -233,12 +233,12 @@ class OtpGuardTest {
 
     assertThat(failed).isInstanceOfSatisfying(OtpRequestResult.SendFailed.class, result ->
         assertThat(result.cause()).hasMessage("SMS provider unavailable"));
-    assertThat(raw().exists(keys().otpCode(phone), keys().otpCooldown(phone))).isZero();
-    assertThat(raw().get(keys().otpRequests(phone))).isEqualTo("0");
+    assertThat(raw().exists(keyNames().otpCode(phone), keyNames().otpCooldown(phone))).isZero();
+    assertThat(raw().get(keyNames().otpRequests(phone))).isEqualTo("0");
 
     sender.failFromNowOn(false);
     assertThat(guard.request(phone)).isInstanceOf(OtpRequestResult.Issued.class);
-    assertThat(raw().get(keys().otpRequests(phone))).isEqualTo("1");
+    assertThat(raw().get(keyNames().otpRequests(phone))).isEqualTo("1");
   }
 
   @Test
@@ -252,7 +252,7 @@ class OtpGuardTest {
 
     assertThat(guard.request(phone)).isInstanceOfSatisfying(OtpRequestResult.SendFailed.class, result ->
         assertThat(result.cause()).hasMessage("no route to provider"));
-    assertThat(TestRedis.sync(redis).exists(redis.keys().otpCooldown(phone))).isZero();
+    assertThat(TestRedis.sync(redis).exists(redis.keyNames().otpCooldown(phone))).isZero();
   }
 
   @Test
@@ -265,7 +265,7 @@ class OtpGuardTest {
     assertThat(results).filteredOn(OtpRequestResult.Issued.class::isInstance).hasSize(1);
     assertThat(results).filteredOn(OtpRequestResult.CooldownActive.class::isInstance).hasSize(199);
     assertThat(sender.sent()).hasSize(1);
-    assertThat(raw().get(keys().otpRequests(phone))).isEqualTo("1");
+    assertThat(raw().get(keyNames().otpRequests(phone))).isEqualTo("1");
   }
 
   @Test
@@ -279,7 +279,7 @@ class OtpGuardTest {
 
     assertThat(results).filteredOn(OtpVerifyResult.WrongCode.class::isInstance).hasSize(4);
     assertThat(results).filteredOn(OtpVerifyResult.TooManyAttempts.class::isInstance).hasSize(196);
-    assertThat(raw().get(keys().otpAttempts(phone))).isEqualTo("5");
+    assertThat(raw().get(keyNames().otpAttempts(phone))).isEqualTo("5");
     assertThat(guard.verify(phone, right)).isEqualTo(new OtpVerifyResult.TooManyAttempts());
   }
 
@@ -309,7 +309,7 @@ class OtpGuardTest {
     }
 
     List<String> values = new ArrayList<>();
-    ScanIterator<String> scan = ScanIterator.scan(raw(), ScanArgs.Builder.matches(keys().prefix() + "*").limit(500));
+    ScanIterator<String> scan = ScanIterator.scan(raw(), ScanArgs.Builder.matches(keyNames().prefix() + "*").limit(500));
     scan.forEachRemaining(key -> {
       String value = raw().get(key);
       // A 1 ms cooldown may expire between SCAN and GET.
@@ -331,11 +331,11 @@ class OtpGuardTest {
     OtpSecret sameKey = OtpSecret.fromText("a test secret that is long enough for HMAC-SHA256!");
     OtpSecret otherKey = OtpSecret.fromText("another secret, as long, but not the one in use!!");
 
-    assertThat(raw().get(keys().otpCode(phone)))
+    assertThat(raw().get(keyNames().otpCode(phone)))
         .isEqualTo(sameKey.sign(OtpGuard.macInput(phone, "login", code)))
         .isNotEqualTo(otherKey.sign(OtpGuard.macInput(phone, "login", code)));
 
-    raw().set(keys().otpCode(phone), code);
+    raw().set(keyNames().otpCode(phone), code);
     assertThat(guard.verify(phone, code)).as("a code stored in clear never matches")
         .isEqualTo(new OtpVerifyResult.WrongCode(4));
   }

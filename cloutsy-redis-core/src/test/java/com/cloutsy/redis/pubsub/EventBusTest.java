@@ -66,7 +66,7 @@ class EventBusTest {
 
   /** Subscribers of the channel by name on every node (PUBSUB NUMSUB): exact on a cluster too. */
   private long subscribers(String channel) {
-    String name = redis.keys().prefix() + channel;
+    String name = redis.keyNames().prefix() + channel;
     if (!redis.isCluster()) {
       return redis.connection().sync().pubsubNumsub(name).getOrDefault(name, 0L);
     }
@@ -110,12 +110,12 @@ class EventBusTest {
           raw.add(channel + " " + message);
         }
       });
-      subscriber.sync().subscribe(redis.keys().prefix() + "config:changed");
+      subscriber.sync().subscribe(redis.keyNames().prefix() + "config:changed");
 
       bus.publish("config:changed", Map.of("section", "mail"));
 
       await().atMost(WAIT).until(() -> raw.size() == 1);
-      assertThat(raw).containsExactly(redis.keys().prefix() + "config:changed {\"section\":\"mail\"}");
+      assertThat(raw).containsExactly(redis.keyNames().prefix() + "config:changed {\"section\":\"mail\"}");
     }
   }
 
@@ -198,7 +198,7 @@ class EventBusTest {
   void aMessageThatCannotBeDecodedIsCountedAndNotDelivered() {
     List<Notification> received = new CopyOnWriteArrayList<>();
     bus.subscribe("user:notifications", Notification.class, (channel, event) -> received.add(event));
-    String channel = redis.keys().prefix() + "user:notifications";
+    String channel = redis.keyNames().prefix() + "user:notifications";
 
     redis.await(redis.commands().publish(channel, "not json"));
     redis.await(redis.commands().publish(channel, "null"));

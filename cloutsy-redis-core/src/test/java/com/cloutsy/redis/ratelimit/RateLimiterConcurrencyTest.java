@@ -79,7 +79,7 @@ class RateLimiterConcurrencyTest {
   @MethodSource("hundredPerHour")
   void admitsExactlyTheLimitUnderContention(RateLimit limit) throws Exception {
     RateLimiter limiter = RateLimiter.create(first);
-    String key = first.keys().apiLimit(UUID.randomUUID().toString(), "hot");
+    String key = first.keyNames().apiLimit(UUID.randomUUID().toString(), "hot");
 
     long admitted = hammer(thread -> () -> limiter.tryAcquire(key, limit).allowed());
 
@@ -93,7 +93,7 @@ class RateLimiterConcurrencyTest {
   void admitsExactlyTheLimitAcrossTwoServices(RateLimit limit) throws Exception {
     RateLimiter one = RateLimiter.create(first);
     RateLimiter other = RateLimiter.create(second);
-    String key = first.keys().apiLimit(UUID.randomUUID().toString(), "hot");
+    String key = first.keyNames().apiLimit(UUID.randomUUID().toString(), "hot");
 
     long admitted = hammer(thread -> () -> (thread % 2 == 0 ? one : other).tryAcquire(key, limit).allowed());
 
@@ -103,7 +103,7 @@ class RateLimiterConcurrencyTest {
 
   @Test
   void theSeedsGetThenMultiPatternOverAdmitsUnderTheSameLoad() throws Exception {
-    String key = first.keys().apiLimit(UUID.randomUUID().toString(), "hot");
+    String key = first.keyNames().apiLimit(UUID.randomUUID().toString(), "hot");
     List<StatefulConnection<String, String>> connections = new ArrayList<>();
     List<RedisCommands<String, String>> perThread = new ArrayList<>();
     for (int i = 0; i < THREADS; i++) {
@@ -142,14 +142,14 @@ class RateLimiterConcurrencyTest {
     RateLimiter limiter = RateLimiter.create(first);
     Cooldown cooldown = Cooldown.create(second);
     Map<String, RateLimit> limits = new HashMap<>();
-    hundredPerHour().forEach(limit -> limits.put(first.keys().apiLimit(UUID.randomUUID().toString(), "mixed"), limit));
+    hundredPerHour().forEach(limit -> limits.put(first.keyNames().apiLimit(UUID.randomUUID().toString(), "mixed"), limit));
 
     hammer(thread -> () -> {
       for (Map.Entry<String, RateLimit> entry : limits.entrySet()) {
         limiter.tryAcquire(entry.getKey(), entry.getValue(), 1 + thread % 3);
         limiter.peek(entry.getKey(), entry.getValue());
       }
-      return cooldown.tryStart(second.keys().otpCooldown("+1555" + thread), Duration.ofMinutes(1)).allowed();
+      return cooldown.tryStart(second.keyNames().otpCooldown("+1555" + thread), Duration.ofMinutes(1)).allowed();
     }, 50);
 
     assertThat(scan()).hasSizeGreaterThanOrEqualTo(limits.size() + THREADS);

@@ -36,7 +36,7 @@ class RateLimiterFailureTest {
     try (RedisService redis = start(server)) {
       RateLimiter limiter = RateLimiter.create(redis, FailurePolicy.FAIL_OPEN);
       RateLimit limit = new RateLimit(3, HOUR, 0, algorithm);
-      String key = redis.keys().apiLimit("42", "feed");
+      String key = redis.keyNames().apiLimit("42", "feed");
       long localBefore = RateLimiterTest.decisions(redis, "allowed", "local").count();
       assertThat(limiter.tryAcquire(key, limit).decidedLocally()).isFalse();
 
@@ -64,7 +64,7 @@ class RateLimiterFailureTest {
     try (RedisService redis = start(server)) {
       RateLimiter limiter = RateLimiter.create(redis);
       RateLimit limit = RateLimit.slidingWindow(10, HOUR);
-      String key = redis.keys().apiLimit("42", "feed");
+      String key = redis.keyNames().apiLimit("42", "feed");
       limiter.tryAcquire(key, limit);
 
       server.stop();
@@ -86,7 +86,7 @@ class RateLimiterFailureTest {
     try (RedisService redis = start(server)) {
       RateLimiter limiter = RateLimiter.create(redis, FailurePolicy.FAIL_OPEN);
       RateLimit limit = RateLimit.of(5, HOUR);
-      String key = redis.keys().apiLimit("42", "feed");
+      String key = redis.keyNames().apiLimit("42", "feed");
       server.pause();
       try {
         long started = System.nanoTime();
@@ -107,7 +107,7 @@ class RateLimiterFailureTest {
   void resetAndScriptErrorsAreNeverDecidedLocally(EmbeddedRedis server) {
     try (RedisService redis = start(server)) {
       RateLimiter limiter = RateLimiter.create(redis, FailurePolicy.FAIL_OPEN);
-      String hash = redis.keys().userPrefs("42");
+      String hash = redis.keyNames().userPrefs("42");
       redis.hset(hash, "theme", "dark");
 
       assertThatThrownBy(() -> limiter.tryAcquire(hash, RateLimit.fixedWindow(1, HOUR)))
@@ -116,7 +116,7 @@ class RateLimiterFailureTest {
 
       server.stop();
       await().atMost(Duration.ofSeconds(2)).until(() -> !redis.isConnected());
-      assertThatThrownBy(() -> limiter.reset(redis.keys().apiLimit("42", "feed")))
+      assertThatThrownBy(() -> limiter.reset(redis.keyNames().apiLimit("42", "feed")))
           .isInstanceOf(RedisUnavailableException.class);
     }
   }
@@ -125,7 +125,7 @@ class RateLimiterFailureTest {
   void failOpenCooldownsStartLocallyWhileRedisIsDown(EmbeddedRedis server) {
     try (RedisService redis = start(server)) {
       Cooldown cooldown = Cooldown.create(redis, FailurePolicy.FAIL_OPEN);
-      String key = redis.keys().otpCooldown("+15551234567");
+      String key = redis.keyNames().otpCooldown("+15551234567");
       Duration minute = Duration.ofMinutes(1);
       server.stop();
       await().atMost(Duration.ofSeconds(2)).until(() -> !redis.isConnected());

@@ -57,9 +57,9 @@ class RateLimiterFootprintTest {
   void eachDecisionIsOneEvalshaAndNothingElse(Algorithm algorithm) {
     RateLimiter limiter = RateLimiter.create(redis);
     RateLimit limit = new RateLimit(DECISIONS / 2, Duration.ofHours(1), 0, algorithm);
-    String ours = redis.keys().apiLimit("ours-" + algorithm, "feed");
-    String raw = redis.keys().apiLimit("raw-" + algorithm, "feed");
-    limiter.tryAcquire(redis.keys().apiLimit("warm-up", "feed"), limit);
+    String ours = redis.keyNames().apiLimit("ours-" + algorithm, "feed");
+    String raw = redis.keyNames().apiLimit("raw-" + algorithm, "feed");
+    limiter.tryAcquire(redis.keyNames().apiLimit("warm-up", "feed"), limit);
 
     long byLimiter = commandsProcessed(() -> limiter.tryAcquireAsync(ours, limit).toCompletableFuture());
     long evalshaByLimiter = stat("commandstats", "cmdstat_evalsha:calls");

@@ -80,7 +80,7 @@ class RateLimiterTest {
   void admitsTheLimitThenDeniesWithARetryDelay(KeyLayout layout, Algorithm algorithm) {
     RedisService redis = service(layout);
     RateLimiter limiter = RateLimiter.create(redis);
-    String key = redis.keys().apiLimit(user(), "feed");
+    String key = redis.keyNames().apiLimit(user(), "feed");
     RateLimit limit = limit(algorithm, 3, HOUR);
 
     List<Decision> admitted = Stream.generate(() -> limiter.tryAcquire(key, limit)).limit(3).toList();
@@ -105,7 +105,7 @@ class RateLimiterTest {
   void takesSeveralPermitsAtOnceOrNone(Algorithm algorithm) {
     RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
-    String key = redis.keys().apiLimit(user(), "upload");
+    String key = redis.keyNames().apiLimit(user(), "upload");
     RateLimit limit = limit(algorithm, 5, HOUR);
 
     assertThat(limiter.tryAcquire(key, limit, 3).remaining()).isEqualTo(2);
@@ -120,7 +120,7 @@ class RateLimiterTest {
   void peekSpendsNothing(Algorithm algorithm) {
     RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
-    String key = redis.keys().apiLimit(user(), "feed");
+    String key = redis.keyNames().apiLimit(user(), "feed");
     RateLimit limit = limit(algorithm, 2, HOUR);
 
     Decision fresh = limiter.peek(key, limit);
@@ -143,7 +143,7 @@ class RateLimiterTest {
   void resetRestoresTheFullLimit(Algorithm algorithm) {
     RedisService redis = service(KeyLayout.CLUSTER);
     RateLimiter limiter = RateLimiter.create(redis);
-    String key = redis.keys().apiLimit(user(), "feed");
+    String key = redis.keyNames().apiLimit(user(), "feed");
     RateLimit limit = limit(algorithm, 1, HOUR);
     limiter.tryAcquire(key, limit);
     assertThat(limiter.tryAcquire(key, limit).allowed()).isFalse();
@@ -158,7 +158,7 @@ class RateLimiterTest {
   void aDeniedClientIsAdmittedAgainOnceTheRetryDelayHasPassed(Algorithm algorithm) {
     RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
-    String key = redis.keys().apiLimit(user(), "feed");
+    String key = redis.keyNames().apiLimit(user(), "feed");
     RateLimit limit = limit(algorithm, 2, Duration.ofMillis(300));
     limiter.tryAcquire(key, limit);
     limiter.tryAcquire(key, limit);
@@ -179,7 +179,7 @@ class RateLimiterTest {
   void anIdleKeyExpiresByItself(Algorithm algorithm) {
     RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
-    String key = redis.keys().apiLimit(user(), "feed");
+    String key = redis.keyNames().apiLimit(user(), "feed");
     limiter.tryAcquire(key, limit(algorithm, 5, Duration.ofMillis(200)));
 
     assertThat(TestRedis.sync(redis).pttl(key)).isBetween(1L, 400L);
@@ -190,7 +190,7 @@ class RateLimiterTest {
   void aFixedWindowIsNeverExtendedByLaterHits() {
     RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
-    String key = redis.keys().apiLimit(user(), "feed");
+    String key = redis.keyNames().apiLimit(user(), "feed");
     RateLimit limit = RateLimit.fixedWindow(1_000, Duration.ofSeconds(2));
 
     Decision first = limiter.tryAcquire(key, limit);
@@ -207,7 +207,7 @@ class RateLimiterTest {
   void gcraAdmitsLimitPlusBurstAtOnceThenOnePermitPerInterval() {
     RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
-    String key = redis.keys().apiLimit(user(), "feed");
+    String key = redis.keyNames().apiLimit(user(), "feed");
     RateLimit limit = RateLimit.of(2, HOUR).withBurst(3);
 
     assertThat(limiter.tryAcquire(key, limit, 5).allowed()).isTrue();
@@ -224,7 +224,7 @@ class RateLimiterTest {
   void slidingWindowWeighsThePreviousWindowsCountByWhatStillOverlaps() {
     RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
-    String key = redis.keys().apiLimit(user(), "feed");
+    String key = redis.keyNames().apiLimit(user(), "feed");
     RateLimit limit = RateLimit.slidingWindow(1_000, HOUR);
     RedisClusterCommands<String, String> commands = TestRedis.sync(redis);
     List<String> time = commands.time();
@@ -247,10 +247,10 @@ class RateLimiterTest {
     RateLimiter limiter = RateLimiter.create(redis);
     RateLimit fivePerQuarterHour = RateLimit.fixedWindow(5, Duration.ofMinutes(15));
     RedisClusterCommands<String, String> seed = TestRedis.sync(redis);
-    String counted = redis.keys().apiLimit(user(), "feed");
+    String counted = redis.keyNames().apiLimit(user(), "feed");
     seed.incrby(counted, 2);
     seed.expire(counted, 60);
-    String leaked = redis.keys().apiLimit(user(), "feed");
+    String leaked = redis.keyNames().apiLimit(user(), "feed");
     seed.incrby(leaked, 5);
 
     Decision third = limiter.tryAcquire(counted, fivePerQuarterHour);
@@ -267,7 +267,7 @@ class RateLimiterTest {
   void asynchronousAndBlockingFormsAgree() {
     RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
-    String key = redis.keys().apiLimit(user(), "feed");
+    String key = redis.keyNames().apiLimit(user(), "feed");
     RateLimit limit = RateLimit.slidingWindow(3, HOUR);
 
     Decision async = limiter.tryAcquireAsync(key, limit, 2).toCompletableFuture().join();
@@ -283,7 +283,7 @@ class RateLimiterTest {
   void countsDecisionsByResultAndSource() {
     RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
-    String key = redis.keys().apiLimit(user(), "feed");
+    String key = redis.keyNames().apiLimit(user(), "feed");
     RateLimit limit = RateLimit.fixedWindow(2, HOUR);
     FeatureCounters.Counter allowed = decisions(redis, "allowed", "redis");
     FeatureCounters.Counter denied = decisions(redis, "denied", "redis");

@@ -58,7 +58,7 @@ class SessionDurabilityTest {
         RedisService onReplica = RedisService.start(RedisSettings.builder().url(replica.uri()).build())) {
       RedisService redis = stats.measured();
       SessionStore store = SessionStore.create(redis);
-      String key = redis.keys().session("u-1", "a");
+      String key = redis.keyNames().session("u-1", "a");
 
       CommandStats.Delta created = stats.during(() -> store.create("u-1", "a", PHONE));
       assertThat(created.calls("wait")).as("one WAIT after the script").isEqualTo(1);
@@ -78,7 +78,7 @@ class SessionDurabilityTest {
       assertThat(onReplica.get(key)).as("the revocation is on the replica too").isNull();
       assertThat(stats.during(() -> store.revokeAllExcept("u-1", "b")).calls("wait")).isEqualTo(1);
       assertThat(stats.during(() -> store.revokeAll("u-1")).calls("wait")).isEqualTo(1);
-      assertThat(onReplica.exists(redis.keys().sessionIndex("u-1"), redis.keys().session("u-1", "b"))).isZero();
+      assertThat(onReplica.exists(redis.keyNames().sessionIndex("u-1"), redis.keyNames().session("u-1", "b"))).isZero();
 
       try (RedisService plainService = RedisService.start(settings(master).build())) {
         SessionStore plain = SessionStore.create(plainService);
@@ -95,7 +95,7 @@ class SessionDurabilityTest {
   @Test
   void withoutAConnectedReplicaWritesFailAfterTheWaitTimeoutSayingWhatHappened(EmbeddedRedis alone) {
     try (RedisService redis = RedisService.start(durable(alone));
-        RedisService plainService = RedisService.start(settings(alone).keyPrefix(redis.keys().prefix()).build())) {
+        RedisService plainService = RedisService.start(settings(alone).keyPrefix(redis.keyNames().prefix()).build())) {
       SessionStore store = SessionStore.create(redis);
       SessionStore plain = SessionStore.create(plainService);
       long createdBefore = redis.counters().counter("cloutsy.redis.sessions.created").count();

@@ -51,7 +51,7 @@ class SessionEncryptionTest {
   }
 
   private ObjectNode stored(String user, String jti) {
-    return (ObjectNode) JSON.readTree(raw.get(redis.keys().session(user, jti)));
+    return (ObjectNode) JSON.readTree(raw.get(redis.keyNames().session(user, jti)));
   }
 
   @Test
@@ -61,7 +61,7 @@ class SessionEncryptionTest {
     store.create(user, "a", LAPTOP);
     store.create(user, "b", LAPTOP);
 
-    String value = raw.get(redis.keys().session(user, "a"));
+    String value = raw.get(redis.keyNames().session(user, "a"));
     ObjectNode a = stored(user, "a");
     ObjectNode b = stored(user, "b");
 
@@ -108,7 +108,7 @@ class SessionEncryptionTest {
     SessionStore oldKeyDropped = store(SessionEncryption.of("k2", TestKeys.SECOND));
     assertThat(oldKeyDropped.get(user, "new")).isPresent();
     assertThatThrownBy(() -> oldKeyDropped.get(user, "old")).isInstanceOf(SessionCorruptedException.class)
-        .hasMessage("Session value at " + redis.keys().session(user, "old")
+        .hasMessage("Session value at " + redis.keyNames().session(user, "old")
             + " is encrypted under a key id that is not configured (\"k1\")");
   }
 
@@ -120,26 +120,26 @@ class SessionEncryptionTest {
     store.create(user, "a", LAPTOP);
     ObjectNode value = stored(user, "a");
 
-    raw.set(redis.keys().session(victim, "a"), value.toString());
+    raw.set(redis.keyNames().session(victim, "a"), value.toString());
     assertThatThrownBy(() -> store.get(victim, "a")).as("another user's key")
         .isInstanceOf(SessionCorruptedException.class).hasMessageEndingWith("cannot be decrypted: authentication failed");
-    raw.set(redis.keys().session(user, "b"), value.toString());
+    raw.set(redis.keyNames().session(user, "b"), value.toString());
     assertThatThrownBy(() -> store.get(user, "b")).as("another jti's key")
         .isInstanceOf(SessionCorruptedException.class).hasMessageEndingWith("authentication failed");
 
     byte[] ciphertext = Base64.getUrlDecoder().decode(value.get("ct").stringValue());
     ciphertext[3] ^= 1;
     value.put("ct", Base64.getUrlEncoder().withoutPadding().encodeToString(ciphertext));
-    raw.set(redis.keys().session(user, "a"), value.toString());
+    raw.set(redis.keyNames().session(user, "a"), value.toString());
     assertThatThrownBy(() -> store.get(user, "a")).isInstanceOf(SessionCorruptedException.class)
         .hasMessageEndingWith("authentication failed").hasMessageNotContaining(value.get("ct").stringValue());
 
     value.put("ct", "not base64!");
-    raw.set(redis.keys().session(user, "a"), value.toString());
+    raw.set(redis.keyNames().session(user, "a"), value.toString());
     assertThatThrownBy(() -> store.get(user, "a")).isInstanceOf(SessionCorruptedException.class)
         .hasMessageEndingWith("iv or ct is not base64url");
     value.put("enc", "v9");
-    raw.set(redis.keys().session(user, "a"), value.toString());
+    raw.set(redis.keyNames().session(user, "a"), value.toString());
     assertThatThrownBy(() -> store.get(user, "a")).isInstanceOf(SessionCorruptedException.class)
         .hasMessageEndingWith("is encrypted in an unknown format");
   }
@@ -147,7 +147,7 @@ class SessionEncryptionTest {
   @Test
   void plainSeedValuesStayReadableWithEncryptionOnButEncryptedOnesNeedAKey() {
     String user = newUser();
-    raw.set(redis.keys().session(user, "plain"), "{\"deviceId\":\"d\",\"userAgent\":\"ua\",\"createdAt\":\""
+    raw.set(redis.keyNames().session(user, "plain"), "{\"deviceId\":\"d\",\"userAgent\":\"ua\",\"createdAt\":\""
         + Instant.now() + "\",\"userType\":\"influencer\"}");
     store(TestKeys.ENCRYPTION).create(user, "sealed", LAPTOP);
 

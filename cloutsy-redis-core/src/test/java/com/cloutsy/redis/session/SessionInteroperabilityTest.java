@@ -76,8 +76,8 @@ class SessionInteroperabilityTest {
 
   @Test
   void theSeedsKeysAreTheStoresKeys() {
-    assertThat(redis.keys().session("42", "abc")).isEqualTo("session:42:abc");
-    assertThat(redis.keys().sessionIndex("42")).isEqualTo("sessions:42");
+    assertThat(redis.keyNames().session("42", "abc")).isEqualTo("session:42:abc");
+    assertThat(redis.keyNames().sessionIndex("42")).isEqualTo("sessions:42");
   }
 
   @Test

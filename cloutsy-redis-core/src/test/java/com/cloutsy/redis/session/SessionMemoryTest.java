@@ -54,27 +54,27 @@ class SessionMemoryTest {
   void aTypicalSessionTakesUnderAKilobyteAndItsIndexEntryUnderEightyBytes() {
     SessionStore plain = SessionStore.create(redis);
     SessionStore encrypted = SessionStore.create(redis, SessionPolicy.defaults().withEncryption(TestKeys.ENCRYPTION));
-    String seedKey = redis.keys().session("seed-" + USER, SessionStore.newJti());
+    String seedKey = redis.keyNames().session("seed-" + USER, SessionStore.newJti());
     raw.set(seedKey, "{\"deviceId\":\"" + TYPICAL.deviceId() + "\",\"userAgent\":\"" + TYPICAL.userAgent()
         + "\",\"createdAt\":\"" + Instant.now() + "\",\"userType\":\"influencer\"}");
 
     String jti = plain.create(USER, TYPICAL).session().jti();
-    long plainValue = memory(redis.keys().session(USER, jti));
-    long oneEntry = memory(redis.keys().sessionIndex(USER));
+    long plainValue = memory(redis.keyNames().session(USER, jti));
+    long oneEntry = memory(redis.keyNames().sessionIndex(USER));
     for (int i = 0; i < 4; i++) {
       plain.create(USER, TYPICAL);
     }
-    long fiveEntries = memory(redis.keys().sessionIndex(USER));
+    long fiveEntries = memory(redis.keyNames().sessionIndex(USER));
     String sealedJti = encrypted.create("sealed-" + USER, TYPICAL).session().jti();
-    long encryptedValue = memory(redis.keys().session("sealed-" + USER, sealedJti));
+    long encryptedValue = memory(redis.keyNames().session("sealed-" + USER, sealedJti));
     long perEntry = (fiveEntries - oneEntry) / 4;
 
     LOG.info("MEMORY USAGE of one session (Redis {}, user id {} chars, jti {} chars, user agent {} chars): "
         + "value as the seed writes it {} B, as this store writes it {} B ({} B of JSON), encrypted {} B ({} B); "
         + "index with 1 entry {} B, with 5 entries {} B, so {} B per further entry",
         raw.info("server").replaceFirst("(?s).*redis_version:([^\\r\\n]+).*", "$1"), USER.length(), jti.length(),
-        TYPICAL.userAgent().length(), memory(seedKey), plainValue, raw.strlen(redis.keys().session(USER, jti)),
-        encryptedValue, raw.strlen(redis.keys().session("sealed-" + USER, sealedJti)), oneEntry, fiveEntries,
+        TYPICAL.userAgent().length(), memory(seedKey), plainValue, raw.strlen(redis.keyNames().session(USER, jti)),
+        encryptedValue, raw.strlen(redis.keyNames().session("sealed-" + USER, sealedJti)), oneEntry, fiveEntries,
         perEntry);
     assertThat(plainValue).isLessThan(640);
     assertThat(encryptedValue).isLessThan(896);

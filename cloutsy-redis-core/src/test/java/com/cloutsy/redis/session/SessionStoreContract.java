@@ -72,11 +72,11 @@ abstract class SessionStoreContract {
   }
 
   String key(String userId, String jti) {
-    return redis.keys().session(userId, jti);
+    return redis.keyNames().session(userId, jti);
   }
 
   String index(String userId) {
-    return redis.keys().sessionIndex(userId);
+    return redis.keyNames().sessionIndex(userId);
   }
 
   private static List<String> jtis(List<Session> sessions) {

@@ -69,7 +69,7 @@ class SessionTouchTest {
       Collections.shuffle(members, random);
       String value = space(random) + "{" + space(random) + String.join("," + space(random), members) + space(random)
           + "}" + space(random);
-      String key = redis.keys().session("u", "jti-" + i);
+      String key = redis.keyNames().session("u", "jti-" + i);
       raw.set(key, value);
 
       assertThat(store.touch("u", "jti-" + i)).as(value).isPresent();

@@ -26,7 +26,7 @@ class ApiRoutesTest extends DemoContext {
 
   @Test
   void theNicheListIsQueriedOnceThenServedFromRedis() {
-    cache.invalidate(redis.keys().cache("niches", "all"));
+    cache.invalidate(redis.keyNames().cache("niches", "all"));
     long before = catalog.queries();
     DemoClient.Login login = client().loginWithPhone(DemoClient.newPhone(), "cache", "CacheTest/1");
 
@@ -39,7 +39,7 @@ class ApiRoutesTest extends DemoContext {
     assertThat(anonymousHit.header("X-Cache")).hasValue("HIT");
     assertThat(catalog.queries() - before).isEqualTo(1);
     assertThat(hit.json().get(0).get("id").asString()).isEqualTo("fashion");
-    assertThat(redis.get(redis.keys().cache("niches", "all"))).isNotNull();
+    assertThat(redis.get(redis.keyNames().cache("niches", "all"))).isNotNull();
   }
 
   @Test
@@ -53,10 +53,10 @@ class ApiRoutesTest extends DemoContext {
 
     assertThat(aliceSecond.header("RateLimit-Remaining")).hasValue("28");
     assertThat(bobFirst.header("RateLimit-Remaining")).hasValue("29");
-    assertThat(redis.exists(redis.keys().apiLimit(alice.userId(), "niches"),
-        redis.keys().apiLimit(bob.userId(), "niches"))).isEqualTo(2);
+    assertThat(redis.exists(redis.keyNames().apiLimit(alice.userId(), "niches"),
+        redis.keyNames().apiLimit(bob.userId(), "niches"))).isEqualTo(2);
     client().get("/api/niches", null);
-    assertThat(redis.exists(redis.keys().apiLimit("ip:127.0.0.1", "niches"))).isEqualTo(1);
+    assertThat(redis.exists(redis.keyNames().apiLimit("ip:127.0.0.1", "niches"))).isEqualTo(1);
   }
 
   @Test

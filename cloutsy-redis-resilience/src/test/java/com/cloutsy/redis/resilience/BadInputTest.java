@@ -71,7 +71,7 @@ class BadInputTest {
             .commandTimeout(Duration.ofSeconds(5)).keyPrefix(PREFIX).keyLayout(KeyLayout.CLUSTER).build());
         RedisCache cache = RedisCache.create(redis, "bad", CachePolicy.defaults());
         EventBus bus = EventBus.create(redis)) {
-      Keys keys = redis.keys();
+      Keys keys = redis.keyNames();
       SessionStore sessions = SessionStore.create(redis);
       RateLimiter limiter = RateLimiter.create(redis);
       LoginGuard login = LoginGuard.create(redis, LoginPolicy.defaults());
@@ -143,13 +143,13 @@ class BadInputTest {
       incompressible.append((char) ('a' + random.nextInt(26)));
     }
     String value = incompressible.toString();
-    String key = redis.keys().cache("big", "value");
+    String key = redis.keyNames().cache("big", "value");
     Map<String, Runnable> oversized = new LinkedHashMap<>();
     oversized.put("session with a 2 MiB user agent",
         () -> sessions.create("big", jti, Device.of("device", agent, UserType.BRAND)));
     oversized.put("cache put of a 2 MiB incompressible value", () -> cache.put(key, value, Duration.ofMinutes(1)));
     oversized.put("pub/sub event of 2 MiB", () -> bus.publish("big", value));
-    oversized.put("facade set of 2 MiB", () -> redis.set(redis.keys().config("big"), value));
+    oversized.put("facade set of 2 MiB", () -> redis.set(redis.keyNames().config("big"), value));
     long refused = oversized.entrySet().stream().filter(entry -> {
       String outcome = attempt(() -> {
         entry.getValue().run();
@@ -162,7 +162,7 @@ class BadInputTest {
         oversized.size());
     findings.atMost("refused values found in Redis afterwards", (sessions.get("big", jti).isPresent() ? 1 : 0)
         + (cache.get(key, String.class) instanceof CacheLookup.Hit ? 1 : 0)
-        + redis.exists(redis.keys().config("big")), 0);
+        + redis.exists(redis.keyNames().config("big")), 0);
     outcomes.put("pub/sub channel name of 1 MiB", attempt(() -> bus.publish(huge, "x")));
     outcomes.put("rate limiter with a raw 1 MiB key (not from Keys)",
         attempt(() -> RateLimiter.create(redis).tryAcquire(huge, RateLimit.of(5, Duration.ofMinutes(1)))));
@@ -175,7 +175,7 @@ class BadInputTest {
   /** Corrupt or wrongly typed stored data: the documented outcome, and another user's data untouched. */
   private void corruptData(Findings findings, RedisService redis, RedisCommands<String, String> sync,
       SessionStore sessions, RedisCache cache, RateLimiter limiter, LoginGuard login) {
-    Keys keys = redis.keys();
+    Keys keys = redis.keyNames();
     String bystander = sessions.create("bystander", DEVICE).session().jti();
     Map<String, String> values = new LinkedHashMap<>();
     values.put("truncated JSON", "{\"deviceId\":\"d\",\"userAgent\":\"u\",\"createdAt\":\"2024-01-");

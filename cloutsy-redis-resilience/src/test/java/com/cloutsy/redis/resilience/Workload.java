@@ -150,7 +150,7 @@ final class Workload implements AutoCloseable {
     this.ledger = ledger;
     this.durable = durable;
     this.redis = RedisService.start(settings(port));
-    this.keys = redis.keys();
+    this.keys = redis.keyNames();
     try {
       sessions = SessionStore.create(redis);
       closedLimiter = RateLimiter.create(redis, FailurePolicy.FAIL_CLOSED);

@@ -56,7 +56,7 @@ public final class CloutsyCacheManager implements CacheManager, AutoCloseable {
   public static CloutsyCacheManager create(RedisService redis, CachePolicy policy, Map<String, Duration> ttls,
       List<String> allowedPackages) {
     ttls.forEach((name, ttl) -> {
-      redis.keys().cachePrefix(name);
+      redis.keyNames().cachePrefix(name);
       if (ttl.toMillis() < 1) {
         throw new IllegalArgumentException("ttl of cache '" + name + "' must be at least 1 ms, was " + ttl);
       }
@@ -74,7 +74,7 @@ public final class CloutsyCacheManager implements CacheManager, AutoCloseable {
    */
   @Override
   public Cache getCache(String name) {
-    return caches.computeIfAbsent(name, created -> new RedisSpringCache(created, cache, redis.keys(),
+    return caches.computeIfAbsent(name, created -> new RedisSpringCache(created, cache, redis.keyNames(),
         ttls.getOrDefault(created, cache.policy().defaultTtl())));
   }
 

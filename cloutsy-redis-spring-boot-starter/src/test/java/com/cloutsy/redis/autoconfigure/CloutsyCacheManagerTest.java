@@ -159,7 +159,7 @@ class CloutsyCacheManagerTest {
           assertThat(shortLived.get("a", () -> "1")).isEqualTo("1");
           assertThat(other.get("a", () -> "2")).isEqualTo("2");
           RedisService redis = context.getBean(RedisService.class);
-          long ttl = redis.connection().sync().pttl(redis.keys().cache("short", "a"));
+          long ttl = redis.connection().sync().pttl(redis.keyNames().cache("short", "a"));
           assertThat(ttl).isBetween(1L, 2000L);
 
           assertThat(shortLived.invalidate()).isTrue();

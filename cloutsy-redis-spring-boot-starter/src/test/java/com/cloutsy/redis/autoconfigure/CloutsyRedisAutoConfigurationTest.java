@@ -58,7 +58,7 @@ class CloutsyRedisAutoConfigurationTest {
       assertThat(context).hasNotFailed();
       RedisService redis = context.getBean(RedisService.class);
       assertThat(redis.isConnected()).isTrue();
-      assertThat(redis.keys().prefix()).isEqualTo("starter:");
+      assertThat(redis.keyNames().prefix()).isEqualTo("starter:");
       assertThat(context).hasSingleBean(RedisSettings.class).hasSingleBean(SessionStore.class)
           .hasSingleBean(LoginGuard.class).hasSingleBean(RateLimiter.class).hasSingleBean(Cooldown.class)
           .hasSingleBean(RedisCache.class).hasSingleBean(EventBus.class).hasSingleBean(HealthCheck.class)
@@ -122,11 +122,11 @@ class CloutsyRedisAutoConfigurationTest {
         .withConfiguration(AutoConfigurations.of(CloutsyRedisAutoConfiguration.class))
         .withBean(RedisSettings.class, () -> RedisSettings.builder().url(endpoint.uri()).keyPrefix("own-settings:")
             .build())
-        .run(context -> assertThat(context.getBean(RedisService.class).keys().prefix()).isEqualTo("own-settings:"));
+        .run(context -> assertThat(context.getBean(RedisService.class).keyNames().prefix()).isEqualTo("own-settings:"));
     runner.withUserConfiguration(OwnService.class).run(context -> {
       assertThat(context).hasSingleBean(RedisService.class);
       RedisService own = context.getBean(RedisService.class);
-      assertThat(own.keys().prefix()).isEqualTo("own-service:");
+      assertThat(own.keyNames().prefix()).isEqualTo("own-service:");
       assertThat(context.getBean(SessionStore.class).toString()).isNotNull();
     });
   }
@@ -266,7 +266,7 @@ class CloutsyRedisAutoConfigurationTest {
           RedisService redis = context.getBean(RedisService.class);
           assertThat(redis.isConnected()).isTrue();
           assertThat(redis.settings().port()).isEqualTo(endpoint.port());
-          assertThat(redis.keys().prefix()).isEqualTo("from-env:");
+          assertThat(redis.keyNames().prefix()).isEqualTo("from-env:");
           assertThat(redis.settings().commandTimeout()).isEqualTo(Duration.ofMillis(1500));
         });
   }
@@ -279,7 +279,7 @@ class CloutsyRedisAutoConfigurationTest {
           RedisService redis = context.getBean(RedisService.class);
           assertThat(redis.isConnected()).isTrue();
           assertThat(redis.settings().url()).isEqualTo(endpoint.uri());
-          assertThat(redis.keys().prefix()).isEqualTo("from-spring:");
+          assertThat(redis.keyNames().prefix()).isEqualTo("from-spring:");
         });
   }
 

@@ -67,12 +67,12 @@ class LifecycleTest {
     everything(main).withPropertyValues("cloutsy.redis.cache-url=" + cacheServer.uri()).run(context -> {
       RedisCache cache = context.getBean(RedisCache.class);
       RedisService redis = context.getBean(RedisService.class);
-      cache.put(redis.keys().cache("users", "42"), "alice");
+      cache.put(redis.keyNames().cache("users", "42"), "alice");
       context.getBean(CacheManager.class).getCache("products").get("p1", () -> "x");
-      assertThat(redis.exists(redis.keys().cache("users", "42"))).isZero();
+      assertThat(redis.exists(redis.keyNames().cache("users", "42"))).isZero();
       try (RedisService onCacheServer = RedisService.start(redis.settings().forCache())) {
-        assertThat(onCacheServer.exists(redis.keys().cache("users", "42"))).isEqualTo(1);
-        assertThat(onCacheServer.exists(redis.keys().cache("products", "p1"))).isEqualTo(1);
+        assertThat(onCacheServer.exists(redis.keyNames().cache("users", "42"))).isEqualTo(1);
+        assertThat(onCacheServer.exists(redis.keyNames().cache("products", "p1"))).isEqualTo(1);
       }
       MeterRegistry registry = context.getBean(MeterRegistry.class);
       assertThat(registry.find("cloutsy.redis.cache.gets").tag("cache", "spring").functionCounters())
@@ -91,7 +91,7 @@ class LifecycleTest {
       bus.publish("lifecycle", "hello");
       assertThat(received).isNotEmpty();
     });
-    String key = redis.keys().cache("lifecycle", "1");
+    String key = redis.keyNames().cache("lifecycle", "1");
     cache.getOrLoad(key, String.class, () -> "v");
     assertThat(cache.getOrLoad(key, String.class, () -> "other")).isEqualTo("v");
     assertThat(springCaches.getCache("lifecycle").get("k", () -> "v")).isEqualTo("v");

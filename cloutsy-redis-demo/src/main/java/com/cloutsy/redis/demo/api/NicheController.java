@@ -36,7 +36,7 @@ class NicheController {
 
   /** The key the niche list is cached under. */
   static String cacheKey(RedisService redis) {
-    return redis.keys().cache("niches", "all");
+    return redis.keyNames().cache("niches", "all");
   }
 
   @GetMapping("/api/niches")

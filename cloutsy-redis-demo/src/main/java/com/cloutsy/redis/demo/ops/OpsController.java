@@ -179,7 +179,7 @@ class OpsController {
   @GetMapping("/rate-limits/state")
   LimitState rateLimitState(@RequestParam String who, @RequestParam String route) {
     RouteLimits.Route limit = route(route);
-    String key = redis.keys().apiLimit(who, limit.name());
+    String key = redis.keyNames().apiLimit(who, limit.name());
     Decision decision = limiter.peek(key, limit.limit());
     KeyTtl ttl = diagnostics.ttl(key);
     return new LimitState(key, limit.name(), decision.limit(), decision.remaining(), decision.allowed(),
@@ -190,7 +190,7 @@ class OpsController {
   /** Gives {@code who} the full allowance on {@code route} again: support tooling. */
   @DeleteMapping("/rate-limits/state")
   ResponseEntity<Void> resetRateLimit(@RequestParam String who, @RequestParam String route) {
-    limiter.reset(redis.keys().apiLimit(who, route(route).name()));
+    limiter.reset(redis.keyNames().apiLimit(who, route(route).name()));
     return ResponseEntity.noContent().build();
   }
 

@@ -56,7 +56,7 @@ public final class CloutsyRedisWebAutoConfiguration {
     RateLimitInterceptor rateLimitInterceptor(RedisService redis, RateLimitKeyResolver resolver,
         CloutsyRedisProperties properties, ListableBeanFactory beans) {
       CloutsyRedisProperties.Web.WebRateLimit config = properties.getWeb().getRateLimit();
-      return new RateLimitInterceptor(RateLimiter.create(redis, config.getFailurePolicy()), redis.keys(), resolver,
+      return new RateLimitInterceptor(RateLimiter.create(redis, config.getFailurePolicy()), redis.keyNames(), resolver,
           config, beans);
     }
 

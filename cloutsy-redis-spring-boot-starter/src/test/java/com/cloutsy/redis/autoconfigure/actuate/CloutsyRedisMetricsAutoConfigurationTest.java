@@ -73,7 +73,7 @@ class CloutsyRedisMetricsAutoConfigurationTest {
 
   private static void assertMeters(MeterRegistry registry, RedisService redis, RateLimiter limiter,
       HealthCheck health) {
-    limiter.tryAcquire(redis.keys().apiLimit("42", "metrics"), RateLimit.of(10, Duration.ofMinutes(1)));
+    limiter.tryAcquire(redis.keyNames().apiLimit("42", "metrics"), RateLimit.of(10, Duration.ofMinutes(1)));
     health.health();
     redis.ping();
     assertThat(registry.find("cloutsy.redis.ratelimit.decisions").tag("result", "allowed").tag("source", "redis")

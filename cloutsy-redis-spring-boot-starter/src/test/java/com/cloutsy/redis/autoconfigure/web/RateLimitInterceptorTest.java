@@ -46,7 +46,7 @@ class RateLimitInterceptorTest {
     MockHttpServletResponse response = call(interceptor, "perUser", "10.0.0.1", null);
 
     assertThat(response.getStatus()).isEqualTo(200);
-    assertThat(redis.exists(redis.keys().apiLimit("from-resolver", "GET /per-user"))).isEqualTo(1);
+    assertThat(redis.exists(redis.keyNames().apiLimit("from-resolver", "GET /per-user"))).isEqualTo(1);
   }
 
   @Test
@@ -60,9 +60,9 @@ class RateLimitInterceptorTest {
     anonymous.addHeader("X-Forwarded-For", "198.51.100.7");
     interceptor.preHandle(anonymous, new MockHttpServletResponse(), handler("perUser"));
 
-    assertThat(redis.exists(redis.keys().apiLimit("carol", "GET /per-user"),
-        redis.keys().apiLimit("ip:10.0.0.3", "GET /per-user"))).isEqualTo(2);
-    assertThat(redis.exists(redis.keys().apiLimit("ip:198.51.100.7", "GET /per-user"))).isZero();
+    assertThat(redis.exists(redis.keyNames().apiLimit("carol", "GET /per-user"),
+        redis.keyNames().apiLimit("ip:10.0.0.3", "GET /per-user"))).isEqualTo(2);
+    assertThat(redis.exists(redis.keyNames().apiLimit("ip:198.51.100.7", "GET /per-user"))).isZero();
   }
 
   @Test
@@ -110,9 +110,9 @@ class RateLimitInterceptorTest {
       server.stop();
       CloutsyRedisProperties.Web.WebRateLimit config = new CloutsyRedisProperties.Web.WebRateLimit();
       RateLimitInterceptor open = new RateLimitInterceptor(RateLimiter.create(gone, FailurePolicy.FAIL_OPEN),
-          gone.keys(), RateLimitKeyResolver.DEFAULT, config, null);
+          gone.keyNames(), RateLimitKeyResolver.DEFAULT, config, null);
       RateLimitInterceptor closed = new RateLimitInterceptor(RateLimiter.create(gone, FailurePolicy.FAIL_CLOSED),
-          gone.keys(), RateLimitKeyResolver.DEFAULT, config, null);
+          gone.keyNames(), RateLimitKeyResolver.DEFAULT, config, null);
 
       assertThat(call(open, "perUser", "10.0.0.7", null).getStatus()).isEqualTo(200);
       assertThat(call(open, "perUser", "10.0.0.7", null).getStatus()).isEqualTo(429);
@@ -136,7 +136,7 @@ class RateLimitInterceptorTest {
     zero.setLimit(0L);
     config.getPolicies().put("named", zero);
     RateLimitInterceptor interceptor = new RateLimitInterceptor(RateLimiter.create(redis, FailurePolicy.FAIL_CLOSED),
-        redis.keys(), RateLimitKeyResolver.DEFAULT, config, null);
+        redis.keyNames(), RateLimitKeyResolver.DEFAULT, config, null);
 
     assertThatThrownBy(() -> call(interceptor, "named", "10.0.0.6", null))
         .isInstanceOf(IllegalStateException.class)
@@ -144,7 +144,7 @@ class RateLimitInterceptorTest {
   }
 
   private RateLimitInterceptor interceptor(RateLimitKeyResolver resolver) {
-    return new RateLimitInterceptor(RateLimiter.create(redis, FailurePolicy.FAIL_CLOSED), redis.keys(), resolver,
+    return new RateLimitInterceptor(RateLimiter.create(redis, FailurePolicy.FAIL_CLOSED), redis.keyNames(), resolver,
         new CloutsyRedisProperties.Web.WebRateLimit(), null);
   }
 

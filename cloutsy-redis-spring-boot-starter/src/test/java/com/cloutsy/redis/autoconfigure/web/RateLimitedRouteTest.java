@@ -110,8 +110,8 @@ class RateLimitedRouteTest {
     assertThat(get("/per-user", null, "203.0.113.1").statusCode()).isEqualTo(200);
     assertThat(get("/per-user", null, "203.0.113.2").statusCode())
         .as("a client cannot pick a fresh key by sending another X-Forwarded-For").isEqualTo(429);
-    assertThat(redis.exists(redis.keys().apiLimit("alice", "GET /per-user"),
-        redis.keys().apiLimit("ip:127.0.0.1", "GET /per-user"))).isEqualTo(2);
+    assertThat(redis.exists(redis.keyNames().apiLimit("alice", "GET /per-user"),
+        redis.keyNames().apiLimit("ip:127.0.0.1", "GET /per-user"))).isEqualTo(2);
   }
 
   @Test
@@ -145,7 +145,7 @@ class RateLimitedRouteTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(login.statusCode()).isEqualTo(200);
     assertThat(login.headers().firstValue("RateLimit-Limit")).hasValue("5");
-    assertThat(redis.get(redis.keys().session("42", login.body()))).contains("\"userAgent\":\"readme-test\"");
+    assertThat(redis.get(redis.keyNames().session("42", login.body()))).contains("\"userAgent\":\"readme-test\"");
 
     HttpResponse<String> devices = get("/me/devices", "42", null);
     assertThat(devices.statusCode()).isEqualTo(200);
