@@ -48,15 +48,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Durability: with {@link com.cloutsy.redis.config.RedisSettings#durability()} on ({@code REDIS_WAIT_REPLICAS} &gt;
  * 0), every create and revocation ({@link #create}, {@link #revoke}, {@link #revokeAll}, {@link #revokeAllExcept})
- * runs on the service's durable connection and is reported done only
- * after that many replicas confirmed it ({@code WAIT}, one more round trip of about a replica round trip). When they
- * do not within {@code REDIS_WAIT_TIMEOUT_MS}, the call fails with {@link UnconfirmedWriteException} after that
- * timeout: a new session is ended again before the failure is reported (its jti is never valid; sessions it evicted
- * to make room stay ended), a revocation is done on the master but a failover now could undo it, so revoke again.
- * {@link #touch} does not wait: it runs on every authenticated request, and what a failover can undo of it is only
- * an expiry moved later, which the next touch moves again. This is fail closed, as Redis's own {@code min-replicas-to-write} is: while no replica is connected,
- * logins, touches and logouts fail rather than succeed without the guarantee that was asked for. Reads ({@link #get},
- * {@link #list}, {@link #count}) use the shared connection and never wait.
+ * runs on the service's durable connection and is reported done only after that many replicas confirmed it
+ * ({@code WAIT}, one more round trip of about a replica round trip). When they do not within
+ * {@code REDIS_WAIT_TIMEOUT_MS}, the call fails with {@link UnconfirmedWriteException} after that timeout: a new
+ * session is ended again before the failure is reported (its jti is never valid; sessions it evicted to make room
+ * stay ended), a revocation is done on the master but a failover now could undo it, so revoke again. {@link #touch}
+ * does not wait: it runs on every authenticated request, and what a failover can undo of it is only an expiry moved
+ * later, which the next touch moves again. This is fail closed, as Redis's own {@code min-replicas-to-write} is:
+ * while no replica is connected, logins and logouts fail rather than succeed without the guarantee that was asked
+ * for. Reads ({@link #get}, {@link #list}, {@link #count}) use the shared connection and never wait.
  *
  * <p>Metrics: {@code cloutsy.redis.sessions.created} and {@code cloutsy.redis.sessions.revoked} with the tag
  * {@code reason} = {@code revoke}, {@code revoke_all}, {@code revoke_others} or {@code evicted}, counting live
@@ -326,17 +326,16 @@ public final class SessionStore {
     CompletionStage<List<Object>> reply = indexScript(redis.scripts(), userId, TOUCH, ScriptOutputType.MULTI,
         new String[] {key, keys.sessionIndex(userId)}, jti, idleMillis, lifetimeMillis, expireIndex,
         keys.sessionPrefix(userId));
-    return reply.thenCompose(result -> {
+    return reply.thenApply(result -> {
       long status = (Long) result.get(0);
       if (status == 2) {
         throw new SessionCorruptedException(key, "is not a JSON object with an ISO-8601 createdAt");
       }
       if (status != 1) {
-        return CompletableFuture.completedFuture(Optional.empty());
+        return Optional.empty();
       }
       SessionFormat.Stored stored = format.read(key, userId, jti, (String) result.get(1));
-      return CompletableFuture.completedFuture(
-          Optional.of(stored.toSession(jti, Duration.ofMillis((Long) result.get(2)))));
+      return Optional.of(stored.toSession(jti, Duration.ofMillis((Long) result.get(2))));
     });
   }
 
@@ -488,13 +487,12 @@ public final class SessionStore {
   }
 
   /**
-   * Runs a script that writes a session: on the durable connection when durability is on, because the WAIT that
-   * confirms it must follow it on the connection that carried it.
+   * Runs a script that writes a session on the durable connection, because the WAIT that confirms it must follow it
+   * on the connection that carried it (with durability off, that is the shared connection).
    */
   private <T> CompletionStage<T> writeScript(String userId, LuaScript script, ScriptOutputType type, String[] keys,
       String... args) {
-    return indexScript(durability.isEnabled() ? redis.durableScripts() : redis.scripts(), userId, script, type, keys,
-        args);
+    return indexScript(redis.durableScripts(), userId, script, type, keys, args);
   }
 
   /**
