@@ -286,8 +286,16 @@ public final class OtpGuard {
     return DEFAULT_PURPOSE.equals(purpose) ? keys.otpVerified(phone) : keys.otpVerified(phone, purpose);
   }
 
+  /**
+   * Whether {@code phone} is a number this guard takes: E.164, {@code +} and 8-15 digits, the first not 0. Lets a web
+   * layer answer a bad number itself before calling the guard.
+   */
+  public static boolean isPhone(@Nullable String phone) {
+    return phone != null && E164.matcher(phone).matches();
+  }
+
   private static void requirePhone(String phone) {
-    if (phone == null || !E164.matcher(phone).matches()) {
+    if (!isPhone(phone)) {
       throw new IllegalArgumentException("phone must be an E.164 number: + and 8-15 digits, the first not 0");
     }
   }

@@ -120,7 +120,7 @@ class OtpController {
 
   /** The phone, if it is an E.164 number; else 400 {@code invalid_phone}. */
   static String validPhone(@Nullable String phone) {
-    if (phone == null || !Users.isPhone(phone)) {
+    if (!OtpGuard.isPhone(phone)) {
       throw ApiException.of(HttpStatus.BAD_REQUEST, "invalid_phone",
           "phone must be an E.164 number: + and 8-15 digits, the first not 0, such as +15551234567.");
     }

@@ -1,5 +1,6 @@
 package com.cloutsy.redis.demo.auth;
 
+import com.cloutsy.redis.otp.OtpGuard;
 import com.cloutsy.redis.session.UserType;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -10,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -56,7 +56,6 @@ public final class Users {
       new Account("1001", "alice@example.com", "wonderland-2025", UserType.INFLUENCER),
       new Account("1002", "brand@example.com", "acme-brand-2025", UserType.BRAND));
 
-  private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{7,14}");
   private static final int ITERATIONS = 100_000;
   private static final int HASH_BITS = 256;
 
@@ -75,10 +74,6 @@ public final class Users {
     this.dummy = hash(new Account("0", "nobody", "not a password of anyone", UserType.INFLUENCER));
   }
 
-  /** Whether {@code phone} is an E.164 number as the OTP guard takes it: {@code +} and 8-15 digits, not 0 first. */
-  public static boolean isPhone(String phone) {
-    return E164.matcher(phone).matches();
-  }
 
   /** An identifier in the one form the login guard counts it under: trimmed and lower-cased. */
   public static String canonical(String identifier) {
@@ -111,7 +106,7 @@ public final class Users {
    */
   public String resolveId(String query) {
     String text = query.strip();
-    if (isPhone(text)) {
+    if (OtpGuard.isPhone(text)) {
       return tokens.userIdForPhone(text);
     }
     Hashed account = byIdentifier.get(canonical(text));

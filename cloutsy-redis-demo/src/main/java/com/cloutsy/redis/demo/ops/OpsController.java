@@ -12,6 +12,7 @@ import com.cloutsy.redis.health.HealthReport;
 import com.cloutsy.redis.health.KeyTtl;
 import com.cloutsy.redis.health.KeyspaceSummary;
 import com.cloutsy.redis.health.SlowlogEntry;
+import com.cloutsy.redis.otp.OtpGuard;
 import com.cloutsy.redis.ratelimit.Decision;
 import com.cloutsy.redis.ratelimit.RateLimiter;
 import com.cloutsy.redis.session.Session;
@@ -139,7 +140,7 @@ class OpsController {
     }
     String userId = users.resolveId(q);
     String identifier = users.account(userId).map(Users.User::identifier)
-        .orElse(Users.isPhone(q.strip()) ? q.strip() : null);
+        .orElse(OtpGuard.isPhone(q.strip()) ? q.strip() : null);
     List<DeviceSession> devices = sessions.list(userId).stream()
         .sorted(Comparator.comparing(Session::createdAt).reversed())
         .map(session -> DeviceSession.of(session, null))
