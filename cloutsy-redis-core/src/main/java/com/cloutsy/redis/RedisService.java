@@ -578,6 +578,14 @@ public final class RedisService implements AutoCloseable {
   }
 
   /**
+   * The failure a stage of this service failed with, taken out of the {@code CompletionException} and
+   * {@code ExecutionException} wrappers that {@code CompletableFuture} puts around it.
+   */
+  public static Throwable unwrap(Throwable failure) {
+    return Failures.unwrap(failure);
+  }
+
+  /**
    * Waits for a stage of this service (or of a capability built on it) within the command timeout plus a small
    * margin, and returns its value: the blocking form of every asynchronous method.
    *

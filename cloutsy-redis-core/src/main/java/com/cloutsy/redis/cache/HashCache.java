@@ -249,7 +249,7 @@ public final class HashCache {
       if (failure == null) {
         return decode.apply(reply);
       }
-      Throwable error = RedisCache.unwrap(failure);
+      Throwable error = RedisService.unwrap(failure);
       if (error instanceof RedisUnavailableException down) {
         cache.degrade(down);
         return decode.apply(absent);

@@ -645,7 +645,7 @@ public final class RedisCache implements AutoCloseable {
       degrade(new RedisUnavailableException("Storing a loaded value in cache '" + name + "' did not finish within"
           + " the command timeout; it may still be stored", late));
     } catch (ExecutionException failed) {
-      Throwable error = unwrap(failed);
+      Throwable error = RedisService.unwrap(failed);
       if (error instanceof RedisUnavailableException down) {
         degrade(down);
       } else if (error instanceof ValueTooLargeException tooLarge) {
@@ -727,7 +727,7 @@ public final class RedisCache implements AutoCloseable {
         if (failure == null) {
           mine.complete(outcome);
         } else {
-          mine.completeExceptionally(unwrap(failure));
+          mine.completeExceptionally(RedisService.unwrap(failure));
         }
         flights.remove(flight, mine);
       });
@@ -742,7 +742,7 @@ public final class RedisCache implements AutoCloseable {
       @Nullable Throwable failure) {
     if (failure != null) {
       abandon(key, pending);
-      Throwable error = unwrap(failure);
+      Throwable error = RedisService.unwrap(failure);
       if (!(error instanceof RedisUnavailableException down)) {
         return CompletableFuture.failedFuture(error);
       }
@@ -776,7 +776,7 @@ public final class RedisCache implements AutoCloseable {
         return fresh;
       }
       refreshLog.warn("Cache '" + name + "' could not refresh an entry early; it serves the current value, which is"
-          + " still within its TTL", unwrap(failure));
+          + " still within its TTL", RedisService.unwrap(failure));
       return current;
     });
   }
@@ -787,7 +787,7 @@ public final class RedisCache implements AutoCloseable {
       if (failure == null) {
         return null;
       }
-      Throwable error = unwrap(failure);
+      Throwable error = RedisService.unwrap(failure);
       if (error instanceof RedisUnavailableException down) {
         degrade(down);
         return null;
@@ -823,7 +823,7 @@ public final class RedisCache implements AutoCloseable {
     return decodeWhereCheap(read.reply(), (bytes, failure) -> {
       if (failure != null) {
         abandon(key, read.pending());
-        Throwable error = unwrap(failure);
+        Throwable error = RedisService.unwrap(failure);
         if (!(error instanceof RedisUnavailableException down)) {
           throw error instanceof RuntimeException runtime ? runtime : new CompletionException(error);
         }
@@ -1038,7 +1038,7 @@ public final class RedisCache implements AutoCloseable {
     try {
       return running.join();
     } catch (CompletionException failed) {
-      Throwable cause = unwrap(failed);
+      Throwable cause = RedisService.unwrap(failed);
       if (cause instanceof RuntimeException runtime) {
         throw runtime;
       }
@@ -1047,14 +1047,6 @@ public final class RedisCache implements AutoCloseable {
       }
       throw failed;
     }
-  }
-
-  static Throwable unwrap(Throwable failure) {
-    Throwable error = failure;
-    while ((error instanceof CompletionException || error instanceof ExecutionException) && error.getCause() != null) {
-      error = error.getCause();
-    }
-    return error;
   }
 
   @SuppressWarnings("unchecked")

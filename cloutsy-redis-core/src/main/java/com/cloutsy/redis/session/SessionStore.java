@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
@@ -508,7 +507,7 @@ public final class SessionStore {
       if (failure == null) {
         return CompletableFuture.completedFuture(result);
       }
-      Throwable error = unwrap(failure);
+      Throwable error = RedisService.unwrap(failure);
       return CompletableFuture.<T>failedFuture(error instanceof UnconfirmedWriteException shortfall
           ? new UnconfirmedWriteException(what + " of user " + userId + " is done on the master, but "
               + confirmedBy(shortfall) + ": " + risk, shortfall.confirmedReplicas(), shortfall.requiredReplicas(),
@@ -522,7 +521,7 @@ public final class SessionStore {
    * later (in {@link #list}, or counting towards the limit), then fails with what happened.
    */
   private <T> CompletionStage<T> endUnconfirmed(String userId, String jti, Throwable failure) {
-    Throwable error = unwrap(failure);
+    Throwable error = RedisService.unwrap(failure);
     CompletionStage<Long> ended;
     try {
       ended = indexScript(redis.durableScripts(), userId, REVOKE, ScriptOutputType.INTEGER,
@@ -538,8 +537,8 @@ public final class SessionStore {
       }
       String fate = notEnded == null
           ? "it has been ended again, so its jti is not valid (sessions it evicted to make room stay ended)"
-          : "ending it again failed too (" + unwrap(notEnded).getMessage() + "), so it stays on the master until"
-              + " its TTL ends";
+          : "ending it again failed too (" + RedisService.unwrap(notEnded).getMessage() + "), so it stays on the"
+              + " master until its TTL ends";
       return CompletableFuture.<T>failedFuture(new UnconfirmedWriteException("The new session of user " + userId
           + " was not created: " + confirmedBy(shortfall) + "; " + fate + ". Log in again once a replica is"
           + " connected", shortfall.confirmedReplicas(), shortfall.requiredReplicas(), shortfall));
@@ -557,8 +556,7 @@ public final class SessionStore {
       ScriptOutputType type, String[] keys, String... args) {
     String index = this.keys.sessionIndex(userId);
     return runner.<T>run(script, type, keys, args).exceptionallyCompose(failure -> {
-      Throwable error = failure instanceof CompletionException && failure.getCause() != null
-          ? failure.getCause() : failure;
+      Throwable error = RedisService.unwrap(failure);
       return CompletableFuture.failedStage(error instanceof RedisCommandExecutionException reply
           && String.valueOf(reply.getMessage()).contains("WRONGTYPE")
           ? new SessionCorruptedException(index, "or one of this user's session keys holds the wrong Redis type"
@@ -567,17 +565,8 @@ public final class SessionStore {
     });
   }
 
-  private static Throwable unwrap(Throwable failure) {
-    Throwable error = failure;
-    while (error instanceof CompletionException && error.getCause() != null) {
-      error = error.getCause();
-    }
-    return error;
-  }
-
   private static Throwable wrongTypeAsCorrupted(String key, Throwable failure) {
-    Throwable error = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+    Throwable error = RedisService.unwrap(failure);
     if (error instanceof RedisCommandExecutionException reply && isWrongType(reply.getMessage())) {
       return new SessionCorruptedException(key, "is not a string");
     }
