@@ -31,8 +31,10 @@ final class Ledger {
    * @param result how it ended
    * @param granted whether it reported a grant: a valid session, an allowed request, an issued or verified code
    * @param failClosed whether the capability must throw rather than answer while Redis cannot be asked
+   * @param subject what it was called on where a check needs it (a cache key), else null
    */
-  record Call(String operation, long start, long end, Result result, boolean granted, boolean failClosed) {
+  record Call(String operation, long start, long end, Result result, boolean granted, boolean failClosed,
+      @Nullable String subject) {
     long nanos() {
       return end - start;
     }
@@ -58,16 +60,23 @@ final class Ledger {
    * @return the call's value, or null if it threw
    */
   <T> @Nullable T call(String operation, boolean failClosed, Supplier<T> call, Predicate<? super T> granted) {
+    return call(operation, null, failClosed, call, granted);
+  }
+
+  /** {@link #call(String, boolean, Supplier, Predicate)} on {@code subject}, which the call's record keeps. */
+  <T> @Nullable T call(String operation, @Nullable String subject, boolean failClosed, Supplier<T> call,
+      Predicate<? super T> granted) {
     long start = System.nanoTime();
     try {
       T value = call.get();
-      calls.add(new Call(operation, start, System.nanoTime(), Result.OK, granted.test(value), failClosed));
+      calls.add(new Call(operation, start, System.nanoTime(), Result.OK, granted.test(value), failClosed,
+          subject));
       return value;
     } catch (RedisUnavailableException expected) {
-      calls.add(new Call(operation, start, System.nanoTime(), Result.UNAVAILABLE, false, failClosed));
+      calls.add(new Call(operation, start, System.nanoTime(), Result.UNAVAILABLE, false, failClosed, subject));
       return null;
     } catch (RuntimeException unexpected) {
-      calls.add(new Call(operation, start, System.nanoTime(), Result.ERROR, false, failClosed));
+      calls.add(new Call(operation, start, System.nanoTime(), Result.ERROR, false, failClosed, subject));
       violation(isScriptOutOfMemory(unexpected) ? SCRIPT_OOM : "unexpected exception",
           operation + " threw " + unexpected);
       return null;

@@ -390,7 +390,7 @@ final class Workload implements AutoCloseable {
 
   private void readCache(Random random, RedisCache which, String operation) {
     String key = keys.cache("items", "i" + random.nextInt(CACHE_KEYS));
-    Item item = ledger.call(operation, false,
+    Item item = ledger.call(operation, key, false,
         () -> which.getOrLoad(key, Duration.ofSeconds(2), Item.class, () -> newItem(key, random)), found -> false);
     checkItem(key, item, operation);
   }
@@ -594,7 +594,7 @@ final class Workload implements AutoCloseable {
     }
     return new Counts(liveSessions.size(), lostSessions, revokedAt.size(), overAdmitted, overLocal,
         totalOf(allowedByRedis), totalOf(allowedLocally), overLogin, acknowledged, lostEvents,
-        degraded(CACHE) + degraded(NEAR_CACHE), acknowledgedIncrements.sum(), counted, attemptedIncrements.sum(),
+        degraded(CACHE) + degraded(NEAR_CACHE), degraded(CACHE), acknowledgedIncrements.sum(), counted, attemptedIncrements.sum(),
         lostIncrements, doubleIncrements);
   }
 
@@ -640,6 +640,7 @@ final class Workload implements AutoCloseable {
    * @param acknowledgedEvents publishes Redis acknowledged
    * @param lostEvents of those, how many never reached the subscriber
    * @param degraded cache reads and writes that degraded
+   * @param cacheDegraded of those, the ones of the cache without a near cache
    * @param acknowledgedIncrements INCRs of the write counter that returned
    * @param countedIncrements the counter's value at the end
    * @param attemptedIncrements INCRs of the write counter sent, whatever their outcome
@@ -648,7 +649,7 @@ final class Workload implements AutoCloseable {
    */
   record Counts(long liveSessions, long lostSessions, long revokedSessions, long overAdmitted, long overLocal,
       long allowedByRedis, long allowedLocally, long overLogin, long acknowledgedEvents, long lostEvents,
-      long degraded, long acknowledgedIncrements, long countedIncrements, long attemptedIncrements,
+      long degraded, long cacheDegraded, long acknowledgedIncrements, long countedIncrements, long attemptedIncrements,
       long lostIncrements, long doubleIncrements) {}
 
   @Override
