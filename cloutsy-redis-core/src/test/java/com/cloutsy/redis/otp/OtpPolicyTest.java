@@ -3,17 +3,18 @@ package com.cloutsy.redis.otp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class OtpPolicyTest {
 
-  private static final String KEY_TEXT = "0123456789abcdef0123456789abcdef-secret";
+  private static final OtpSecret SECRET = OtpGuardTest.SECRET;
 
   @Test
   void defaultsAreTheSeeds() {
-    OtpPolicy policy = OtpPolicy.defaults(OtpSecret.fromText(KEY_TEXT));
+    OtpPolicy policy = OtpPolicy.defaults(SECRET);
 
     assertThat(policy.codeLength()).isEqualTo(6);
     assertThat(policy.codeTtl()).isEqualTo(Duration.ofMinutes(5));
@@ -32,7 +33,7 @@ class OtpPolicyTest {
 
   @Test
   void badValuesNameTheSettingAndWhatWasExpected() {
-    OtpPolicy policy = OtpPolicy.defaults(OtpSecret.fromText(KEY_TEXT));
+    OtpPolicy policy = OtpPolicy.defaults(SECRET);
 
     assertThatIllegalArgumentException().isThrownBy(() -> policy.withCodeLength(3))
         .withMessage("codeLength must be 4-10, was 3");
@@ -49,26 +50,32 @@ class OtpPolicyTest {
   }
 
   @Test
-  void shortOrMalformedSecretsAreRefusedWithoutRepeatingThem() {
-    assertThatIllegalArgumentException().isThrownBy(() -> OtpSecret.fromText("short-secret"))
-        .withMessage("OTP secret must have at least 32 bytes, had 12");
+  void passphrasesAndShortOrMalformedSecretsAreRefusedWithoutRepeatingThemRegression16() {
+    String passphrase = Base64.getEncoder().encodeToString(
+        "correct horse battery staple, and some more words".getBytes(StandardCharsets.US_ASCII));
+    assertThatIllegalArgumentException().isThrownBy(() -> OtpSecret.fromBase64(passphrase))
+        .withMessageStartingWith("OTP secret must be Base64 of at least 32 random bytes")
+        .withMessageContaining("not random")
+        .withMessageNotContaining(passphrase);
+    String shortKey = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+    assertThatIllegalArgumentException().isThrownBy(() -> OtpSecret.fromBase64(shortKey))
+        .withMessageEndingWith("and decodes to 12");
     assertThatIllegalArgumentException().isThrownBy(() -> OtpSecret.fromBase64("not base64 at all!"))
-        .withMessage("OTP secret must be Base64 of at least 32 random bytes");
+        .withMessageEndingWith("and is not Base64").withMessageNotContaining("at all");
   }
 
   @Test
-  void base64AndTextKeysWithTheSameBytesSignAlike() {
-    String base64 = Base64.getUrlEncoder().encodeToString(KEY_TEXT.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  void theSameKeyInEitherBase64AlphabetSignsAlike() {
+    byte[] key = Base64.getDecoder().decode(OtpGuardTest.SECRET_BASE64);
+    String urlSafe = Base64.getUrlEncoder().withoutPadding().encodeToString(key);
 
-    assertThat(OtpSecret.fromBase64(base64).sign("m")).isEqualTo(OtpSecret.fromText(KEY_TEXT).sign("m"));
-    assertThat(OtpSecret.fromText(KEY_TEXT).sign("m")).hasSize(43);
+    assertThat(OtpSecret.fromBase64(urlSafe).sign("m")).isEqualTo(SECRET.sign("m")).hasSize(43);
   }
 
   @Test
   void secretsAndCodesNeverAppearInToString() {
-    OtpSecret secret = OtpSecret.fromText(KEY_TEXT);
-
-    assertThat(OtpPolicy.defaults(secret).toString()).doesNotContain(KEY_TEXT).contains("OtpSecret[configured]");
+    assertThat(OtpPolicy.defaults(SECRET).toString()).doesNotContain(OtpGuardTest.SECRET_BASE64)
+        .contains("OtpSecret[configured]");
     assertThat(OtpSecret.generateForDevelopment()).hasToString("OtpSecret[generated for development]");
     assertThat(OtpSecret.generateForDevelopment().isGenerated()).isTrue();
     assertThat(new OtpMessage("+15551234567", "login", "493817", Duration.ofMinutes(5)).toString())
