@@ -83,6 +83,10 @@ final class SessionFormat {
    */
   Stored read(String key, String userId, String jti, String value) {
     ObjectNode outer = object(key, value, "is not a JSON object");
+    if (encryption != null && !outer.has("enc")) {
+      // Whoever can write to Redis could otherwise plant a session with device fields of its choosing.
+      throw new SessionCorruptedException(key, "is not encrypted, but session encryption is on");
+    }
     ObjectNode deviceFields = outer.has("enc") ? decrypt(key, userId, jti, outer) : outer;
     Map<String, String> attributes = new HashMap<>();
     collectAttributes(deviceFields, attributes);

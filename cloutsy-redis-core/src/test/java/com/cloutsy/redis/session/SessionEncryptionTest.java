@@ -145,13 +145,17 @@ class SessionEncryptionTest {
   }
 
   @Test
-  void plainSeedValuesStayReadableWithEncryptionOnButEncryptedOnesNeedAKey() {
+  void withEncryptionOnAPlainValueIsRefusedAndEncryptedOnesNeedAKeyRegression16() {
     String user = newUser();
     raw.set(redis.keyNames().session(user, "plain"), "{\"deviceId\":\"d\",\"userAgent\":\"ua\",\"createdAt\":\""
         + Instant.now() + "\",\"userType\":\"influencer\"}");
     store(TestKeys.ENCRYPTION).create(user, "sealed", LAPTOP);
 
-    assertThat(store(TestKeys.ENCRYPTION).get(user, "plain").orElseThrow().deviceId()).isEqualTo("d");
+    assertThatThrownBy(() -> store(TestKeys.ENCRYPTION).get(user, "plain"))
+        .isInstanceOf(SessionCorruptedException.class)
+        .hasMessageEndingWith("is not encrypted, but session encryption is on");
+    assertThat(SessionStore.create(redis).get(user, "plain").orElseThrow().deviceId())
+        .as("readable where encryption is off").isEqualTo("d");
     assertThatThrownBy(() -> SessionStore.create(redis).get(user, "sealed"))
         .isInstanceOf(SessionCorruptedException.class)
         .hasMessageEndingWith("is encrypted, but no encryption keys are configured");
