@@ -5,44 +5,72 @@ import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.keys.Keys;
 import com.cloutsy.redis.script.LuaScript;
 import io.lettuce.core.ScriptOutputType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One-time codes by SMS, the seed's OTP request limiting and verification made atomic: {@link #request} checks the
  * cooldown and the request quota, stores a new code and starts the cooldown in one script, then hands the code to
- * the application's {@link OtpSender}; {@link #verify} counts the attempt and compares in one script; a verified
- * phone stays verified for a window that {@link #consumeVerification} spends once.
+ * the application's {@link OtpSender}; {@link #verify} counts the attempt and compares in one script and hands out a
+ * {@link VerificationTicket}; the verification stays pending for a window, and {@link #consumeVerification} spends
+ * it once for the holder of that ticket only. Whoever knows only the phone, however often it asks, spends nothing:
+ * an out-of-band verification is bound to the client that completed it (OWASP ASVS 5.0 V6).
  *
  * <p>Keys are the seed's ({@code otp:cooldown|requests|attempts|verified:{phone}} plus {@code otp:code:{phone}}).
  * Only an HMAC-SHA256 of the code, keyed with the {@link OtpSecret} and bound to the phone and purpose, is stored;
- * the code itself never reaches Redis. Codes, verifications and attempts are bound to a purpose ({@code login} by
+ * the code itself never reaches Redis. The verified key holds the purpose and an HMAC of the ticket, never the
+ * ticket; the seed's bare {@code "1"} is spent only by {@link #consumeUnboundVerification}, and only when the policy
+ * opts in for a migration. Codes, verifications and attempts are bound to a purpose ({@code login} by
  * default, with exactly the seed's keys; another purpose adds {@code :<purpose>} to them), so a verification
  * obtained for one flow cannot be spent on another. The cooldown and request quota belong to the phone, whatever
  * the purpose: they limit the messages one number receives.
  *
  * <p>Fail closed: when Redis cannot be asked, every method throws {@code RedisUnavailableException}; nothing is ever
  * issued or verified by default. Each method is one round trip (plus the send, and a second round trip only to
- * give back a request whose code could not be sent). Thread-safe.
+ * give back a request whose code could not be sent). Codes are sent on an executor of bounded threads and queue, never
+ * on a shared pool, so a slow SMS provider cannot starve the rest of the service; {@link #close} stops the one this
+ * guard made. Thread-safe.
  */
-public final class OtpGuard {
+public final class OtpGuard implements AutoCloseable {
 
   /** The purpose whose keys are exactly the seed's. */
   public static final String DEFAULT_PURPOSE = "login";
 
+  /** Threads of the executor a guard sends codes on unless it is given one. */
+  public static final int SENDER_THREADS = 16;
+
+  /** Codes that may wait for a sender thread; beyond them a request fails at once with {@code SendFailed}. */
+  public static final int SENDER_QUEUE = 1_000;
+
+  private static final Logger log = LoggerFactory.getLogger(OtpGuard.class);
+  private static final String LIBRARY = "otp-library.lua";
   private static final LuaScript REQUEST = LuaScript.load("otp-request.lua");
   private static final LuaScript RELEASE = LuaScript.load("otp-release.lua");
-  private static final LuaScript VERIFY = LuaScript.load("otp-verify.lua");
+  private static final LuaScript VERIFY = LuaScript.load("otp-verify.lua", LIBRARY);
+  private static final LuaScript CONSUME = LuaScript.load("otp-consume.lua", LIBRARY);
+  private static final String UNBOUND = "1";
+  private static final String TICKET_FORMAT = "t1";
+  private static final int MAX_TICKET_LENGTH = 64;
   private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{7,14}");
   private static final Pattern PURPOSE = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
   private static final int MAX_SUBMITTED_LENGTH = 32;
@@ -52,37 +80,61 @@ public final class OtpGuard {
   private final OtpPolicy policy;
   private final OtpSender sender;
   private final Executor senderExecutor;
+  private final @Nullable ExecutorService ownExecutor;
   private final SecureRandom random = new SecureRandom();
   private final long codeSpace;
   private final Outcomes outcomes;
 
   /**
-   * A guard whose sender runs on the common fork-join pool; a sender that blocks for long should get an executor
-   * of its own through {@link #create(RedisService, OtpPolicy, OtpSender, Executor)}.
+   * A guard that calls {@code sender} on an executor of its own: {@value #SENDER_THREADS} daemon threads named
+   * {@code cloutsy-otp-sender-<n>} and a queue of {@value #SENDER_QUEUE}; a request that finds both full is answered
+   * {@code SendFailed} at once and given back. {@link #close} stops the executor.
    *
    * @throws IllegalArgumentException if an argument is null
    */
   public static OtpGuard create(RedisService redis, OtpPolicy policy, OtpSender sender) {
-    return new OtpGuard(redis, policy, sender, ForkJoinPool.commonPool());
+    ExecutorService executor = senderExecutor();
+    return new OtpGuard(redis, policy, sender, executor, executor);
   }
 
   /**
-   * A guard that calls {@code sender} on {@code senderExecutor}.
+   * A guard that calls {@code sender} on {@code senderExecutor}, which the application owns and shuts down. Bound
+   * it: an executor that queues without limit lets a slow SMS provider hold every request's memory.
    *
    * @throws IllegalArgumentException if an argument is null
    */
   public static OtpGuard create(RedisService redis, OtpPolicy policy, OtpSender sender, Executor senderExecutor) {
-    return new OtpGuard(redis, policy, sender, senderExecutor);
+    return new OtpGuard(redis, policy, sender, senderExecutor, null);
   }
 
-  private OtpGuard(RedisService redis, OtpPolicy policy, OtpSender sender, Executor senderExecutor) {
+  private OtpGuard(RedisService redis, OtpPolicy policy, OtpSender sender, Executor senderExecutor,
+      @Nullable ExecutorService ownExecutor) {
     this.redis = argument(redis, "redis");
     this.policy = argument(policy, "policy");
     this.sender = argument(sender, "sender");
     this.senderExecutor = argument(senderExecutor, "senderExecutor");
+    this.ownExecutor = ownExecutor;
     this.keys = redis.keyNames();
     this.codeSpace = (long) Math.pow(10, policy.codeLength());
     this.outcomes = new Outcomes(redis.counters());
+    if (policy.acceptUnboundVerification()) {
+      log.warn("OTP: unbound verifications are accepted (accept-unbound-verification): any caller that knows a phone"
+          + " can spend a bare \"1\" verified flag written by a service on the seed's code. Turn it off once no such"
+          + " service verifies phones against this Redis.");
+    }
+  }
+
+  private static ExecutorService senderExecutor() {
+    AtomicInteger threads = new AtomicInteger();
+    ThreadFactory factory = task -> {
+      Thread thread = new Thread(task, "cloutsy-otp-sender-" + threads.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+    ThreadPoolExecutor executor = new ThreadPoolExecutor(SENDER_THREADS, SENDER_THREADS, 30, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(SENDER_QUEUE), factory, new ThreadPoolExecutor.AbortPolicy());
+    executor.allowCoreThreadTimeOut(true);
+    return executor;
   }
 
   /** The policy this guard enforces. */
@@ -163,8 +215,8 @@ public final class OtpGuard {
 
   /**
    * Checks a submitted code: counts the attempt, compares HMACs in constant time and, when they match, deletes the
-   * code and marks the phone verified for the policy's window. After the last allowed wrong attempt the code is
-   * deleted.
+   * code and marks the phone verified for the policy's window, for the holder of the {@link VerificationTicket} that
+   * {@link OtpVerifyResult.Verified} carries. After the last allowed wrong attempt the code is deleted.
    *
    * @param code what the user typed; any text up to 32 characters (a wrong format is simply a wrong code)
    * @throws IllegalArgumentException if the phone or purpose is malformed, or the code is null or too long
@@ -181,54 +233,132 @@ public final class OtpGuard {
       throw new IllegalArgumentException("code must be a string of at most " + MAX_SUBMITTED_LENGTH + " characters");
     }
     String hmac = policy.secret().sign(macInput(phone, purpose, code));
+    VerificationTicket ticket = VerificationTicket.random();
     String[] scriptKeys = {codeKey(phone, purpose), attemptsKey(phone, purpose), verifiedKey(phone, purpose)};
     CompletionStage<List<Object>> reply = redis.scripts().run(VERIFY, ScriptOutputType.MULTI, scriptKeys, hmac,
-        String.valueOf(policy.maxAttempts()), millis(policy.verifiedTtl()));
-    return reply.thenApply(this::verifyResult);
+        String.valueOf(policy.maxAttempts()), millis(policy.verifiedTtl()),
+        verifiedValue(phone, purpose, ticket.value()));
+    return reply.thenApply(result -> verifyResult(result, ticket));
   }
 
-  /** {@link #isVerified(String, String)} for the default purpose. */
-  public boolean isVerified(String phone) {
-    return isVerified(phone, DEFAULT_PURPOSE);
-  }
-
-  /** Whether the phone is verified for the purpose and the verification is unspent. One round trip. */
-  public boolean isVerified(String phone, String purpose) {
-    requirePhone(phone);
-    requirePurpose(purpose);
-    return redis.await(redis.mapFailures(redis.commands().exists(verifiedKey(phone, purpose)))) > 0;
-  }
-
-  /** {@link #consumeVerification(String, String)} for the default purpose. */
-  public boolean consumeVerification(String phone) {
-    return redis.await(consumeVerificationAsync(phone, DEFAULT_PURPOSE));
+  /** {@link #isVerified(String, String, String)} for the default purpose. */
+  public boolean isVerified(String phone, String ticket) {
+    return isVerified(phone, ticket, DEFAULT_PURPOSE);
   }
 
   /**
-   * Spends the phone's verification for the purpose: true for exactly one caller, however many try at once (one
-   * DEL, which only one of them can find the key for); false when there was none.
+   * Whether the phone is verified for the purpose, for the holder of {@code ticket}, and the verification is unspent;
+   * spends nothing. One round trip.
+   *
+   * @throws IllegalArgumentException if the phone or purpose is malformed, or the ticket is over 64 characters
+   * @throws NullPointerException if the ticket is null
    */
-  public boolean consumeVerification(String phone, String purpose) {
-    return redis.await(consumeVerificationAsync(phone, purpose));
+  public boolean isVerified(String phone, String ticket, String purpose) {
+    String expected = verifiedValue(phone, purpose, requireTicket(ticket));
+    String stored = redis.await(redis.mapFailures(redis.commands().get(verifiedKey(phone, purpose))));
+    return stored != null && MessageDigest.isEqual(stored.getBytes(StandardCharsets.UTF_8),
+        expected.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Asynchronous {@link #consumeVerification(String, String)}. */
-  public CompletionStage<Boolean> consumeVerificationAsync(String phone, String purpose) {
+  /** {@link #consumeVerification(String, String, String)} for the default purpose. */
+  public boolean consumeVerification(String phone, String ticket) {
+    return redis.await(consumeVerificationAsync(phone, ticket, DEFAULT_PURPOSE));
+  }
+
+  /**
+   * Spends the phone's verification for the purpose if {@code ticket} is the one its {@link #verify} handed out:
+   * true for exactly one caller, however many try at once; false when none is pending or the ticket is another's,
+   * in which case nothing is spent. One script: a constant-time compare of the ticket's HMAC, then a DEL.
+   *
+   * @param ticket the {@link VerificationTicket#value()} the verifying client sent back; any text up to 64
+   *     characters (a wrong one is simply not the holder's)
+   * @throws IllegalArgumentException if the phone or purpose is malformed, or the ticket is over 64 characters
+   * @throws NullPointerException if the ticket is null
+   */
+  public boolean consumeVerification(String phone, String ticket, String purpose) {
+    return redis.await(consumeVerificationAsync(phone, ticket, purpose));
+  }
+
+  /** Asynchronous {@link #consumeVerification(String, String, String)}. */
+  public CompletionStage<Boolean> consumeVerificationAsync(String phone, String ticket, String purpose) {
+    return consume(phone, purpose, verifiedValue(phone, purpose, requireTicket(ticket)));
+  }
+
+  /** {@link #consumeUnboundVerification(String, String)} for the default purpose. */
+  public boolean consumeUnboundVerification(String phone) {
+    return redis.await(consumeUnboundVerificationAsync(phone, DEFAULT_PURPOSE));
+  }
+
+  /**
+   * Spends a verification that a service on the seed's code wrote, the bare {@code "1"} flag, which carries no
+   * ticket: any caller that knows the phone can spend it, so this is for a migration only and needs
+   * {@link OtpPolicy#acceptUnboundVerification()}. A verification this guard wrote is never spent this way.
+   *
+   * @throws IllegalStateException if the policy does not accept unbound verifications
+   * @throws IllegalArgumentException if the phone or purpose is malformed
+   */
+  public boolean consumeUnboundVerification(String phone, String purpose) {
+    return redis.await(consumeUnboundVerificationAsync(phone, purpose));
+  }
+
+  /** Asynchronous {@link #consumeUnboundVerification(String, String)}. */
+  public CompletionStage<Boolean> consumeUnboundVerificationAsync(String phone, String purpose) {
+    if (!policy.acceptUnboundVerification()) {
+      throw new IllegalStateException("unbound verifications are not accepted: they can be spent by anyone who knows"
+          + " the phone. Only while a service on the seed's code verifies phones, enable"
+          + " OtpPolicy.withUnboundVerificationAccepted(true) (cloutsy.redis.otp.accept-unbound-verification)");
+    }
     requirePhone(phone);
     requirePurpose(purpose);
-    return redis.mapFailures(redis.commands().del(verifiedKey(phone, purpose))).thenApply(deleted -> {
-      boolean consumed = deleted > 0;
-      if (consumed) {
-        outcomes.consumed.increment();
-      }
+    return consume(phone, purpose, UNBOUND);
+  }
+
+  private CompletionStage<Boolean> consume(String phone, String purpose, String expected) {
+    String[] scriptKeys = {verifiedKey(phone, purpose)};
+    return redis.scripts().<Long>run(CONSUME, ScriptOutputType.INTEGER, scriptKeys, expected).thenApply(spent -> {
+      boolean consumed = spent == 1;
+      (consumed ? outcomes.consumed : outcomes.consumeRefused).increment();
       return consumed;
     });
   }
 
+  /**
+   * The verified key's value for a ticket: the format, the purpose, and an HMAC that binds the ticket to the phone
+   * and purpose, under a label no code's HMAC input can start with.
+   */
+  private String verifiedValue(String phone, String purpose, String ticket) {
+    requirePhone(phone);
+    requirePurpose(purpose);
+    return TICKET_FORMAT + ":" + purpose + ":"
+        + policy.secret().sign("ticket\n" + phone + '\n' + purpose + '\n' + ticket);
+  }
+
+  private static String requireTicket(String ticket) {
+    Objects.requireNonNull(ticket, "ticket must not be null");
+    if (ticket.length() > MAX_TICKET_LENGTH) {
+      throw new IllegalArgumentException("ticket must be at most " + MAX_TICKET_LENGTH + " characters, had "
+          + ticket.length());
+    }
+    return ticket;
+  }
+
+  /** Stops the sender executor this guard made, if it made one; codes already queued are still sent. */
+  @Override
+  public void close() {
+    if (ownExecutor != null) {
+      ownExecutor.shutdown();
+    }
+  }
+
   private CompletionStage<OtpRequestResult> sendAsync(Issue issue) {
     OtpMessage message = Objects.requireNonNull(issue.message());
-    CompletableFuture<Void> sent = CompletableFuture.supplyAsync(() -> sender.send(message), senderExecutor)
-        .thenCompose(stage -> stage);
+    CompletableFuture<Void> sent;
+    try {
+      sent = CompletableFuture.supplyAsync(() -> sender.send(message), senderExecutor).thenCompose(stage -> stage);
+    } catch (RejectedExecutionException full) {
+      // Every sender thread is busy and the queue is full: the request is given back like any failed send.
+      sent = CompletableFuture.failedFuture(full);
+    }
     return sent.handle((ok, failure) -> failure).thenCompose(failure -> {
       if (failure == null) {
         outcomes.issued.increment();
@@ -245,12 +375,12 @@ public final class OtpGuard {
     });
   }
 
-  private OtpVerifyResult verifyResult(List<Object> reply) {
+  private OtpVerifyResult verifyResult(List<Object> reply, VerificationTicket ticket) {
     long status = (Long) reply.get(0);
     long value = (Long) reply.get(1);
     if (status == 0) {
       outcomes.verified.increment();
-      return new OtpVerifyResult.Verified(Duration.ofMillis(value));
+      return new OtpVerifyResult.Verified(Duration.ofMillis(value), ticket);
     }
     if (status == 1) {
       outcomes.wrongCode.increment();
@@ -329,6 +459,7 @@ public final class OtpGuard {
     final FeatureCounters.Counter tooManyAttempts;
     final FeatureCounters.Counter expired;
     final FeatureCounters.Counter consumed;
+    final FeatureCounters.Counter consumeRefused;
 
     Outcomes(FeatureCounters counters) {
       String requests = "cloutsy.redis.otp.requests";
@@ -342,6 +473,7 @@ public final class OtpGuard {
       tooManyAttempts = counters.counter(verifications, "result", "too_many_attempts");
       expired = counters.counter(verifications, "result", "expired");
       consumed = counters.counter("cloutsy.redis.otp.consumed");
+      consumeRefused = counters.counter("cloutsy.redis.otp.consume.refused");
     }
   }
 }

@@ -15,9 +15,12 @@ import java.time.Duration;
  * @param quotaWindow the window, which starts at the first request and is never extended
  * @param maxAttempts verification attempts per code; the code is invalidated after the last wrong one
  * @param verifiedTtl how long a verified phone stays verified unless the verification is consumed
+ * @param acceptUnboundVerification whether {@link OtpGuard#consumeUnboundVerification} may spend the seed's bare
+ *     {@code "1"} verified flag, which any caller that knows the phone can spend: only while a service on the seed's
+ *     code still verifies phones against the same Redis, never otherwise (off by default)
  */
 public record OtpPolicy(OtpSecret secret, int codeLength, Duration codeTtl, Duration cooldown, int requestQuota,
-    Duration quotaWindow, int maxAttempts, Duration verifiedTtl) {
+    Duration quotaWindow, int maxAttempts, Duration verifiedTtl, boolean acceptUnboundVerification) {
 
   /** The longest a code may live (OWASP ASVS 6.6.1 / NIST SP 800-63B). */
   public static final Duration MAX_CODE_TTL = Duration.ofMinutes(10);
@@ -50,37 +53,52 @@ public record OtpPolicy(OtpSecret secret, int codeLength, Duration codeTtl, Dura
   /** The seed's limits with the given secret. */
   public static OtpPolicy defaults(OtpSecret secret) {
     return new OtpPolicy(secret, 6, Duration.ofMinutes(5), Duration.ofSeconds(60), 5, Duration.ofMinutes(15), 5,
-        Duration.ofMinutes(15));
+        Duration.ofMinutes(15), false);
   }
 
   /** A copy with another code length. */
   public OtpPolicy withCodeLength(int codeLength) {
-    return new OtpPolicy(secret, codeLength, codeTtl, cooldown, requestQuota, quotaWindow, maxAttempts, verifiedTtl);
+    return new OtpPolicy(secret, codeLength, codeTtl, cooldown, requestQuota, quotaWindow, maxAttempts, verifiedTtl,
+        acceptUnboundVerification);
   }
 
   /** A copy with another code lifetime. */
   public OtpPolicy withCodeTtl(Duration codeTtl) {
-    return new OtpPolicy(secret, codeLength, codeTtl, cooldown, requestQuota, quotaWindow, maxAttempts, verifiedTtl);
+    return new OtpPolicy(secret, codeLength, codeTtl, cooldown, requestQuota, quotaWindow, maxAttempts, verifiedTtl,
+        acceptUnboundVerification);
   }
 
   /** A copy with another cooldown. */
   public OtpPolicy withCooldown(Duration cooldown) {
-    return new OtpPolicy(secret, codeLength, codeTtl, cooldown, requestQuota, quotaWindow, maxAttempts, verifiedTtl);
+    return new OtpPolicy(secret, codeLength, codeTtl, cooldown, requestQuota, quotaWindow, maxAttempts, verifiedTtl,
+        acceptUnboundVerification);
   }
 
   /** A copy with another request quota and window. */
   public OtpPolicy withRequestQuota(int requestQuota, Duration quotaWindow) {
-    return new OtpPolicy(secret, codeLength, codeTtl, cooldown, requestQuota, quotaWindow, maxAttempts, verifiedTtl);
+    return new OtpPolicy(secret, codeLength, codeTtl, cooldown, requestQuota, quotaWindow, maxAttempts, verifiedTtl,
+        acceptUnboundVerification);
   }
 
   /** A copy with another number of attempts per code. */
   public OtpPolicy withMaxAttempts(int maxAttempts) {
-    return new OtpPolicy(secret, codeLength, codeTtl, cooldown, requestQuota, quotaWindow, maxAttempts, verifiedTtl);
+    return new OtpPolicy(secret, codeLength, codeTtl, cooldown, requestQuota, quotaWindow, maxAttempts, verifiedTtl,
+        acceptUnboundVerification);
   }
 
   /** A copy with another verified window. */
   public OtpPolicy withVerifiedTtl(Duration verifiedTtl) {
-    return new OtpPolicy(secret, codeLength, codeTtl, cooldown, requestQuota, quotaWindow, maxAttempts, verifiedTtl);
+    return new OtpPolicy(secret, codeLength, codeTtl, cooldown, requestQuota, quotaWindow, maxAttempts, verifiedTtl,
+        acceptUnboundVerification);
+  }
+
+  /**
+   * A copy that lets {@link OtpGuard#consumeUnboundVerification} spend the seed's bare {@code "1"} flags, for a
+   * migration from the seed's code; {@link OtpGuard} logs a warning when it is created with it.
+   */
+  public OtpPolicy withUnboundVerificationAccepted(boolean acceptUnboundVerification) {
+    return new OtpPolicy(secret, codeLength, codeTtl, cooldown, requestQuota, quotaWindow, maxAttempts, verifiedTtl,
+        acceptUnboundVerification);
   }
 
   private static void requirePositive(Duration value, String name) {

@@ -11,11 +11,12 @@ public sealed interface OtpVerifyResult {
   }
 
   /**
-   * The code was right: it is deleted, and the phone is verified for the purpose.
+   * The code was right: it is deleted, and the phone is verified for the purpose, for the holder of the ticket.
    *
    * @param window how long the verification lasts unless it is consumed
+   * @param ticket what the verifying client must present to spend the verification; hand it to that client only
    */
-  record Verified(Duration window) implements OtpVerifyResult {}
+  record Verified(Duration window, VerificationTicket ticket) implements OtpVerifyResult {}
 
   /**
    * The code was wrong.

@@ -1,8 +1,10 @@
 -- otp-verify.lua: counts a verification attempt and compares HMACs in constant time, as one atomic step.
 -- KEYS: 1 otp:code:{phone}[:purpose]  2 otp:attempts:{phone}[:purpose]  3 otp:verified:{phone}[:purpose]
 -- ARGV: 1 HMAC of the submitted code  2 attempts allowed per code  3 verified window ms
+--       4 the verified key's value if the code is right: the purpose and the HMAC of a fresh verification ticket
 -- Reply: {status, n}; status 0 verified (n: window ms), 1 wrong code (n: attempts left), 2 too many attempts
--- (the code is gone), 3 expired or never issued. Time: key TTLs only, no clock read.
+-- (the code is gone), 3 expired or never issued. Time: key TTLs only, no clock read. Bound: at most 7 commands on
+-- 3 keys, and a compare over two 43-byte HMACs.
 local max_attempts = tonumber(ARGV[2])
 if tonumber(redis.call('GET', KEYS[2]) or '0') >= max_attempts then
   return {2, 0}
@@ -18,16 +20,9 @@ if attempts == 1 then
   redis.call('PEXPIRE', KEYS[2], math.max(redis.call('PTTL', KEYS[1]), 1))
 end
 
--- Every byte is compared whatever the first difference, so the time taken says nothing about the stored HMAC.
-local submitted = ARGV[1]
-local difference = #stored == #submitted and 0 or 1
-for i = 1, math.min(#stored, #submitted) do
-  difference = bit.bor(difference, bit.bxor(string.byte(stored, i), string.byte(submitted, i)))
-end
-
-if difference == 0 then
+if equal_in_constant_time(stored, ARGV[1]) then
   redis.call('DEL', KEYS[1], KEYS[2])
-  redis.call('SET', KEYS[3], '1', 'PX', ARGV[3])
+  redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[3])
   return {0, tonumber(ARGV[3])}
 end
 if attempts >= max_attempts then

@@ -26,8 +26,9 @@ class OtpGuardFailClosedTest {
 
       assertThatThrownBy(() -> guard.request("+15550001111")).isInstanceOf(RedisUnavailableException.class);
       assertThatThrownBy(() -> guard.verify("+15550001111", "123456")).isInstanceOf(RedisUnavailableException.class);
-      assertThatThrownBy(() -> guard.isVerified("+15550001111")).isInstanceOf(RedisUnavailableException.class);
-      assertThatThrownBy(() -> guard.consumeVerification("+15550001111"))
+      assertThatThrownBy(() -> guard.isVerified("+15550001111", "ticket"))
+          .isInstanceOf(RedisUnavailableException.class);
+      assertThatThrownBy(() -> guard.consumeVerification("+15550001111", "ticket"))
           .isInstanceOf(RedisUnavailableException.class);
       assertThat(sender.sent()).as("nothing sent without a stored code").isEmpty();
 

@@ -2,6 +2,7 @@ package com.cloutsy.redis.otp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 import com.cloutsy.redis.CommandStats;
@@ -18,13 +19,17 @@ import io.lettuce.core.ScanIterator;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
@@ -37,7 +42,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(KeyLayout.class)
 class OtpGuardTest {
 
-  static final OtpSecret SECRET = OtpSecret.fromText("a test secret that is long enough for HMAC-SHA256!");
+  static final String SECRET_BASE64 = "9JJphaOLcICA8u9xWjfeU6nC8Nvqb/3C7QWfWJ5k3H8=";
+  static final OtpSecret SECRET = OtpSecret.fromBase64(SECRET_BASE64);
 
   @Parameter
   KeyLayout layout;
@@ -45,6 +51,7 @@ class OtpGuardTest {
   private final RedisEndpoint endpoint;
   private final RecordingSender sender = new RecordingSender();
   private final List<RedisService> services = new ArrayList<>();
+  private final List<OtpGuard> guards = new ArrayList<>();
 
   OtpGuardTest(RedisEndpoint endpoint) {
     this.endpoint = endpoint;
@@ -52,17 +59,26 @@ class OtpGuardTest {
 
   @AfterEach
   void close() {
+    guards.forEach(OtpGuard::close);
     services.forEach(RedisService::close);
   }
 
   private OtpGuard guard(OtpPolicy policy) {
     RedisService redis = TestRedis.start(endpoint, layout);
     services.add(redis);
-    return OtpGuard.create(redis, policy, sender);
+    OtpGuard guard = OtpGuard.create(redis, policy, sender);
+    guards.add(guard);
+    return guard;
   }
 
   private OtpGuard guard() {
     return guard(OtpPolicy.defaults(SECRET));
+  }
+
+  /** The ticket of a verification that must have succeeded. */
+  private static String ticket(OtpVerifyResult result) {
+    assertThat(result).isInstanceOf(OtpVerifyResult.Verified.class);
+    return ((OtpVerifyResult.Verified) result).ticket().value();
   }
 
   private static String phone() {
@@ -138,15 +154,121 @@ class OtpGuardTest {
 
     OtpVerifyResult result = guard.verify(phone, sender.lastCode());
 
-    assertThat(result).isEqualTo(new OtpVerifyResult.Verified(Duration.ofMinutes(15)));
+    assertThat(result).isInstanceOf(OtpVerifyResult.Verified.class);
+    OtpVerifyResult.Verified verified = (OtpVerifyResult.Verified) result;
+    String ticket = verified.ticket().value();
+    assertThat(verified.window()).isEqualTo(Duration.ofMinutes(15));
     assertThat(raw().exists(keyNames().otpCode(phone), keyNames().otpAttempts(phone))).isZero();
-    assertThat(raw().get(keyNames().otpVerified(phone))).isEqualTo("1");
     assertThat(raw().pttl(keyNames().otpVerified(phone))).isBetween(Duration.ofMinutes(14).toMillis(), 900_000L);
-    assertThat(guard.isVerified(phone)).isTrue();
+    assertThat(guard.isVerified(phone, ticket)).isTrue();
     assertThat(guard.verify(phone, sender.lastCode())).as("a used code is gone").isEqualTo(new OtpVerifyResult.Expired());
-    assertThat(guard.consumeVerification(phone)).isTrue();
-    assertThat(guard.consumeVerification(phone)).isFalse();
-    assertThat(guard.isVerified(phone)).isFalse();
+    assertThat(guard.consumeVerification(phone, ticket)).isTrue();
+    assertThat(guard.consumeVerification(phone, ticket)).isFalse();
+    assertThat(guard.isVerified(phone, ticket)).isFalse();
+    assertThat(raw().exists(keyNames().otpVerified(phone))).isZero();
+  }
+
+  @Test
+  void onlyTheTicketOfTheVerificationSpendsItRegression16() {
+    OtpGuard guard = guard();
+    String phone = phone();
+    guard.request(phone);
+    String ticket = ticket(guard.verify(phone, sender.lastCode()));
+    String otherPhone = phone();
+    guard.request(otherPhone);
+    String otherTicket = ticket(guard.verify(otherPhone, sender.lastCode()));
+
+    assertThat(guard.consumeVerification(phone, "")).isFalse();
+    assertThat(guard.consumeVerification(phone, "1")).isFalse();
+    assertThat(guard.consumeVerification(phone, otherTicket)).as("another phone's ticket").isFalse();
+    assertThat(guard.consumeVerification(phone, ticket.substring(1))).isFalse();
+    assertThat(guard.consumeVerification(phone, ticket, "phone-change")).as("another purpose").isFalse();
+    assertThat(guard.isVerified(phone, otherTicket)).isFalse();
+    assertThat(raw().exists(keyNames().otpVerified(phone))).as("a wrong ticket spends nothing").isEqualTo(1);
+    assertThat(guard.consumeVerificationAsync(phone, ticket, OtpGuard.DEFAULT_PURPOSE).toCompletableFuture().join())
+        .isTrue();
+    assertThat(guard.consumeVerification(otherPhone, otherTicket)).isTrue();
+  }
+
+  @Test
+  void theVerifiedKeyHoldsThePurposeAndAnHmacOfTheTicketNeverTheTicket() {
+    OtpGuard guard = guard();
+    String phone = phone();
+    guard.request(phone);
+    VerificationTicket ticket = ((OtpVerifyResult.Verified) guard.verify(phone, sender.lastCode())).ticket();
+
+    String stored = raw().get(keyNames().otpVerified(phone));
+
+    assertThat(stored).startsWith("t1:login:").doesNotContain(ticket.value()).hasSize("t1:login:".length() + 43);
+    assertThat(stored.substring("t1:login:".length()))
+        .isEqualTo(SECRET.sign("ticket\n" + phone + "\nlogin\n" + ticket.value()));
+    assertThat(ticket.value()).matches("[A-Za-z0-9_-]{43}");
+    assertThat(ticket).hasToString("VerificationTicket[****]");
+    assertThat(new OtpVerifyResult.Verified(Duration.ofMinutes(1), ticket).toString()).doesNotContain(ticket.value());
+  }
+
+  @Test
+  void ticketsAreNeverRepeated() {
+    Set<String> tickets = new HashSet<>();
+    for (int i = 0; i < 10_000; i++) {
+      tickets.add(VerificationTicket.random().value());
+    }
+    assertThat(tickets).hasSize(10_000);
+  }
+
+  @Test
+  void theSeedsBareFlagIsSpentOnlyWithTheMigrationOptInRegression16() {
+    OtpGuard strict = guard();
+    OtpGuard migrating = OtpGuard.create(services.get(0),
+        OtpPolicy.defaults(SECRET).withUnboundVerificationAccepted(true), sender);
+    guards.add(migrating);
+    String phone = phone();
+    raw().set(keyNames().otpVerified(phone), "1");
+
+    assertThatIllegalStateException().isThrownBy(() -> strict.consumeUnboundVerification(phone))
+        .withMessageContaining("accept-unbound-verification");
+    assertThat(strict.consumeVerification(phone, "1")).isFalse();
+    assertThat(migrating.consumeVerification(phone, "anything")).isFalse();
+    assertThat(migrating.consumeUnboundVerification(phone)).isTrue();
+    assertThat(migrating.consumeUnboundVerification(phone)).isFalse();
+
+    migrating.request(phone);
+    String ticket = ticket(migrating.verify(phone, sender.lastCode()));
+    assertThat(migrating.consumeUnboundVerification(phone)).as("a ticket-bound verification needs its ticket")
+        .isFalse();
+    assertThat(migrating.consumeVerification(phone, ticket)).isTrue();
+  }
+
+  @Test
+  void anAttackerPollingWithThePhoneAloneNeverSpendsTheVictimsVerificationRegression16() throws Exception {
+    OtpGuard guard = guard(OtpPolicy.defaults(SECRET).withUnboundVerificationAccepted(true));
+    String phone = phone();
+    AtomicBoolean victimDone = new AtomicBoolean();
+    AtomicInteger attackerWins = new AtomicInteger();
+    ExecutorService attackers = Executors.newFixedThreadPool(4);
+    List<Future<?>> polls = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      polls.add(attackers.submit(() -> {
+        for (int n = 0; n < 5_000 && !victimDone.get(); n++) {
+          if (guard.consumeUnboundVerification(phone) || guard.consumeVerification(phone, "guess-" + n)) {
+            attackerWins.incrementAndGet();
+          }
+        }
+      }));
+    }
+    try {
+      guard.request(phone);
+      String ticket = ticket(guard.verify(phone, sender.lastCode()));
+      boolean victim = guard.consumeVerification(phone, ticket);
+      victimDone.set(true);
+      for (Future<?> poll : polls) {
+        poll.get(30, TimeUnit.SECONDS);
+      }
+      assertThat(victim).isTrue();
+      assertThat(attackerWins).hasValue(0);
+    } finally {
+      attackers.shutdownNow();
+    }
   }
 
   @Test
@@ -166,7 +288,7 @@ class OtpGuardTest {
         new OtpVerifyResult.WrongCode(2), new OtpVerifyResult.WrongCode(1), new OtpVerifyResult.TooManyAttempts());
     assertThat(raw().exists(keyNames().otpCode(phone))).isZero();
     assertThat(guard.verify(phone, right)).isEqualTo(new OtpVerifyResult.TooManyAttempts());
-    assertThat(guard.isVerified(phone)).isFalse();
+    assertThat(raw().exists(keyNames().otpVerified(phone))).isZero();
   }
 
   @Test
@@ -202,10 +324,10 @@ class OtpGuardTest {
     String code = sender.lastCode();
 
     assertThat(guard.verify(phone, code)).as("not for login").isEqualTo(new OtpVerifyResult.Expired());
-    assertThat(guard.verify(phone, code, "phone-change")).isInstanceOf(OtpVerifyResult.Verified.class);
-    assertThat(guard.isVerified(phone, "phone-change")).isTrue();
-    assertThat(guard.isVerified(phone)).isFalse();
-    assertThat(guard.consumeVerification(phone)).isFalse();
+    String ticket = ticket(guard.verify(phone, code, "phone-change"));
+    assertThat(guard.isVerified(phone, ticket, "phone-change")).isTrue();
+    assertThat(guard.isVerified(phone, ticket)).isFalse();
+    assertThat(guard.consumeVerification(phone, ticket)).isFalse();
     assertThat(raw().exists(keyNames().otpVerified(phone, "phone-change"))).isEqualTo(1);
   }
 
@@ -220,7 +342,7 @@ class OtpGuardTest {
     assertThat(raw().exists(prefix + "otp:cooldown:" + tagged, prefix + "otp:requests:" + tagged,
         prefix + "otp:code:" + tagged)).isEqualTo(3);
     guard.verify(phone, sender.lastCode());
-    assertThat(raw().get(prefix + "otp:verified:" + tagged)).isEqualTo("1");
+    assertThat(raw().get(prefix + "otp:verified:" + tagged)).startsWith("t1:login:");
   }
 
   @Test
@@ -289,9 +411,9 @@ class OtpGuardTest {
     for (int round = 0; round < 20; round++) {
       String phone = phone();
       guard.request(phone);
-      guard.verify(phone, sender.lastCode());
+      String ticket = ticket(guard.verify(phone, sender.lastCode()));
 
-      List<Boolean> consumed = concurrently(2, () -> guard.consumeVerification(phone));
+      List<Boolean> consumed = concurrently(2, () -> guard.consumeVerification(phone, ticket));
 
       assertThat(consumed).containsExactlyInAnyOrder(true, false);
     }
@@ -328,8 +450,8 @@ class OtpGuardTest {
     String phone = phone();
     guard.request(phone);
     String code = sender.lastCode();
-    OtpSecret sameKey = OtpSecret.fromText("a test secret that is long enough for HMAC-SHA256!");
-    OtpSecret otherKey = OtpSecret.fromText("another secret, as long, but not the one in use!!");
+    OtpSecret sameKey = OtpSecret.fromBase64(SECRET_BASE64);
+    OtpSecret otherKey = OtpSecret.fromBase64("B24HvEHetxQXOv30uL2vmmwNvT4DojPDLZjC03atnsk=");
 
     assertThat(raw().get(keyNames().otpCode(phone)))
         .isEqualTo(sameKey.sign(OtpGuard.macInput(phone, "login", code)))

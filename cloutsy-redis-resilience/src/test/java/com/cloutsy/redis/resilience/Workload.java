@@ -128,6 +128,7 @@ final class Workload implements AutoCloseable {
   private final Map<String, LongAdder> allowedLocally = new ConcurrentHashMap<>();
 
   private final Map<String, String> sentCodes = new ConcurrentHashMap<>();
+  private final Map<String, String> tickets = new ConcurrentHashMap<>();
   private final Map<String, List<Interval>> issued = new ConcurrentHashMap<>();
 
   private final Map<String, LongAdder> loginAllowed = new ConcurrentHashMap<>();
@@ -162,7 +163,7 @@ final class Workload implements AutoCloseable {
           limited.add(new Limited(keys.apiLimit("rl-" + k, algorithm + "-open"), limit, openLimiter));
         }
       }
-      OtpPolicy otpPolicy = OtpPolicy.defaults(OtpSecret.fromText("resilience-suite-otp-secret-of-32-bytes!"))
+      OtpPolicy otpPolicy = OtpPolicy.defaults(OtpSecret.fromBase64("uYs5RPMW3PevPkV8sjFdY3JUpisFK6dosixtMJcgSHU="))
           .withCooldown(OTP_COOLDOWN).withRequestQuota(1_000, Duration.ofMinutes(15));
       otp = OtpGuard.create(redis, otpPolicy, message -> {
         sentCodes.put(message.phone(), message.code());
@@ -352,11 +353,15 @@ final class Workload implements AutoCloseable {
     if (result != null && result.isVerified() && !right) {
       ledger.violation("wrong OTP code verified", phone);
     }
+    if (result instanceof OtpVerifyResult.Verified verified) {
+      tickets.put(phone, verified.ticket().value());
+    }
   }
 
   private void consumeVerification(Random random) {
     String phone = phone(random);
-    ledger.call("otp.consume", true, () -> otp.consumeVerification(phone), consumed -> consumed);
+    String ticket = tickets.getOrDefault(phone, "no-ticket");
+    ledger.call("otp.consume", true, () -> otp.consumeVerification(phone, ticket), consumed -> consumed);
   }
 
   private void attackLogin(Random random) {
