@@ -19,6 +19,8 @@ package com.cloutsy.redis.keys;
  *       <td>{@code login:attempts:{alice}:10.0.0.1}</td></tr>
  *   <tr><td>{@link #loginAddressAttempts}</td><td>{@code login:address:10.0.0.1}</td>
  *       <td>{@code login:address:{10.0.0.1}}</td></tr>
+ *   <tr><td>{@link #loginDeviceAttempts}</td><td>{@code login:device:alice:Zk3…}</td>
+ *       <td>{@code login:device:{alice}:Zk3…}</td></tr>
  *   <tr><td>{@link #apiLimit}</td><td>{@code api:limit:42:feed}</td><td>{@code api:limit:{42}:feed}</td></tr>
  *   <tr><td>{@link #userPrefs}</td><td>{@code user:42:prefs}</td><td>{@code user:{42}:prefs}</td></tr>
  *   <tr><td>{@link #cache}</td><td>{@code cache:users:42}</td><td>{@code cache:users:42}</td></tr>
@@ -280,6 +282,30 @@ public final class Keys {
    */
   public String loginAddressLockouts(String address) {
     return prefix + "login:address-lockouts:" + tagOpen + encode(address, "address") + tagClose;
+  }
+
+  /**
+   * Returns the key counting failed logins for one identifier from one known device (a device token the service
+   * signed): {@code login:device:{identifier}:{device}}. It shares the identifier's hash slot in the cluster layout.
+   *
+   * @throws IllegalArgumentException if an argument is empty, too long or not valid Unicode; the message names it
+   * @throws NullPointerException if an argument is null
+   */
+  public String loginDeviceAttempts(String identifier, String device) {
+    return prefix + "login:device:" + tagOpen + encode(identifier, "identifier") + tagClose + ":"
+        + encode(device, "device");
+  }
+
+  /**
+   * Returns the key holding how many lockouts in a row one known device of an identifier has had:
+   * {@code login:device-lockouts:{identifier}:{device}}.
+   *
+   * @throws IllegalArgumentException if an argument is empty, too long or not valid Unicode; the message names it
+   * @throws NullPointerException if an argument is null
+   */
+  public String loginDeviceLockouts(String identifier, String device) {
+    return prefix + "login:device-lockouts:" + tagOpen + encode(identifier, "identifier") + tagClose + ":"
+        + encode(device, "device");
   }
 
   /**

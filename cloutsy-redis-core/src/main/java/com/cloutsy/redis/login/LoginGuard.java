@@ -2,18 +2,23 @@ package com.cloutsy.redis.login;
 
 import com.cloutsy.redis.FeatureCounters;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.config.HmacKey;
 import com.cloutsy.redis.keys.Keys;
 import com.cloutsy.redis.login.LoginPolicy.Threshold;
 import com.cloutsy.redis.script.LuaScript;
 import io.lettuce.core.ScriptOutputType;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes. Three failure counters guard a login: the pair (identifier, address), the identifier and the
@@ -28,6 +33,16 @@ import java.util.concurrent.CompletionStage;
  * The address counter lives in the address's hash slot and the other two in the identifier's, so in cluster mode
  * they cannot share a script: the address is checked (and counted) first, and an address that is locked never adds
  * to the identifier's counter, so a stuffing source cannot push a victim's identifier towards its lockout.
+ *
+ * Known devices (OWASP's "device cookies"). The identifier's own counter is what lets anyone lock an account for
+ * everyone: 4 addresses x 5 guesses reach 20, and renewing it forever is cheap. So a successful login may be given a
+ * device token, d1.<nonce>.<HMAC(identifier, nonce)>, signed with the service's key and bound to the identifier. A
+ * later attempt that presents a valid one counts against that device's own counter only, never the pair, the
+ * identifier or the address: the owner's device logs in whatever an attacker does from elsewhere, and a stolen token
+ * gives its thief no more than the device threshold's guesses per lockout. Tokens are stateless; the nonce names the
+ * device's counter. A token that is forged, malformed or another identifier's counts as no token. A success from a
+ * known device resets only its own counter: resetting the identifier's would give an attacker a fresh set of guesses
+ * on unknown devices at each of the owner's logins.
  */
 
 /**
@@ -40,7 +55,9 @@ import java.util.concurrent.CompletionStage;
  * <p>Pass identifiers in one canonical form (for example a lower-cased e-mail address): {@code Alice} and
  * {@code alice} are different counters. Fail closed: when Redis cannot be asked every method throws
  * {@code RedisUnavailableException}; an attempt is never allowed by default. {@link #check} costs two round trips
- * (address, then identifier), the others one or two. Thread-safe.
+ * (address, then identifier), the others one or two. With a device key ({@link #create(RedisService, LoginPolicy,
+ * HmacKey)}), a login from a device that logged in before counts only against that device (see
+ * {@link #issueDeviceToken}), so an attacker cannot lock an owner out of the devices it already uses. Thread-safe.
  */
 public final class LoginGuard {
 
@@ -48,10 +65,15 @@ public final class LoginGuard {
   private static final LuaScript FORGIVE = LuaScript.load("login-forgive.lua");
   private static final String COUNT = "1";
   private static final String REPORT = "0";
+  private static final String DEVICE_TOKEN_FORMAT = "d1";
+  private static final int DEVICE_NONCE_BYTES = 16;
+  private static final int MAX_DEVICE_TOKEN_LENGTH = 128;
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final RedisService redis;
   private final Keys keys;
   private final LoginPolicy policy;
+  private final @Nullable HmacKey deviceKey;
   private final FeatureCounters.Counter allowed;
   private final FeatureCounters.Counter refused;
   private final FeatureCounters.Counter failures;
@@ -64,14 +86,28 @@ public final class LoginGuard {
    * @throws IllegalArgumentException if an argument is null
    */
   public static LoginGuard create(RedisService redis, LoginPolicy policy) {
-    return new LoginGuard(redis, policy);
+    return new LoginGuard(redis, policy, null);
   }
 
-  private LoginGuard(RedisService redis, LoginPolicy policy) {
+  /**
+   * A guard enforcing {@code policy} on {@code redis} that knows the devices it gave a token signed with
+   * {@code deviceKey} (the same on every instance).
+   *
+   * @throws IllegalArgumentException if an argument is null
+   */
+  public static LoginGuard create(RedisService redis, LoginPolicy policy, HmacKey deviceKey) {
+    if (deviceKey == null) {
+      throw new IllegalArgumentException("deviceKey must not be null");
+    }
+    return new LoginGuard(redis, policy, deviceKey);
+  }
+
+  private LoginGuard(RedisService redis, LoginPolicy policy, @Nullable HmacKey deviceKey) {
     if (redis == null || policy == null) {
       throw new IllegalArgumentException("redis and policy must not be null");
     }
     this.redis = redis;
+    this.deviceKey = deviceKey;
     this.keys = redis.keyNames();
     this.policy = policy;
     FeatureCounters counters = redis.counters();
@@ -90,6 +126,28 @@ public final class LoginGuard {
     return policy;
   }
 
+  /** Whether this guard has a device key, so that {@link #issueDeviceToken} works and known devices are honoured. */
+  public boolean knowsDevices() {
+    return deviceKey != null;
+  }
+
+  /**
+   * A new device token for {@code identifier}, to hand to the client after a successful login (for example as an
+   * HttpOnly cookie) and to pass to the next {@link #check(String, String, String) check}: about 70 URL-safe
+   * characters, 128 random bits and an HMAC that binds them to the identifier. No Redis call.
+   *
+   * @throws IllegalStateException if this guard has no device key
+   * @throws IllegalArgumentException if the identifier is empty or over 256 characters
+   */
+  public String issueDeviceToken(String identifier) {
+    HmacKey key = requireDeviceKey();
+    keys.loginAttempts(identifier);
+    byte[] bytes = new byte[DEVICE_NONCE_BYTES];
+    RANDOM.nextBytes(bytes);
+    String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return DEVICE_TOKEN_FORMAT + "." + nonce + "." + key.sign(deviceMessage(identifier, nonce));
+  }
+
   /**
    * Checks whether a login attempt may proceed and, when it may, counts it as a failure until
    * {@link #recordSuccess} says otherwise. Atomic per counter: however many attempts arrive at once, no more than
@@ -100,13 +158,31 @@ public final class LoginGuard {
    * @throws IllegalArgumentException if an argument is empty, over 256 characters or not valid Unicode
    */
   public LoginCheck check(String identifier, String clientAddress) {
-    return redis.await(checkAsync(identifier, clientAddress));
+    return redis.await(checkAsync(identifier, clientAddress, null));
   }
 
-  /** Asynchronous {@link #check}. */
-  public CompletionStage<LoginCheck> checkAsync(String identifier, String clientAddress) {
+  /**
+   * {@link #check(String, String)} for a client that may present a device token: a valid one of this identifier
+   * counts the attempt against that device only (two round trips become one); anything else counts as none.
+   *
+   * @param deviceToken what {@link #issueDeviceToken} gave the client at an earlier login, or null
+   */
+  public LoginCheck check(String identifier, String clientAddress, @Nullable String deviceToken) {
+    return redis.await(checkAsync(identifier, clientAddress, deviceToken));
+  }
+
+  /** Asynchronous {@link #check(String, String, String)}. */
+  public CompletionStage<LoginCheck> checkAsync(String identifier, String clientAddress,
+      @Nullable String deviceToken) {
     Group address = addressGroup(clientAddress);
     Group account = accountGroup(identifier, clientAddress);
+    Optional<Group> device = deviceGroup(identifier, deviceToken);
+    if (device.isPresent()) {
+      return run(device.get(), COUNT).thenApply(byDevice -> {
+        (byDevice.isAllowed() ? allowed : refused).increment();
+        return byDevice;
+      });
+    }
     return run(address, COUNT).thenCompose(byAddress -> {
       if (!byAddress.isAllowed()) {
         refused.increment();
@@ -128,14 +204,24 @@ public final class LoginGuard {
    * that follows: locked (and for how long) or how many failures are left. One or two round trips.
    */
   public LoginCheck recordFailure(String identifier, String clientAddress) {
-    return redis.await(recordFailureAsync(identifier, clientAddress));
+    return redis.await(recordFailureAsync(identifier, clientAddress, null));
   }
 
-  /** Asynchronous {@link #recordFailure}. */
-  public CompletionStage<LoginCheck> recordFailureAsync(String identifier, String clientAddress) {
+  /** {@link #recordFailure(String, String)} for the device token the attempt was checked with, or null. */
+  public LoginCheck recordFailure(String identifier, String clientAddress, @Nullable String deviceToken) {
+    return redis.await(recordFailureAsync(identifier, clientAddress, deviceToken));
+  }
+
+  /** Asynchronous {@link #recordFailure(String, String, String)}. */
+  public CompletionStage<LoginCheck> recordFailureAsync(String identifier, String clientAddress,
+      @Nullable String deviceToken) {
     Group address = addressGroup(clientAddress);
     Group account = accountGroup(identifier, clientAddress);
+    Optional<Group> device = deviceGroup(identifier, deviceToken);
     failures.increment();
+    if (device.isPresent()) {
+      return run(device.get(), REPORT);
+    }
     return run(account, REPORT).thenCompose(byAccount -> byAccount.isAllowed()
         ? run(address, REPORT).thenApply(byAddress -> byAddress.isAllowed()
             ? LoginCheck.allowed(Math.min(byAddress.attemptsLeft(), byAccount.attemptsLeft()))
@@ -148,21 +234,62 @@ public final class LoginGuard {
    * success), and the attempt {@link #check} counted for the address is taken back. Two round trips.
    */
   public void recordSuccess(String identifier, String clientAddress) {
-    redis.await(recordSuccessAsync(identifier, clientAddress));
+    redis.await(recordSuccessAsync(identifier, clientAddress, null));
   }
 
-  /** Asynchronous {@link #recordSuccess}. */
-  public CompletionStage<Void> recordSuccessAsync(String identifier, String clientAddress) {
+  /**
+   * {@link #recordSuccess(String, String)} for the device token the attempt was checked with, or null. With a valid
+   * one only that device's counter is reset, in one round trip: the identifier's stay as they are, so the owner's
+   * logins never hand an attacker on another device a fresh set of guesses.
+   */
+  public void recordSuccess(String identifier, String clientAddress, @Nullable String deviceToken) {
+    redis.await(recordSuccessAsync(identifier, clientAddress, deviceToken));
+  }
+
+  /** Asynchronous {@link #recordSuccess(String, String, String)}. */
+  public CompletionStage<Void> recordSuccessAsync(String identifier, String clientAddress,
+      @Nullable String deviceToken) {
+    Optional<Group> device = deviceGroup(identifier, deviceToken);
+    successes.increment();
+    if (device.isPresent()) {
+      return redis.mapFailures(redis.commands().del(device.get().keys())).thenApply(deleted -> null);
+    }
     String[] reset = {keys.loginPairAttempts(identifier, clientAddress), keys.loginAttempts(identifier),
         keys.loginPairLockouts(identifier, clientAddress), keys.loginLockouts(identifier)};
     CompletionStage<Long> forgiven = forgive(clientAddress);
-    successes.increment();
     return redis.mapFailures(redis.commands().del(reset)).thenCombine(forgiven, (deleted, left) -> null);
   }
 
   private CompletionStage<Long> forgive(String clientAddress) {
     String[] counter = {keys.loginAddressAttempts(clientAddress)};
     return redis.scripts().run(FORGIVE, ScriptOutputType.INTEGER, counter);
+  }
+
+  /** The counters of the known device {@code deviceToken} names, if it is a valid token of {@code identifier}. */
+  private Optional<Group> deviceGroup(String identifier, @Nullable String deviceToken) {
+    if (deviceKey == null || deviceToken == null || deviceToken.length() > MAX_DEVICE_TOKEN_LENGTH) {
+      return Optional.empty();
+    }
+    String[] parts = deviceToken.split("\\.", -1);
+    if (parts.length != 3 || !parts[0].equals(DEVICE_TOKEN_FORMAT) || parts[1].isEmpty()
+        || !deviceKey.verify(deviceMessage(identifier, parts[1]), parts[2])) {
+      return Optional.empty();
+    }
+    return Optional.of(new Group(List.of(LockScope.DEVICE), List.of(policy.device()),
+        new String[] {keys.loginDeviceAttempts(identifier, parts[1]), keys.loginDeviceLockouts(identifier, parts[1])}));
+  }
+
+  private HmacKey requireDeviceKey() {
+    if (deviceKey == null) {
+      throw new IllegalStateException("this LoginGuard has no device key: create it with LoginGuard.create(redis,"
+          + " policy, deviceKey) (cloutsy.redis.login.device-secret) to issue device tokens");
+    }
+    return deviceKey;
+  }
+
+  // The label keeps device signatures apart from anything else the same key might sign.
+  private static String deviceMessage(String identifier, String nonce) {
+    return "login-device\n" + identifier + "\n" + nonce;
   }
 
   private Group addressGroup(String clientAddress) {

@@ -5,17 +5,21 @@ import java.time.Duration;
 /**
  * The thresholds of {@link LoginGuard}. Defaults: an identifier from one address locks after 5 failures in 15
  * minutes, for 15 minutes; an identifier from anywhere after 20 failures in an hour; an address after 50 failures in
- * 15 minutes across identifiers. Progressive lockout is off: each lockout lasts the same.
+ * 15 minutes across identifiers; one known device of an identifier after 5 failures in 15 minutes, for 15 minutes.
+ * Progressive lockout is off: each lockout lasts the same.
  *
  * @param pair failures of one identifier from one address
  * @param identifier failures of one identifier from any address: at most 100 (NIST SP 800-63B 5.2.2), and no fewer
  *     than the pair's, so the pair locks first
  * @param address failures from one address across identifiers
+ * @param device failures of one identifier from one known device; a login from a known device counts against this
+ *     threshold only (OWASP's device cookies), see {@link LoginGuard}
  * @param maxLockout the longest a lockout may grow to: above the thresholds' own lockouts, each further lockout of
  *     a counter doubles until this cap (a counter's lockout level is forgotten {@link #LEVEL_MEMORY} after its last
  *     lockout, and on a successful login); equal to or below them, lockouts do not grow
  */
-public record LoginPolicy(Threshold pair, Threshold identifier, Threshold address, Duration maxLockout) {
+public record LoginPolicy(Threshold pair, Threshold identifier, Threshold address, Threshold device,
+    Duration maxLockout) {
 
   /** The most consecutive failures NIST SP 800-63B allows on one account without a lockout. */
   public static final int NIST_MAX_FAILURES = 100;
@@ -25,8 +29,8 @@ public record LoginPolicy(Threshold pair, Threshold identifier, Threshold addres
 
   /** Validates the thresholds against each other. */
   public LoginPolicy {
-    if (pair == null || identifier == null || address == null || maxLockout == null) {
-      throw new IllegalArgumentException("pair, identifier, address and maxLockout must not be null");
+    if (pair == null || identifier == null || address == null || device == null || maxLockout == null) {
+      throw new IllegalArgumentException("pair, identifier, address, device and maxLockout must not be null");
     }
     if (identifier.maxFailures() > NIST_MAX_FAILURES) {
       throw new IllegalArgumentException("identifier maxFailures must be at most " + NIST_MAX_FAILURES
@@ -43,27 +47,32 @@ public record LoginPolicy(Threshold pair, Threshold identifier, Threshold addres
     Duration quarterHour = Duration.ofMinutes(15);
     return new LoginPolicy(new Threshold(5, quarterHour, quarterHour),
         new Threshold(20, Duration.ofHours(1), quarterHour), new Threshold(50, quarterHour, quarterHour),
-        quarterHour);
+        new Threshold(5, quarterHour, quarterHour), quarterHour);
   }
 
   /** A copy with another pair threshold. */
   public LoginPolicy withPair(Threshold pair) {
-    return new LoginPolicy(pair, identifier, address, maxLockout);
+    return new LoginPolicy(pair, identifier, address, device, maxLockout);
   }
 
   /** A copy with another identifier threshold. */
   public LoginPolicy withIdentifier(Threshold identifier) {
-    return new LoginPolicy(pair, identifier, address, maxLockout);
+    return new LoginPolicy(pair, identifier, address, device, maxLockout);
   }
 
   /** A copy with another address threshold. */
   public LoginPolicy withAddress(Threshold address) {
-    return new LoginPolicy(pair, identifier, address, maxLockout);
+    return new LoginPolicy(pair, identifier, address, device, maxLockout);
+  }
+
+  /** A copy with another known-device threshold. */
+  public LoginPolicy withDevice(Threshold device) {
+    return new LoginPolicy(pair, identifier, address, device, maxLockout);
   }
 
   /** A copy whose lockouts double with each further lockout, up to {@code maxLockout}. */
   public LoginPolicy withProgressiveLockout(Duration maxLockout) {
-    return new LoginPolicy(pair, identifier, address, maxLockout);
+    return new LoginPolicy(pair, identifier, address, device, maxLockout);
   }
 
   /**
