@@ -3,11 +3,13 @@ package com.cloutsy.redis.autoconfigure;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.cache.Codec;
 import com.cloutsy.redis.cache.RedisCache;
+import com.cloutsy.redis.config.HmacKey;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.health.Diagnostics;
 import com.cloutsy.redis.health.HealthCheck;
 import com.cloutsy.redis.health.RedisMeters;
 import com.cloutsy.redis.login.LoginGuard;
+import com.cloutsy.redis.login.LoginPolicy;
 import com.cloutsy.redis.otp.OtpGuard;
 import com.cloutsy.redis.otp.OtpSender;
 import com.cloutsy.redis.pubsub.EventBus;
@@ -114,12 +116,19 @@ public final class CloutsyRedisAutoConfiguration {
     return SessionStore.create(redis, Policies.session(properties.getSession()));
   }
 
-  /** Brute-force login protection. */
+  /** Brute-force login protection, telling known devices apart when {@code cloutsy.redis.login.device-secret} is set. */
   @Bean
   @ConditionalOnMissingBean
   @ConditionalOnBooleanProperty(name = "cloutsy.redis.login.enabled", matchIfMissing = true)
   LoginGuard loginGuard(RedisService redis, CloutsyRedisProperties properties) {
-    return LoginGuard.create(redis, Policies.login(properties.getLogin()));
+    LoginPolicy policy = Policies.login(properties.getLogin());
+    HmacKey deviceKey = Policies.deviceKey(properties.getLogin());
+    if (deviceKey == null) {
+      log.info("Login protection without known devices: set cloutsy.redis.login.device-secret so that an attack on an"
+          + " identifier cannot lock its owner out of the devices it logged in on before");
+      return LoginGuard.create(redis, policy);
+    }
+    return LoginGuard.create(redis, policy, deviceKey);
   }
 
   /** Rate limits, failing as {@code cloutsy.redis.rate-limit.failure-policy} says. */
@@ -189,8 +198,9 @@ public final class CloutsyRedisAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBean(OtpSender.class)
-    OtpGuard otpGuard(RedisService redis, CloutsyRedisProperties properties, OtpSender sender) {
-      return OtpGuard.create(redis, Policies.otp(properties.getOtp()), sender);
+    OtpGuard otpGuard(RedisService redis, CloutsyRedisProperties properties, OtpSender sender,
+        Environment environment) {
+      return OtpGuard.create(redis, Policies.otp(properties.getOtp(), environment), sender);
     }
   }
 

@@ -454,7 +454,7 @@ public class CloutsyRedisProperties {
     /** Whether to create the OtpGuard bean (it also needs an OtpSender bean). */
     private boolean enabled = true;
 
-    /** HMAC key codes are stored under: Base64 of at least 32 random bytes, or text of at least 32 bytes. */
+    /** HMAC key codes and verification tickets are stored under: Base64 of at least 32 random bytes. */
     private @Nullable String secret;
 
     /** Whether to generate a random secret when none is set: for a developer's machine only. */
@@ -481,6 +481,13 @@ public class CloutsyRedisProperties {
     /** How long a verified phone stays verified unless the verification is consumed. */
     private Duration verifiedTtl = Duration.ofMinutes(15);
 
+    /**
+     * Whether a verification without a ticket (the seed's bare "1", which anyone who knows the phone can spend) may
+     * be consumed: only while a service on the seed's code verifies phones against the same Redis. Unset, the
+     * variable REDIS_OTP_ACCEPT_UNBOUND_VERIFICATION decides; off by default.
+     */
+    private @Nullable Boolean acceptUnboundVerification;
+
     public boolean isEnabled() {
       return enabled;
     }
@@ -499,6 +506,14 @@ public class CloutsyRedisProperties {
 
     public boolean isGenerateDevSecret() {
       return generateDevSecret;
+    }
+
+    public @Nullable Boolean getAcceptUnboundVerification() {
+      return acceptUnboundVerification;
+    }
+
+    public void setAcceptUnboundVerification(@Nullable Boolean acceptUnboundVerification) {
+      this.acceptUnboundVerification = acceptUnboundVerification;
     }
 
     public void setGenerateDevSecret(boolean generateDevSecret) {
@@ -577,6 +592,18 @@ public class CloutsyRedisProperties {
     /** Failures from one address across identifiers (default 50 in 15m, locked for 15m). */
     private final Threshold address = Threshold.of(50, Duration.ofMinutes(15), Duration.ofMinutes(15));
 
+    /** Failures of one identifier from one known device, the only counter its logins count against (5 in 15m, 15m). */
+    private final Threshold device = Threshold.of(5, Duration.ofMinutes(15), Duration.ofMinutes(15));
+
+    /**
+     * HMAC key of known-device tokens, Base64 of at least 32 random bytes, the same on every instance; unset, logins
+     * from known devices are not told apart and an attacker can lock an identifier for everyone.
+     */
+    private @Nullable String deviceSecret;
+
+    /** Whether to generate a random device secret when none is set: for a developer's machine only. */
+    private boolean generateDevDeviceSecret = false;
+
     /** Longest a lockout may grow to by doubling; at or below the thresholds' lockouts, lockouts do not grow. */
     private Duration maxLockout = Duration.ofMinutes(15);
 
@@ -598,6 +625,26 @@ public class CloutsyRedisProperties {
 
     public Threshold getAddress() {
       return address;
+    }
+
+    public Threshold getDevice() {
+      return device;
+    }
+
+    public @Nullable String getDeviceSecret() {
+      return deviceSecret;
+    }
+
+    public void setDeviceSecret(@Nullable String deviceSecret) {
+      this.deviceSecret = deviceSecret;
+    }
+
+    public boolean isGenerateDevDeviceSecret() {
+      return generateDevDeviceSecret;
+    }
+
+    public void setGenerateDevDeviceSecret(boolean generateDevDeviceSecret) {
+      this.generateDevDeviceSecret = generateDevDeviceSecret;
     }
 
     public Duration getMaxLockout() {

@@ -2,6 +2,7 @@ package com.cloutsy.redis.autoconfigure;
 
 import com.cloutsy.redis.cache.CachePolicy;
 import com.cloutsy.redis.cache.Codec;
+import com.cloutsy.redis.config.HmacKey;
 import com.cloutsy.redis.health.DiagnosticsPolicy;
 import com.cloutsy.redis.health.HealthPolicy;
 import com.cloutsy.redis.login.LoginPolicy;
@@ -17,6 +18,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
 
 /**
  * Turns the policy properties into the core library's policy records. The records validate themselves; a value they
@@ -27,6 +29,8 @@ final class Policies {
 
   private static final Logger log = LoggerFactory.getLogger(Policies.class);
   private static final String OTP_SECRET = "cloutsy.redis.otp.secret";
+  private static final String DEVICE_SECRET = "cloutsy.redis.login.device-secret";
+  private static final String ACCEPT_UNBOUND_VARIABLE = "REDIS_OTP_ACCEPT_UNBOUND_VERIFICATION";
 
   private Policies() {}
 
@@ -39,22 +43,65 @@ final class Policies {
             session.getMaxPerUser(), encryption, session.isExpireIndex()));
   }
 
-  static OtpPolicy otp(CloutsyRedisProperties.Otp otp) {
+  /**
+   * The OTP policy of {@code cloutsy.redis.otp.*}; whether unbound verifications are accepted comes from the
+   * property, or when it is unset from the seed-style variable {@value #ACCEPT_UNBOUND_VARIABLE} in
+   * {@code environment}.
+   */
+  static OtpPolicy otp(CloutsyRedisProperties.Otp otp, Environment environment) {
     OtpSecret secret = otpSecret(otp);
+    boolean acceptUnbound = otp.getAcceptUnboundVerification() != null ? otp.getAcceptUnboundVerification()
+        : flag(environment, ACCEPT_UNBOUND_VARIABLE);
     return build("cloutsy.redis.otp", Map.of("codeLength", "code-length", "codeTtl", "code-ttl", "cooldown",
             "cooldown", "requestQuota", "request-quota", "quotaWindow", "quota-window", "maxAttempts",
             "max-attempts", "verifiedTtl", "verified-ttl"),
         () -> new OtpPolicy(secret, otp.getCodeLength(), otp.getCodeTtl(), otp.getCooldown(), otp.getRequestQuota(),
-            otp.getQuotaWindow(), otp.getMaxAttempts(), otp.getVerifiedTtl()));
+            otp.getQuotaWindow(), otp.getMaxAttempts(), otp.getVerifiedTtl(), acceptUnbound));
+  }
+
+  private static boolean flag(Environment environment, String variable) {
+    String text = environment.getProperty(variable);
+    if (text == null || text.isBlank()) {
+      return false;
+    }
+    if (!text.strip().equalsIgnoreCase("true") && !text.strip().equalsIgnoreCase("false")) {
+      throw new RedisPropertyException(variable, variable + " must be true or false, was \"" + text + "\".",
+          "Set " + variable + " to true or false, or leave it unset (false).", null);
+    }
+    return Boolean.parseBoolean(text.strip());
   }
 
   static LoginPolicy login(CloutsyRedisProperties.Login login) {
     LoginPolicy.Threshold pair = threshold("cloutsy.redis.login.pair", login.getPair());
     LoginPolicy.Threshold identifier = threshold("cloutsy.redis.login.identifier", login.getIdentifier());
     LoginPolicy.Threshold address = threshold("cloutsy.redis.login.address", login.getAddress());
+    LoginPolicy.Threshold device = threshold("cloutsy.redis.login.device", login.getDevice());
     return build("cloutsy.redis.login", Map.of("pair", "pair.max-failures", "identifier",
             "identifier.max-failures", "maxLockout", "max-lockout"),
-        () -> new LoginPolicy(pair, identifier, address, login.getMaxLockout()));
+        () -> new LoginPolicy(pair, identifier, address, device, login.getMaxLockout()));
+  }
+
+  /**
+   * The key of known-device tokens: {@code cloutsy.redis.login.device-secret}, a random one only with
+   * {@code generate-dev-device-secret} (announced by a warning), or null when neither is set.
+   */
+  static @Nullable HmacKey deviceKey(CloutsyRedisProperties.Login login) {
+    String secret = login.getDeviceSecret();
+    if (secret == null || secret.isBlank()) {
+      if (login.isGenerateDevDeviceSecret()) {
+        log.warn("DEVELOPMENT ONLY: cloutsy.redis.login.generate-dev-device-secret=true, so known-device tokens are"
+            + " signed with a random key generated at start-up; they end with this process. Set"
+            + " cloutsy.redis.login.device-secret before this service runs anywhere else.");
+        return HmacKey.generate();
+      }
+      return null;
+    }
+    try {
+      return HmacKey.fromBase64(secret);
+    } catch (IllegalArgumentException refused) {
+      throw new RedisPropertyException(DEVICE_SECRET, DEVICE_SECRET + ": " + refused.getMessage() + ".",
+          "Set " + DEVICE_SECRET + " to the output of 'openssl rand -base64 32', the same on every instance.", null);
+    }
   }
 
   static CachePolicy cache(CloutsyRedisProperties.Cache cache, Codec codec) {
@@ -87,8 +134,8 @@ final class Policies {
   }
 
   /**
-   * The OTP secret: Base64 when the text decodes to at least {@link OtpSecret#MIN_BYTES} bytes, otherwise the text's
-   * UTF-8 bytes; a random one only with {@code generate-dev-secret}, announced by a warning.
+   * The OTP secret: Base64 of at least {@link OtpSecret#MIN_BYTES} random bytes, never a passphrase; a random one
+   * only with {@code generate-dev-secret}, announced by a warning.
    */
   static OtpSecret otpSecret(CloutsyRedisProperties.Otp otp) {
     String secret = otp.getSecret();
@@ -108,16 +155,10 @@ final class Policies {
     }
     try {
       return OtpSecret.fromBase64(secret);
-    } catch (IllegalArgumentException notBase64) {
-      try {
-        return OtpSecret.fromText(secret);
-      } catch (IllegalArgumentException tooShort) {
-        // Neither message nor cause may carry the secret; the core's messages do not.
-        throw new RedisPropertyException(OTP_SECRET, OTP_SECRET + " must be Base64 of at least " + OtpSecret.MIN_BYTES
-            + " random bytes, or text of at least " + OtpSecret.MIN_BYTES + " bytes; it has "
-            + secret.length() + " characters.", "Set " + OTP_SECRET + " to the output of 'openssl rand -base64 32'.",
-            null);
-      }
+    } catch (IllegalArgumentException refused) {
+      // The core's message states the rule and never the secret; it is not kept as the cause either.
+      throw new RedisPropertyException(OTP_SECRET, OTP_SECRET + ": " + refused.getMessage() + ".",
+          "Set " + OTP_SECRET + " to the output of 'openssl rand -base64 32', the same on every instance.", null);
     }
   }
 

@@ -42,7 +42,7 @@ import org.springframework.context.annotation.Configuration;
 @ExtendWith(OutputCaptureExtension.class)
 class CloutsyRedisAutoConfigurationTest {
 
-  private static final String SECRET = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldC0xMjM0NQ==";
+  private static final String SECRET = "B24HvEHetxQXOv30uL2vmmwNvT4DojPDLZjC03atnsk=";
 
   private final RedisEndpoint endpoint;
   private final ApplicationContextRunner runner;
@@ -155,10 +155,28 @@ class CloutsyRedisAutoConfigurationTest {
   }
 
   @Test
-  void aTextSecretOfAtLeast32BytesIsAccepted() {
+  void aTextSecretIsRefusedHoweverLongItIsRegression16() {
     runner.withUserConfiguration(SenderConfiguration.class)
         .withPropertyValues("cloutsy.redis.otp.secret=a text secret that is long enough, really")
-        .run(context -> assertThat(context.getBean(OtpGuard.class).policy().secret().isGenerated()).isFalse());
+        .run(context -> {
+          RedisPropertyException failure = cause(context.getStartupFailure(), RedisPropertyException.class);
+          assertThat(failure.property()).isEqualTo("cloutsy.redis.otp.secret");
+          assertThat(failure.getMessage()).contains("random bytes").doesNotContain("long enough");
+        });
+  }
+
+  @Test
+  void acceptingUnboundVerificationsIsAnOptInThatWarnsAtStartUpRegression16(CapturedOutput output) {
+    runner.withUserConfiguration(SenderConfiguration.class)
+        .withPropertyValues("cloutsy.redis.otp.secret=" + SECRET)
+        .run(context -> assertThat(context.getBean(OtpGuard.class).policy().acceptUnboundVerification()).isFalse());
+    assertThat(output).doesNotContain("unbound verifications are accepted");
+    runner.withUserConfiguration(SenderConfiguration.class)
+        .withPropertyValues("cloutsy.redis.otp.secret=" + SECRET, "cloutsy.redis.otp.accept-unbound-verification=true")
+        .run(context -> {
+          assertThat(context.getBean(OtpGuard.class).policy().acceptUnboundVerification()).isTrue();
+          assertThat(output).contains("WARN").contains("unbound verifications are accepted");
+        });
   }
 
   @Test

@@ -20,10 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.mock.env.MockEnvironment;
 
 class PoliciesTest {
 
-  private static final String SECRET = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldC0xMjM0NQ==";
+  private static final String SECRET = "B24HvEHetxQXOv30uL2vmmwNvT4DojPDLZjC03atnsk=";
 
   @Test
   void thePropertyDefaultsAreTheCoreDefaults() {
@@ -36,7 +37,7 @@ class PoliciesTest {
     assertThat(Policies.pubsub(defaults.getPubsub(), Codec.json())).isEqualTo(EventBusPolicy.defaults());
     assertThat(Policies.health(defaults.getHealth())).isEqualTo(HealthPolicy.defaults());
     assertThat(Policies.diagnostics(defaults.getDiagnostics())).isEqualTo(DiagnosticsPolicy.defaults());
-    OtpPolicy otp = Policies.otp(defaults.getOtp());
+    OtpPolicy otp = Policies.otp(defaults.getOtp(), new MockEnvironment());
     assertThat(otp).isEqualTo(OtpPolicy.defaults(otp.secret()));
     assertThat(defaults.getRateLimit().getFailurePolicy()).isEqualTo(FailurePolicy.FAIL_CLOSED);
   }
@@ -72,7 +73,7 @@ class PoliciesTest {
     change.accept(properties);
     Function<CloutsyRedisProperties, Object> build = p -> switch (property.split("\\.")[2]) {
       case "session" -> Policies.session(p.getSession());
-      case "otp" -> Policies.otp(p.getOtp());
+      case "otp" -> Policies.otp(p.getOtp(), new MockEnvironment());
       case "login" -> Policies.login(p.getLogin());
       case "cache" -> Policies.cache(p.getCache(), Codec.json());
       case "pubsub" -> Policies.pubsub(p.getPubsub(), Codec.json());
@@ -87,16 +88,32 @@ class PoliciesTest {
   }
 
   @Test
-  void theOtpSecretIsBase64WhenItDecodesToEnoughBytesAndTextOtherwise() {
+  void theOtpSecretIsBase64OfRandomBytesInEitherAlphabetAndNeverAPassphraseRegression16() {
     CloutsyRedisProperties.Otp otp = new CloutsyRedisProperties.Otp();
     otp.setSecret(SECRET);
     assertThat(Policies.otpSecret(otp).isGenerated()).isFalse();
     otp.setSecret(SECRET.replace('+', '-').replace('/', '_'));
     assertThat(Policies.otpSecret(otp).isGenerated()).isFalse();
-    otp.setSecret("thirty-two bytes of text, no more");
-    assertThat(Policies.otpSecret(otp).isGenerated()).isFalse();
+    otp.setSecret("a text secret that is long enough, really, and more");
+    assertThatThrownBy(() -> Policies.otpSecret(otp)).isInstanceOfSatisfying(RedisPropertyException.class,
+        failure -> assertThat(failure.getMessage()).contains("random bytes").doesNotContain("long enough"));
     otp.setSecret(" ");
     otp.setGenerateDevSecret(true);
     assertThat(Policies.otpSecret(otp).isGenerated()).isTrue();
+  }
+
+  @Test
+  void unboundVerificationsAreAcceptedOnlyWhenThePropertyOrTheVariableSaysSoRegression16() {
+    CloutsyRedisProperties.Otp otp = new CloutsyRedisProperties.Otp();
+    otp.setSecret(SECRET);
+    MockEnvironment on = new MockEnvironment().withProperty("REDIS_OTP_ACCEPT_UNBOUND_VERIFICATION", "true");
+    MockEnvironment bad = new MockEnvironment().withProperty("REDIS_OTP_ACCEPT_UNBOUND_VERIFICATION", "yes");
+
+    assertThat(Policies.otp(otp, new MockEnvironment()).acceptUnboundVerification()).isFalse();
+    assertThat(Policies.otp(otp, on).acceptUnboundVerification()).isTrue();
+    assertThatThrownBy(() -> Policies.otp(otp, bad)).isInstanceOfSatisfying(RedisPropertyException.class,
+        failure -> assertThat(failure.property()).isEqualTo("REDIS_OTP_ACCEPT_UNBOUND_VERIFICATION"));
+    otp.setAcceptUnboundVerification(false);
+    assertThat(Policies.otp(otp, on).acceptUnboundVerification()).as("the property wins").isFalse();
   }
 }
