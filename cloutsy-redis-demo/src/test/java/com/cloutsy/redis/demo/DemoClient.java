@@ -121,15 +121,20 @@ public final class DemoClient {
     return requested.field("devCode");
   }
 
-  /** The whole phone login: request a code, verify it, log in on {@code deviceId} with {@code userAgent}. */
-  public Login loginWithPhone(String phone, String deviceId, String userAgent) {
-    String code = requestCode(phone);
+  /** Verifies {@code code} for {@code phone} and returns the login ticket of the answer. */
+  public String verifyCode(String phone, String code) {
     Response verified = post("/auth/otp/verify", "{\"phone\":\"" + phone + "\",\"code\":\"" + code + "\"}", null);
-    if (verified.status() != 200) {
+    if (verified.status() != 200 || verified.field("ticket") == null) {
       throw new IllegalStateException("OTP verify answered " + verified);
     }
-    Response login = post("/auth/login", "{\"phone\":\"" + phone + "\",\"deviceId\":\"" + deviceId
-        + "\",\"userType\":\"influencer\"}", null, userAgent);
+    return verified.field("ticket");
+  }
+
+  /** The whole phone login: request a code, verify it, log in with its ticket on {@code deviceId}. */
+  public Login loginWithPhone(String phone, String deviceId, String userAgent) {
+    String ticket = verifyCode(phone, requestCode(phone));
+    Response login = post("/auth/login", "{\"phone\":\"" + phone + "\",\"ticket\":\"" + ticket
+        + "\",\"deviceId\":\"" + deviceId + "\",\"userType\":\"influencer\"}", null, userAgent);
     if (login.status() != 201) {
       throw new IllegalStateException("login answered " + login);
     }

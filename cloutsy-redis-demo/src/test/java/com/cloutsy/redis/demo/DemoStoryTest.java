@@ -46,8 +46,10 @@ class DemoStoryTest extends DemoContext {
     DemoClient.Response wrong = verify(client, phone, code.equals("000000") ? "111111" : "000000");
     assertThat(wrong.status()).isEqualTo(401);
     assertThat(wrong.json().get("attemptsLeft").asInt()).isEqualTo(4);
-    assertThat(verify(client, phone, code).json().get("verified").asBoolean()).isTrue();
-    DemoClient.Response phoneLogin = login(client, phone, "iphone-15", "CloutsyApp/3.1 (iPhone)");
+    DemoClient.Response verified = verify(client, phone, code);
+    assertThat(verified.json().get("verified").asBoolean()).isTrue();
+    DemoClient.Response phoneLogin = login(client, phone, verified.field("ticket"), "iphone-15",
+        "CloutsyApp/3.1 (iPhone)");
     assertThat(phoneLogin.status()).isEqualTo(201);
     assertThat(phoneLogin.json().get("expiresAt").asString()).endsWith("Z");
     String phoneToken = phoneLogin.field("token");
@@ -58,8 +60,10 @@ class DemoStoryTest extends DemoContext {
         .until(() -> client.post("/auth/otp/request", "{\"phone\":\"" + phone + "\"}", null),
             answer -> answer.status() == 202);
     String secondCode = secondRequest.field("devCode");
-    assertThat(verify(client, phone, secondCode).status()).isEqualTo(200);
-    DemoClient.Response laptopLogin = login(client, phone, "macbook", "Mozilla/5.0 (Macintosh) Safari/17");
+    DemoClient.Response secondVerified = verify(client, phone, secondCode);
+    assertThat(secondVerified.status()).isEqualTo(200);
+    DemoClient.Response laptopLogin = login(client, phone, secondVerified.field("ticket"), "macbook",
+        "Mozilla/5.0 (Macintosh) Safari/17");
     assertThat(laptopLogin.status()).isEqualTo(201);
     assertThat(laptopLogin.field("userId")).isEqualTo(userId);
     String laptopToken = laptopLogin.field("token");
@@ -131,8 +135,9 @@ class DemoStoryTest extends DemoContext {
     return client.post("/auth/otp/verify", "{\"phone\":\"" + phone + "\",\"code\":\"" + code + "\"}", null);
   }
 
-  private static DemoClient.Response login(DemoClient client, String phone, String deviceId, String userAgent) {
-    return client.post("/auth/login", "{\"phone\":\"" + phone + "\",\"deviceId\":\"" + deviceId
-        + "\",\"userType\":\"influencer\"}", null, userAgent);
+  private static DemoClient.Response login(DemoClient client, String phone, String ticket, String deviceId,
+      String userAgent) {
+    return client.post("/auth/login", "{\"phone\":\"" + phone + "\",\"ticket\":\"" + ticket + "\",\"deviceId\":\""
+        + deviceId + "\",\"userType\":\"influencer\"}", null, userAgent);
   }
 }

@@ -77,17 +77,22 @@ class OtpRoutesTest extends DemoContext {
   }
 
   @Test
-  void aPhoneLogsInOnlyWithAnUnspentVerification() {
+  void aPhoneLogsInOnlyWithAnUnspentVerificationAndItsTicket() {
     String phone = DemoClient.newPhone();
-    String login = "{\"phone\":\"" + phone + "\",\"deviceId\":\"pixel\",\"userType\":\"brand\"}";
-    DemoClient.Response unverified = client().post("/auth/login", login, null);
+    String withoutTicket = "{\"phone\":\"" + phone + "\",\"deviceId\":\"pixel\",\"userType\":\"brand\"}";
+    DemoClient.Response unverified = client().post("/auth/login", withoutTicket, null);
     assertThat(unverified.status()).isEqualTo(403);
     assertThat(unverified.field("error")).isEqualTo("not_verified");
 
-    assertThat(verify(phone, client().requestCode(phone)).status()).isEqualTo(200);
-    DemoClient.Response first = client().post("/auth/login", login, null);
-    DemoClient.Response second = client().post("/auth/login", login, null);
+    String ticket = client().verifyCode(phone, client().requestCode(phone));
+    DemoClient.Response noTicket = client().post("/auth/login", withoutTicket, null);
+    DemoClient.Response wrongTicket = client().post("/auth/login", login(phone, "x" + ticket.substring(1), "brand"),
+        null);
+    DemoClient.Response first = client().post("/auth/login", login(phone, ticket, "brand"), null);
+    DemoClient.Response second = client().post("/auth/login", login(phone, ticket, "brand"), null);
 
+    assertThat(noTicket.status()).as("the phone alone").isEqualTo(403);
+    assertThat(wrongTicket.status()).as("another ticket").isEqualTo(403);
     assertThat(first.status()).isEqualTo(201);
     assertThat(first.field("token")).isNotBlank();
     assertThat(first.field("userId")).matches("p[0-9a-f]{16}");
@@ -97,18 +102,44 @@ class OtpRoutesTest extends DemoContext {
   @Test
   void aMalformedLoginIsRefusedWithoutSpendingTheVerification() {
     String phone = DemoClient.newPhone();
-    assertThat(verify(phone, client().requestCode(phone)).status()).isEqualTo(200);
+    String ticket = client().verifyCode(phone, client().requestCode(phone));
 
-    DemoClient.Response badType = client().post("/auth/login",
-        "{\"phone\":\"" + phone + "\",\"deviceId\":\"pixel\",\"userType\":\"admin\"}", null);
+    DemoClient.Response badType = client().post("/auth/login", login(phone, ticket, "admin"), null);
     DemoClient.Response noDevice = client().post("/auth/login",
-        "{\"phone\":\"" + phone + "\",\"userType\":\"brand\"}", null);
-    DemoClient.Response good = client().post("/auth/login",
-        "{\"phone\":\"" + phone + "\",\"deviceId\":\"pixel\",\"userType\":\"brand\"}", null);
+        "{\"phone\":\"" + phone + "\",\"ticket\":\"" + ticket + "\",\"userType\":\"brand\"}", null);
+    DemoClient.Response noType = client().post("/auth/login",
+        "{\"phone\":\"" + phone + "\",\"ticket\":\"" + ticket + "\",\"deviceId\":\"pixel\"}", null);
+    DemoClient.Response good = client().post("/auth/login", login(phone, ticket, "brand"), null);
 
     assertThat(badType.field("error")).isEqualTo("invalid_user_type");
     assertThat(noDevice.field("error")).isEqualTo("invalid_device_id");
+    assertThat(noType.field("error")).as("the first login chooses the type").isEqualTo("invalid_user_type");
     assertThat(good.status()).isEqualTo(201);
+  }
+
+  @Test
+  void aPhoneUsersTypeIsFixedAtItsFirstLoginRegression16() {
+    String phone = DemoClient.newPhone();
+    String first = client().verifyCode(phone, client().requestCode(phone));
+    DemoClient.Response asBrand = client().post("/auth/login", login(phone, first, "brand"), null);
+    assertThat(asBrand.status()).isEqualTo(201);
+
+    String second = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        .until(() -> client().verifyCode(phone, client().requestCode(phone)), ticket -> ticket != null);
+    DemoClient.Response asInfluencer = client().post("/auth/login", login(phone, second, "influencer"), null);
+    DemoClient.Response unnamed = client().post("/auth/login",
+        "{\"phone\":\"" + phone + "\",\"ticket\":\"" + second + "\",\"deviceId\":\"tablet\"}", null);
+
+    assertThat(asInfluencer.status()).isEqualTo(409);
+    assertThat(asInfluencer.field("error")).isEqualTo("user_type_fixed");
+    assertThat(unnamed.status()).as("the refused type spent nothing").isEqualTo(201);
+    DemoClient.Response sessions = client().get("/auth/sessions", unnamed.field("token"));
+    assertThat(sessions.json().findValuesAsString("userType")).containsOnly("brand");
+  }
+
+  private static String login(String phone, String ticket, String userType) {
+    return "{\"phone\":\"" + phone + "\",\"ticket\":\"" + ticket + "\",\"deviceId\":\"pixel\",\"userType\":\""
+        + userType + "\"}";
   }
 
   private DemoClient.Response request(String phone) {

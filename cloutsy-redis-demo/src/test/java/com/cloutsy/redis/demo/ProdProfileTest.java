@@ -8,8 +8,6 @@ import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.otp.OtpMessage;
 import com.cloutsy.redis.otp.OtpSender;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,7 +36,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @ActiveProfiles("prod")
 class ProdProfileTest {
 
-  static final String TOKEN_SECRET = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+  static final String TOKEN_SECRET = "9JJphaOLcICA8u9xWjfeU6nC8Nvqb/3C7QWfWJ5k3H8=";
   static final String OPS_KEY = "prod-test-ops-key";
   private static final AtomicReference<RedisEndpoint> REDIS = new AtomicReference<>();
 
@@ -61,6 +59,7 @@ class ProdProfileTest {
     properties.add("cloutsy.redis.url", () -> REDIS.get().uri());
     properties.add("cloutsy.redis.key-prefix", () -> "demo-prod-test:");
     properties.add("cloutsy.redis.otp.secret", () -> TOKEN_SECRET);
+    properties.add("cloutsy.redis.login.device-secret", () -> "B24HvEHetxQXOv30uL2vmmwNvT4DojPDLZjC03atnsk=");
     properties.add("demo.token.secret", () -> TOKEN_SECRET);
     properties.add("demo.ops.key", () -> OPS_KEY);
   }
@@ -121,7 +120,8 @@ class ProdProfileTest {
     SpringApplicationBuilder application = new SpringApplicationBuilder(DemoApplication.class, Sms.class)
         .profiles("prod")
         .properties("server.port=0", "cloutsy.redis.url=" + REDIS.get().uri(),
-            "cloutsy.redis.otp.secret=" + TOKEN_SECRET, "spring.main.banner-mode=off");
+            "cloutsy.redis.otp.secret=" + TOKEN_SECRET, "spring.main.banner-mode=off",
+            "cloutsy.redis.login.device-secret=B24HvEHetxQXOv30uL2vmmwNvT4DojPDLZjC03atnsk=");
 
     assertThatThrownBy(() -> application.run().close())
         .rootCause().hasMessageContaining("demo.token.secret is not set").hasMessageNotContaining(TOKEN_SECRET);

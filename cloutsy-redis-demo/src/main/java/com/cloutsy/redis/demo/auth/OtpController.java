@@ -20,8 +20,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Phone verification with one-time codes, through the starter's {@link OtpGuard}: request a code, verify it. A
- * verified phone may then log in once ({@code POST /auth/login}). Each address may request and verify a limited
+ * Phone verification with one-time codes, through the starter's {@link OtpGuard}: request a code, verify it. The
+ * verify answer carries a ticket with which the client that verified, and only it, may then log in once
+ * ({@code POST /auth/login}). Each address may request and verify a limited
  * number of times per minute besides the guard's per-phone cooldown, quota and attempt limits.
  */
 @RestController
@@ -55,7 +56,17 @@ class OtpController {
     }
   }
 
-  record Verified(boolean verified) {}
+  /**
+   * A verified phone: {@code ticket} logs it in once, and only the client that sent the code gets it.
+   *
+   * @param ticket the one-time proof {@code POST /auth/login} takes
+   */
+  record Verified(boolean verified, String ticket) {
+    @Override
+    public String toString() {
+      return "Verified[" + verified + ", ticket=****]";
+    }
+  }
 
   /** 202 with the code's lifetime and cooldown (and {@code devCode} in the dev profile), 429, or 400. */
   @PostMapping("/request")
@@ -85,7 +96,10 @@ class OtpController {
         "The code could not be sent; nothing was charged, try again.").retryAfter(Duration.ofSeconds(5));
   }
 
-  /** 200 once the code matched; 401 with the attempts left, 429 when they are used up, 410 with no code pending. */
+  /**
+   * 200 with a one-time login ticket once the code matched; 401 with the attempts left, 429 when they are used up,
+   * 410 with no code pending.
+   */
   @PostMapping("/verify")
   @RateLimited(name = "auth-otp-verify", limit = 30, window = "1m", key = RateLimitKey.IP)
   Verified verify(@RequestBody PhoneCode body) {
@@ -94,8 +108,8 @@ class OtpController {
       throw ApiException.of(HttpStatus.BAD_REQUEST, "missing_code", "Send the code as {\"phone\", \"code\"}.");
     }
     OtpVerifyResult result = guard().verify(phone, body.code());
-    if (result instanceof OtpVerifyResult.Verified) {
-      return new Verified(true);
+    if (result instanceof OtpVerifyResult.Verified verified) {
+      return new Verified(true, verified.ticket().value());
     }
     if (result instanceof OtpVerifyResult.WrongCode wrong) {
       throw ApiException.of(HttpStatus.UNAUTHORIZED, "invalid_code", "The code is wrong.")

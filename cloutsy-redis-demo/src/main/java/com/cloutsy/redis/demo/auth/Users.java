@@ -1,5 +1,6 @@
 package com.cloutsy.redis.demo.auth;
 
+import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.otp.OtpGuard;
 import com.cloutsy.redis.session.UserType;
 import java.security.GeneralSecurityException;
@@ -19,7 +20,8 @@ import org.springframework.stereotype.Component;
 /*
  * Design notes. This stands in for the service's user database, which cloutsy-redis does not replace: a few
  * accounts with passwords, and phone users whose id is derived from the number (Tokens.userIdForPhone), so a phone
- * keeps its id across restarts without any storage. Passwords are kept only as PBKDF2 hashes made at start-up; an
+ * keeps its id across restarts without any storage. A phone user's type (influencer or brand) is chosen at its first
+ * login and kept in the seed's user:{userId}:prefs hash, so no later request can change it. Passwords are kept only as PBKDF2 hashes made at start-up; an
  * unknown identifier is checked against a dummy hash, so it costs as much time as a known one (ASVS 6.3.8).
  */
 
@@ -38,7 +40,7 @@ public final class Users {
    *
    * @param id the user id that sessions and rate limits are kept under
    * @param identifier the e-mail address of a password account, or the phone number of a phone user
-   * @param type the account type recorded with its sessions; for a phone user, the type it last logged in as
+   * @param type the account type recorded with its sessions; for a phone user, the type chosen at its first login
    * @param kind where the user came from
    */
   public record User(String id, String identifier, UserType type, Kind kind) {}
@@ -57,18 +59,21 @@ public final class Users {
       new Account("1002", "brand@example.com", "acme-brand-2025", UserType.BRAND));
 
   private static final int ITERATIONS = 100_000;
+  private static final String USER_TYPE = "userType";
   private static final int HASH_BITS = 256;
 
   private final Tokens tokens;
+  private final RedisService redis;
   private final Map<String, Hashed> byIdentifier;
   private final Map<String, Account> byId;
   private final Hashed dummy;
 
   private record Hashed(Account account, byte[] salt, byte[] hash) {}
 
-  /** The users, with phone user ids derived under {@code tokens}' key. */
-  public Users(Tokens tokens) {
+  /** The users, with phone user ids derived under {@code tokens}' key and phone users' types kept in {@code redis}. */
+  public Users(Tokens tokens, RedisService redis) {
     this.tokens = tokens;
+    this.redis = redis;
     this.byIdentifier = ACCOUNTS.stream().collect(Collectors.toUnmodifiableMap(Account::identifier, Users::hash));
     this.byId = ACCOUNTS.stream().collect(Collectors.toUnmodifiableMap(Account::id, Function.identity()));
     this.dummy = hash(new Account("0", "nobody", "not a password of anyone", UserType.INFLUENCER));
@@ -80,9 +85,23 @@ public final class Users {
     return identifier.strip().toLowerCase(Locale.ROOT);
   }
 
-  /** The phone user of {@code phone}, logging in as {@code type}. */
-  public User phoneUser(String phone, UserType type) {
-    return new User(tokens.userIdForPhone(phone), phone, type, Kind.PHONE);
+  /** The type the phone's user chose at its first login; empty before it. One round trip. */
+  public Optional<UserType> phoneUserType(String phone) {
+    return Optional.ofNullable(redis.hget(redis.keyNames().userPrefs(tokens.userIdForPhone(phone)), USER_TYPE))
+        .map(UserType::fromStored);
+  }
+
+  /**
+   * The phone user of {@code phone}: of {@code firstType} when this is its first login, otherwise of the type its
+   * first login chose, whatever {@code firstType} says. One or two round trips.
+   */
+  public User phoneUser(String phone, UserType firstType) {
+    String id = tokens.userIdForPhone(phone);
+    String prefs = redis.keyNames().userPrefs(id);
+    // HSETNX decides the first login's type once, also between two instances logging the phone in at once.
+    boolean first = redis.await(redis.mapFailures(redis.commands().hsetnx(prefs, USER_TYPE, firstType.stored())));
+    UserType type = first ? firstType : phoneUserType(phone).orElse(firstType);
+    return new User(id, phone, type, Kind.PHONE);
   }
 
   /**
