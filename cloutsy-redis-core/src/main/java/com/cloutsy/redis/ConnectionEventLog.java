@@ -35,6 +35,7 @@ final class ConnectionEventLog implements RedisConnectionStateListener, AutoClos
   private enum State { DOWN, CONNECTED, READY, CLOSING }
 
   private final AbstractRedisClient client;
+  private final Failures failures;
   private final String endpoint;
   private final boolean cluster;
   private final Map<RedisChannelHandler<?, ?>, String> nodes = new ConcurrentHashMap<>();
@@ -45,8 +46,9 @@ final class ConnectionEventLog implements RedisConnectionStateListener, AutoClos
   // Unknown until connect() returns; until then the only connection of the client is ours.
   private volatile @Nullable StatefulConnection<?, ?> connection;
 
-  ConnectionEventLog(AbstractRedisClient client, String endpoint, boolean cluster) {
+  ConnectionEventLog(AbstractRedisClient client, Failures failures, String endpoint, boolean cluster) {
     this.client = client;
+    this.failures = failures;
     this.endpoint = endpoint;
     this.cluster = cluster;
     client.addListener(this);
@@ -65,7 +67,9 @@ final class ConnectionEventLog implements RedisConnectionStateListener, AutoClos
       log.info("Redis connected: {}", endpoint);
     } else if (cluster && event instanceof ReconnectFailedEvent failed) {
       log.debug("Redis reconnect attempt {} to cluster node {} failed", failed.getAttempt(), failed.remoteAddress());
+      failures.reconnectFailed(failed.getCause());
     } else if (event instanceof ReconnectFailedEvent failed && state.get() != State.READY) {
+      failures.reconnectFailed(failed.getCause());
       if (outageReported.compareAndSet(false, true)) {
         log.warn("Redis error: reconnect to {} failed ({}); retrying", endpoint, failed.getCause().toString());
       } else {
@@ -86,6 +90,7 @@ final class ConnectionEventLog implements RedisConnectionStateListener, AutoClos
         log.info("Redis cluster node {} ready again: {}", node, endpoint);
       }
     }
+    failures.reconnected();
     State before = state.get();
     if (before != State.CLOSING && before != State.READY && state.compareAndSet(before, State.READY)) {
       outageReported.set(false);

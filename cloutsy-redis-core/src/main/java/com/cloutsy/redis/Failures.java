@@ -7,24 +7,29 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sorts Lettuce's failures into "Redis could not be asked" ({@link RedisUnavailableException}) and everything
- * else (a wrong-type key, a script error), which is a bug in the caller and is passed through unchanged.
+ * Sorts Lettuce's failures into "Redis could not be asked" ({@link RedisUnavailableException}), "Redis refused our
+ * credentials or rights" ({@link RedisMisconfigurationException}), and everything else (a wrong-type key, a script
+ * error), which is a bug in the caller and is passed through unchanged.
+ *
+ * <p>A reconnect that the server refuses (a password changed under a running service) leaves commands failing only
+ * with Lettuce's "disconnected"; {@link #reconnectFailed} keeps the refusal so that those failures say what it was.
  */
 final class Failures {
 
   /** Error replies that mean the server cannot serve us right now, not that the command was wrong. */
   private static final List<String> UNAVAILABLE_REPLIES = List.of(
-      "LOADING", "BUSY", "MASTERDOWN", "READONLY", "CLUSTERDOWN", "TRYAGAIN", "OOM", "NOREPLICAS", "NOAUTH",
-      "WRONGPASS", "NOPERM");
+      "LOADING", "BUSY", "MASTERDOWN", "READONLY", "CLUSTERDOWN", "TRYAGAIN", "OOM", "NOREPLICAS");
 
   /** Error replies about the user's rights or credentials: the message names the user, as the server's does not. */
   private static final List<String> ACCESS_REPLIES = List.of("NOPERM", "WRONGPASS", "NOAUTH");
 
   private final String endpoint;
   private final String user;
+  private final AtomicReference<@Nullable String> refusedReconnect = new AtomicReference<>();
 
   Failures(String endpoint, @Nullable String username) {
     this.endpoint = endpoint;
@@ -34,19 +39,48 @@ final class Failures {
   /** The exception a caller should see for this failure of a Lettuce future. */
   RuntimeException translate(Throwable failure) {
     Throwable error = unwrap(failure);
-    if (error instanceof RedisUnavailableException unavailable) {
-      return unavailable;
+    if (error instanceof RedisUnavailableException || error instanceof RedisMisconfigurationException) {
+      return (RuntimeException) error;
+    }
+    String message = String.valueOf(error.getMessage());
+    if (error instanceof RedisCommandExecutionException && ACCESS_REPLIES.stream().anyMatch(reply(message)::startsWith)) {
+      return new RedisMisconfigurationException("Redis at " + endpoint + " refused ACL user \"" + user + "\": "
+          + message, error);
+    }
+    String refusal = refusedReconnect.get();
+    if (refusal != null && error instanceof RedisException && !(error instanceof RedisCommandExecutionException)) {
+      return new RedisMisconfigurationException("Redis at " + endpoint + " refused the credentials of user \"" + user
+          + "\" when reconnecting (" + refusal + "); check REDIS_USERNAME and REDIS_PASSWORD", error);
     }
     if (isUnavailable(error)) {
-      String message = String.valueOf(error.getMessage());
-      String reply = reply(message);
-      if (error instanceof RedisCommandExecutionException && ACCESS_REPLIES.stream().anyMatch(reply::startsWith)) {
-        return new RedisUnavailableException("Redis at " + endpoint + " refused ACL user \"" + user + "\": " + message,
-            error);
-      }
       return new RedisUnavailableException("Redis at " + endpoint + " is unavailable: " + message, error);
     }
     return error instanceof RuntimeException runtime ? runtime : new CompletionException(error);
+  }
+
+  /**
+   * Notes why the last reconnect failed: a refusal of the credentials is kept until {@link #reconnected()}, anything
+   * else (the server is away) clears it.
+   */
+  void reconnectFailed(Throwable cause) {
+    refusedReconnect.set(credentialRefusal(cause));
+  }
+
+  /** The connection is up again: failures are what they are. */
+  void reconnected() {
+    refusedReconnect.set(null);
+  }
+
+  /** The server's refusal of the credentials somewhere in {@code failure}'s causes ({@code WRONGPASS ...}), or null. */
+  static @Nullable String credentialRefusal(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      String message = String.valueOf(cause.getMessage());
+      if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")
+          || (message.startsWith("ERR") && message.contains("AUTH"))) {
+        return message;
+      }
+    }
+    return null;
   }
 
   /**

@@ -54,7 +54,8 @@ import org.jspecify.annotations.Nullable;
  * delays from {@link RedisSettings#retryDelayOnFailover()} up to about a second. Commands in flight when the
  * connection drops fail; of them, only the facade's reads ({@code get}, {@code exists}, {@code hget}) are sent again
  * once it is back, as {@link RedisSettings#maxRetriesPerRequest()} allows and within the command timeout, never a
- * write. Such failures throw {@link RedisUnavailableException}. <b>A command that
+ * write. Such failures throw {@link RedisUnavailableException}; a refusal of the credentials or of an ACL right
+ * (WRONGPASS, NOAUTH, NOPERM, also on a reconnect) throws {@link RedisMisconfigurationException}. <b>A command that
  * timed out is not cancelled on the server</b>: it may still run after the caller saw the timeout, so the outcome
  * of a timed-out write is unknown.
  *
@@ -165,8 +166,10 @@ public final class RedisService implements AutoCloseable {
    * Connects, waiting at most {@link RedisSettings#connectTimeout()}; does nothing when already started.
    *
    * @return this service
-   * @throws RedisUnavailableException if the server cannot be reached or refuses the credentials; the message
-   *     names the host and port (or the cluster's seeds) and, for refused credentials, the user, never the password
+   * @throws RedisUnavailableException if the server cannot be reached; the message names the host and port (or the
+   *     cluster's seeds)
+   * @throws RedisMisconfigurationException if the server refuses the credentials; the message names the user, never
+   *     the password
    * @throws IllegalStateException after {@link #close()}
    */
   public synchronized RedisService start() {
@@ -177,7 +180,7 @@ public final class RedisService implements AutoCloseable {
       return this;
     }
     AbstractRedisClient owner = owner();
-    ConnectionEventLog events = new ConnectionEventLog(owner, endpoint, clusterClient != null);
+    ConnectionEventLog events = new ConnectionEventLog(owner, failures, endpoint, clusterClient != null);
     try {
       StatefulConnection<String, String> connection;
       RedisClusterAsyncCommands<String, String> async;
@@ -671,23 +674,22 @@ public final class RedisService implements AutoCloseable {
   }
 
   /**
-   * The start-up failure a caller should see. Refused credentials name the user (never the password), so a wrong
-   * REDIS_PASSWORD is not mistaken for a network problem.
+   * The start-up failure a caller should see. Refused credentials are a misconfiguration that names the user (never
+   * the password), so a wrong REDIS_PASSWORD is not mistaken for a network problem.
    */
-  private RedisUnavailableException connectFailure(RedisException unreachable) {
+  private RuntimeException connectFailure(RedisException unreachable) {
     for (Throwable cause = unreachable; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-      String message = String.valueOf(cause.getMessage());
       if (cause instanceof SSLException) {
-        return new RedisUnavailableException("TLS handshake with Redis at " + endpoint + " failed: " + message
-            + "; check REDIS_TLS_CA_FILE (the CA that signed the server certificate), that the certificate names the"
-            + " host connected to, and that the port speaks TLS", unreachable);
+        return new RedisUnavailableException("TLS handshake with Redis at " + endpoint + " failed: "
+            + cause.getMessage() + "; check REDIS_TLS_CA_FILE (the CA that signed the server certificate), that the"
+            + " certificate names the host connected to, and that the port speaks TLS", unreachable);
       }
-      if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")
-          || (message.startsWith("ERR") && message.contains("AUTH"))) {
-        String user = settings.username() == null ? "default" : settings.username();
-        return new RedisUnavailableException("Redis at " + endpoint + " refused the credentials of user \""
-            + user + "\" (" + message + "); check REDIS_USERNAME and REDIS_PASSWORD", unreachable);
-      }
+    }
+    String refusal = Failures.credentialRefusal(unreachable);
+    if (refusal != null) {
+      String user = settings.username() == null ? "default" : settings.username();
+      return new RedisMisconfigurationException("Redis at " + endpoint + " refused the credentials of user \"" + user
+          + "\" (" + refusal + "); check REDIS_USERNAME and REDIS_PASSWORD", unreachable);
     }
     return new RedisUnavailableException("Could not connect to Redis at " + endpoint + " within "
         + settings.connectTimeout().toMillis() + " ms: " + unreachable.getMessage(), unreachable);

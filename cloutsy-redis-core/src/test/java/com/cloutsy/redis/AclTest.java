@@ -66,7 +66,7 @@ class AclTest {
   @Test
   void aWrongPasswordIsAnAuthenticationErrorThatNamesTheUserButNotThePassword() {
     assertThatThrownBy(() -> RedisService.start(as("app", WRONG_PASSWORD).build()))
-        .isInstanceOf(RedisUnavailableException.class)
+        .isInstanceOf(RedisMisconfigurationException.class)
         .hasMessageContaining("refused the credentials of user \"app\"")
         .hasMessageContaining("WRONGPASS")
         .hasMessageContaining("REDIS_USERNAME and REDIS_PASSWORD")
@@ -83,11 +83,11 @@ class AclTest {
     // No user name: Lettuce authenticates as "default", which is off; nothing silently works without credentials.
     assertThatThrownBy(() -> RedisService.start(RedisSettings.fromEnvironment(Map.of(
             "REDIS_HOST", server.host(), "REDIS_PORT", String.valueOf(server.port()), "REDIS_PASSWORD", APP_PASSWORD))))
-        .isInstanceOf(RedisUnavailableException.class)
+        .isInstanceOf(RedisMisconfigurationException.class)
         .hasMessageContaining("user \"default\"");
     assertThatThrownBy(() -> RedisService.start(RedisSettings.builder().host(server.host()).port(server.port())
             .connectTimeout(Duration.ofSeconds(2)).build()).set("k", "v"))
-        .isInstanceOf(RedisUnavailableException.class)
+        .isInstanceOf(RedisMisconfigurationException.class)
         .hasMessageContaining("NOAUTH");
   }
 
@@ -97,19 +97,19 @@ class AclTest {
       assertThat(redis.get("acl:missing")).isNull();
 
       assertThatThrownBy(() -> redis.set("acl:k", "v"))
-          .isInstanceOf(RedisUnavailableException.class)
+          .isInstanceOf(RedisMisconfigurationException.class)
           .hasMessageContaining("refused ACL user \"reader\"")
           .hasMessageContaining("NOPERM")
           .hasMessageContaining("'set'")
           .hasCauseInstanceOf(RedisCommandExecutionException.class);
       assertThatThrownBy(() -> redis.await(redis.scripts().run(LuaScript.load("test-counter.lua"),
           ScriptOutputType.MULTI, new String[] {"acl:counter"}, "60000")))
-          .isInstanceOf(RedisUnavailableException.class)
+          .isInstanceOf(RedisMisconfigurationException.class)
           .hasMessageContaining("NOPERM");
     }
     try (RedisService app = RedisService.start(as("app", APP_PASSWORD).build())) {
       assertThatThrownBy(() -> app.await(app.commands().flushall()))
-          .isInstanceOf(RedisUnavailableException.class)
+          .isInstanceOf(RedisMisconfigurationException.class)
           .hasMessageContaining("refused ACL user \"app\": NOPERM");
     }
   }

@@ -102,7 +102,7 @@ class ConnectionEventLogTest {
       RedisSettings settings = RedisSettings.builder().host("127.0.0.1").port(server.port()).password(wrong).build();
 
       assertThatThrownBy(() -> RedisService.start(settings))
-          .isInstanceOf(RedisUnavailableException.class)
+          .isInstanceOf(RedisMisconfigurationException.class)
           .hasMessageContaining("127.0.0.1:" + server.port())
           .satisfies(error -> assertThat(stackText(error)).doesNotContain(wrong).doesNotContain(PASSWORD));
       assertThat(settings.toString()).doesNotContain(wrong);

@@ -10,6 +10,15 @@ package com.cloutsy.redis.ratelimit;
  * away, and a client's counts from before the outage are not known locally. Choose {@link #FAIL_CLOSED} where a
  * limit protects something that must not be abused (OTP sending, password guessing), {@link #FAIL_OPEN} where it
  * protects capacity (API quotas).
+ *
+ * <p>Bound of {@link #FAIL_OPEN}: each instance's insurance limiter admits at most one quota of a key per outage (its
+ * counts of a window outlive an outage, and a key that has used up its quota stays denied until its window ends even
+ * while more than {@value RateLimiter#LOCAL_KEYS} other keys are tracked), so over one window the admissions of a key
+ * across all instances are at most {@code quota x (1 + instances x outages)}, the quota counted in Redis included.
+ * Redis that restarts without persistence forgets its counts and admits a quota again: with {@code appendfsync
+ * always} it does not. A key that still has part of its quota can lose its local count to a spray of more than
+ * {@value RateLimiter#LOCAL_KEYS} other keys. A refused credential or ACL right
+ * ({@link com.cloutsy.redis.RedisMisconfigurationException}) is not an outage: neither policy decides locally on it.
  */
 public enum FailurePolicy {
 

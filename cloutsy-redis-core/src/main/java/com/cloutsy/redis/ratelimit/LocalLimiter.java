@@ -4,6 +4,7 @@ import com.cloutsy.redis.RedisUnavailableException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 
 /*
  * The insurance limiter behind FailurePolicy.FAIL_OPEN: the scripts' three algorithms again, in memory, one small
@@ -18,16 +20,32 @@ import java.util.concurrent.CompletionStage;
  * process. Bounded by Caffeine: at most maxKeys states, and a state leaves once idle for as long as it could still
  * matter (one window for a fixed window, two for a sliding window, the time to refill for GCRA), like the Redis
  * key's TTL. Time comes from the injected clock; a jump of the wall clock only shifts local windows.
+ *
+ * Evicting a state forgets what its key spent, which would hand the key a fresh quota: a spray of new keys would
+ * then reopen every key under denial. So a state with nothing left (its last decision denied, or left no permit) is
+ * pinned: it weighs 0, which Caffeine never evicts for size, and leaves only by expiring, when its window no longer
+ * matters. At most maxKeys states are pinned at once (beyond that a state weighs 1 like any other), so the limiter
+ * holds at most 2 x maxKeys states. A state is re-weighed, by putting it again, when it becomes pinned or unpinned.
  */
 final class LocalLimiter {
 
   private final Cache<String, State> states;
   private final Clock clock;
+  private final long maxPinned;
+  private final AtomicLong pinned = new AtomicLong();
 
   LocalLimiter(long maxKeys, Clock clock) {
     this.clock = clock;
+    this.maxPinned = maxKeys;
     this.states = Caffeine.newBuilder()
-        .maximumSize(maxKeys)
+        .maximumWeight(maxKeys)
+        .<String, State>weigher((key, state) -> state.pinned ? 0 : 1)
+        .removalListener((String key, State state, RemovalCause cause) -> {
+          // A replacement is the same state put again to re-weigh it; it stays.
+          if (cause != RemovalCause.REPLACED && state != null && state.pinned) {
+            pinned.decrementAndGet();
+          }
+        })
         .expireAfter(new Expiry<String, State>() {
           @Override
           public long expireAfterCreate(String key, State state, long now) {
@@ -61,7 +79,20 @@ final class LocalLimiter {
 
   Decision decide(String key, RateLimit limit, long permits, boolean consume) {
     State state = states.get(key, absent -> new State(limit));
-    return state.decide(limit, micros(clock.instant()), permits, consume);
+    synchronized (state) {
+      Decision decision = state.decide(limit, micros(clock.instant()), permits, consume);
+      boolean exhausted = !decision.allowed() || decision.remaining() == 0;
+      if (exhausted != state.pinned && (!exhausted || pinned.get() < maxPinned)) {
+        state.pinned = exhausted;
+        pinned.addAndGet(exhausted ? 1 : -1);
+        if (!states.asMap().replace(key, state, state)) {
+          // Evicted or expired meanwhile, before the listener could see the new weight: undo the count.
+          state.pinned = !exhausted;
+          pinned.addAndGet(exhausted ? -1 : 1);
+        }
+      }
+      return decision;
+    }
   }
 
   void forget(String key) {
@@ -73,6 +104,11 @@ final class LocalLimiter {
     return states.estimatedSize();
   }
 
+  long pinned() {
+    states.cleanUp();
+    return pinned.get();
+  }
+
   private static long micros(Instant instant) {
     return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
   }
@@ -82,6 +118,8 @@ final class LocalLimiter {
 
     private RateLimit limit;
     private volatile long idleNanos;
+    // Whether this state weighs 0, so a spray of other keys cannot evict it; changed under the state's lock.
+    volatile boolean pinned;
     // FIXED_WINDOW: start of the window in µs and the permits granted in it.
     private long start;
     private long used;

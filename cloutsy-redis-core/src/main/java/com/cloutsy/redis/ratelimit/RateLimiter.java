@@ -31,8 +31,9 @@ import java.util.function.UnaryOperator;
  *
  * <p>Failure: with {@link FailurePolicy#FAIL_CLOSED} (the default) a decision Redis cannot make throws
  * {@link RedisUnavailableException}; with {@link FailurePolicy#FAIL_OPEN} an in-process insurance limiter with the
- * same limit decides instead, and the {@link Decision} says so. A script error, such as a key holding another
- * type, is a bug and is thrown either way.
+ * same limit decides instead, and the {@link Decision} says so ({@link FailurePolicy} states the bound this keeps).
+ * A script error, such as a key holding another type, is a bug and is thrown either way; so is a refusal of the
+ * credentials or of an ACL right ({@link com.cloutsy.redis.RedisMisconfigurationException}), which is not an outage.
  *
  * <p>Counts decisions in {@code cloutsy.redis.ratelimit.decisions}, tagged {@code result=allowed|denied} and
  * {@code source=redis|local}. Thread-safe; share one instance.
@@ -57,6 +58,10 @@ public final class RateLimiter {
   private final FeatureCounters.Counter deniedLocally;
 
   RateLimiter(RedisService redis, FailurePolicy policy, Clock clock) {
+    this(redis, policy, new LocalLimiter(LOCAL_KEYS, clock));
+  }
+
+  private RateLimiter(RedisService redis, FailurePolicy policy, LocalLimiter local) {
     if (redis == null) {
       throw new NullPointerException("redis must not be null");
     }
@@ -65,7 +70,7 @@ public final class RateLimiter {
     }
     this.redis = redis;
     this.policy = policy;
-    this.local = new LocalLimiter(LOCAL_KEYS, clock);
+    this.local = local;
     String name = "cloutsy.redis.ratelimit.decisions";
     FeatureCounters counters = redis.counters();
     this.allowedByRedis = counters.counter(name, "result", "allowed", "source", "redis");
@@ -87,6 +92,17 @@ public final class RateLimiter {
   /** What this limiter does while Redis is unavailable. */
   public FailurePolicy failurePolicy() {
     return policy;
+  }
+
+  /**
+   * This limiter with another failure policy, for keys that need it (a web layer's login routes failing closed
+   * beside API routes failing open). Both share one insurance limiter, so a key's local counts are the same
+   * whichever decides.
+   *
+   * @throws NullPointerException if the policy is null
+   */
+  public RateLimiter withFailurePolicy(FailurePolicy policy) {
+    return policy == this.policy ? this : new RateLimiter(redis, policy, local);
   }
 
   /** Asynchronous {@link #tryAcquire(String, RateLimit)}. */

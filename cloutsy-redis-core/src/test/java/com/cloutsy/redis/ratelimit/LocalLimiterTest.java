@@ -90,7 +90,8 @@ class LocalLimiterTest {
 
   @Test
   void isBoundedAndForgetsIdleOrResetKeys() {
-    RateLimit limit = RateLimit.fixedWindow(1, Duration.ofSeconds(1));
+    // Two permits, one spent: every key has one left, so none is pinned and the cap alone bounds them.
+    RateLimit limit = RateLimit.fixedWindow(2, Duration.ofSeconds(1));
     for (int i = 0; i < 1_000; i++) {
       local.decide("key-" + i, limit, 1, true);
     }
@@ -99,6 +100,48 @@ class LocalLimiterTest {
     local.decide("forget-me", limit, 1, true);
     local.forget("forget-me");
     assertThat(local.decide("forget-me", limit, 1, true).allowed()).as("a fresh count").isTrue();
+  }
+
+  @Test
+  void aSprayOfNewKeysNeverReopensAKeyUnderDenialRegression16() {
+    for (RateLimit limit : List.of(RateLimit.fixedWindow(3, Duration.ofSeconds(60)),
+        RateLimit.slidingWindow(3, Duration.ofSeconds(60)), RateLimit.of(3, Duration.ofSeconds(60)))) {
+      String key = "victim-" + limit.algorithm();
+      for (int i = 0; i < 3; i++) {
+        assertThat(local.decide(key, limit, 1, true).allowed()).isTrue();
+      }
+      assertThat(local.decide(key, limit, 1, true).allowed()).isFalse();
+
+      for (int i = 0; i < 10_000; i++) {
+        local.decide("spray-" + limit.algorithm() + "-" + i, limit, 1, true);
+      }
+
+      assertThat(local.decide(key, limit, 1, true).allowed()).as("%s after the spray", limit).isFalse();
+      assertThat(local.size()).as("at most the cap plus as many pinned").isLessThanOrEqualTo(200);
+    }
+    clock.advance(Duration.ofSeconds(121));
+    assertThat(local.decide("victim-FIXED_WINDOW", RateLimit.fixedWindow(3, Duration.ofSeconds(60)), 1, true)
+        .allowed()).as("allowed again once its window has ended").isTrue();
+  }
+
+  @Test
+  void atMostTheCapOfStatesIsPinnedAndARecoveredStateIsUnpinned() {
+    RateLimit two = RateLimit.fixedWindow(2, Duration.ofSeconds(10));
+    for (int i = 0; i < 50; i++) {
+      local.decide("used-up-" + i, two, 2, true);
+    }
+    assertThat(local.pinned()).isEqualTo(50);
+    for (int i = 50; i < 500; i++) {
+      local.decide("used-up-" + i, two, 2, true);
+    }
+    assertThat(local.pinned()).as("pinned states have a cap of their own").isLessThanOrEqualTo(100);
+    assertThat(local.size()).isLessThanOrEqualTo(200);
+
+    clock.advance(Duration.ofSeconds(11));
+    for (int i = 0; i < 500; i++) {
+      local.decide("used-up-" + i, two, 1, true);
+    }
+    assertThat(local.pinned()).as("a window later each has a permit left").isZero();
   }
 
   @Test
