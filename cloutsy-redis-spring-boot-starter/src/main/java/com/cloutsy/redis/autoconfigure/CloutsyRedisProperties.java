@@ -1042,7 +1042,10 @@ public class CloutsyRedisProperties {
       /** Whether to apply @RateLimited on controller methods and classes. */
       private boolean enabled = true;
 
-      /** What @RateLimited routes do while Redis cannot be asked: fail-open limits in memory, fail-closed answers 503. */
+      /**
+       * What @RateLimited routes that name no policy of their own do while Redis cannot be asked: fail-open limits in
+       * memory (each instance admits at most one quota of a key per outage), fail-closed answers 503.
+       */
       private FailurePolicy failurePolicy = FailurePolicy.FAIL_OPEN;
 
       /** Permits per window of a @RateLimited route that names no limit. */
@@ -1124,6 +1127,9 @@ public class CloutsyRedisProperties {
       /** Whom the limit counts. */
       private @Nullable RateLimitKey key;
 
+      /** What the route does while Redis cannot be asked, over the annotation's and the default. */
+      private @Nullable FailurePolicy failurePolicy;
+
       public @Nullable Long getLimit() {
         return limit;
       }
@@ -1162,6 +1168,14 @@ public class CloutsyRedisProperties {
 
       public void setKey(@Nullable RateLimitKey key) {
         this.key = key;
+      }
+
+      public @Nullable FailurePolicy getFailurePolicy() {
+        return failurePolicy;
+      }
+
+      public void setFailurePolicy(@Nullable FailurePolicy failurePolicy) {
+        this.failurePolicy = failurePolicy;
       }
     }
 

@@ -1,5 +1,6 @@
 package com.cloutsy.redis.autoconfigure;
 
+import com.cloutsy.redis.RedisMisconfigurationException;
 import com.cloutsy.redis.RedisUnavailableException;
 import com.cloutsy.redis.config.InvalidSettingException;
 import org.jspecify.annotations.Nullable;
@@ -9,7 +10,7 @@ import org.springframework.boot.diagnostics.FailureAnalyzer;
 /**
  * Reports a start-up that failed for cloutsy-redis as a description and an action, instead of a stack trace: a
  * property or variable whose value cannot be used (naming it and what was expected), and a Redis that cannot be
- * reached (naming the address, never a password). Registered in {@code META-INF/spring.factories}.
+ * reached or refuses the credentials (naming the address and the user, never a password). Registered in {@code META-INF/spring.factories}.
  */
 final class RedisFailureAnalyzer implements FailureAnalyzer {
 
@@ -29,6 +30,12 @@ final class RedisFailureAnalyzer implements FailureAnalyzer {
                 + ", which wins over it.")
             .orElse("Correct the setting " + variable + ".");
         return new FailureAnalysis(setting.getMessage(), action, setting);
+      }
+      if (cause instanceof RedisMisconfigurationException misconfigured) {
+        return new FailureAnalysis("cloutsy-redis could not start: " + misconfigured.getMessage(),
+            "Set the user and password Redis expects in cloutsy.redis.username and cloutsy.redis.password"
+                + " (REDIS_USERNAME, REDIS_PASSWORD) or in the URL, and give that ACL user the rights"
+                + " docs/OPERATIONS.md lists.", misconfigured);
       }
       if (cause instanceof RedisUnavailableException unavailable) {
         return new FailureAnalysis("cloutsy-redis could not start: " + unavailable.getMessage(),

@@ -6,6 +6,7 @@ import com.cloutsy.redis.demo.ApiException;
 import com.cloutsy.redis.login.LoginCheck;
 import com.cloutsy.redis.login.LoginGuard;
 import com.cloutsy.redis.otp.OtpGuard;
+import com.cloutsy.redis.ratelimit.FailurePolicy;
 import com.cloutsy.redis.session.Device;
 import com.cloutsy.redis.session.Session;
 import com.cloutsy.redis.session.SessionStore;
@@ -116,7 +117,8 @@ class LoginController {
    * {@code user_type_fixed}, with nothing spent.
    */
   @PostMapping
-  @RateLimited(name = "auth-login", limit = 30, window = "1m", key = RateLimitKey.IP)
+  @RateLimited(name = "auth-login", limit = 30, window = "1m", key = RateLimitKey.IP,
+      failurePolicy = FailurePolicy.FAIL_CLOSED)
   ResponseEntity<LoggedIn> withPhone(@RequestBody PhoneLogin body, HttpServletRequest request) {
     String phone = OtpController.validPhone(body.phone());
     String deviceId = deviceId(body.deviceId(), null);
@@ -162,7 +164,8 @@ class LoginController {
    * locked only by its own failures (OWASP's device cookies), so an attacker cannot lock the owner out of it.
    */
   @PostMapping("/password")
-  @RateLimited(name = "auth-login", limit = 30, window = "1m", key = RateLimitKey.IP)
+  @RateLimited(name = "auth-login", limit = 30, window = "1m", key = RateLimitKey.IP,
+      failurePolicy = FailurePolicy.FAIL_CLOSED)
   LoggedIn withPassword(@RequestBody PasswordLogin body, HttpServletRequest request, HttpServletResponse response) {
     String identifier = body.identifier() == null ? "" : Users.canonical(body.identifier());
     if (identifier.isEmpty() || identifier.length() > 256 || body.password() == null) {

@@ -6,6 +6,7 @@ import com.cloutsy.redis.demo.ApiException;
 import com.cloutsy.redis.otp.OtpGuard;
 import com.cloutsy.redis.otp.OtpRequestResult;
 import com.cloutsy.redis.otp.OtpVerifyResult;
+import com.cloutsy.redis.ratelimit.FailurePolicy;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -70,7 +71,8 @@ class OtpController {
 
   /** 202 with the code's lifetime and cooldown (and {@code devCode} in the dev profile), 429, or 400. */
   @PostMapping("/request")
-  @RateLimited(name = "auth-otp-request", limit = 20, window = "1m", key = RateLimitKey.IP)
+  @RateLimited(name = "auth-otp-request", limit = 20, window = "1m", key = RateLimitKey.IP,
+      failurePolicy = FailurePolicy.FAIL_CLOSED)
   ResponseEntity<Requested> request(@RequestBody PhoneCode body) {
     String phone = validPhone(body.phone());
     OtpRequestResult result = guard().request(phone);
@@ -101,7 +103,8 @@ class OtpController {
    * 410 with no code pending.
    */
   @PostMapping("/verify")
-  @RateLimited(name = "auth-otp-verify", limit = 30, window = "1m", key = RateLimitKey.IP)
+  @RateLimited(name = "auth-otp-verify", limit = 30, window = "1m", key = RateLimitKey.IP,
+      failurePolicy = FailurePolicy.FAIL_CLOSED)
   Verified verify(@RequestBody PhoneCode body) {
     String phone = validPhone(body.phone());
     if (body.code() == null || body.code().isEmpty()) {

@@ -3,6 +3,7 @@ package com.cloutsy.redis.autoconfigure.web;
 import com.cloutsy.redis.autoconfigure.CloutsyRedisProperties;
 import com.cloutsy.redis.keys.Keys;
 import com.cloutsy.redis.ratelimit.Decision;
+import com.cloutsy.redis.ratelimit.FailurePolicy;
 import com.cloutsy.redis.ratelimit.RateLimit;
 import com.cloutsy.redis.ratelimit.RateLimitHeaders;
 import com.cloutsy.redis.ratelimit.RateLimiter;
@@ -45,12 +46,12 @@ public class RateLimitInterceptor implements HandlerInterceptor, SmartInitializi
   private static final String ANONYMOUS = "ip:";
   private static final int MAX_POLICY_NAME = 64;
 
-  /** A handler method's limit, resolved from the annotation and the properties. */
-  private record Route(String name, RateLimit limit, RateLimitKey key) {}
+  /** A handler method's limit, resolved from the annotation and the properties, and the limiter of its policy. */
+  private record Route(String name, RateLimit limit, RateLimitKey key, RateLimiter limiter) {}
 
   private record RouteId(Method method, @Nullable String pattern, String httpMethod) {}
 
-  private static final Route NOT_LIMITED = new Route("", RateLimit.of(1, Duration.ofSeconds(1)), RateLimitKey.IP);
+
 
   private final RateLimiter limiter;
   private final Keys keys;
@@ -58,11 +59,12 @@ public class RateLimitInterceptor implements HandlerInterceptor, SmartInitializi
   private final CloutsyRedisProperties.Web.WebRateLimit config;
   private final @Nullable ListableBeanFactory beans;
   private final Map<RouteId, Route> routes = new ConcurrentHashMap<>();
+  private final Route notLimited;
 
   /**
    * An interceptor deciding with {@code limiter}.
    *
-   * @param limiter decides; its failure policy applies while Redis cannot be asked
+   * @param limiter decides; its failure policy applies while Redis cannot be asked to routes that name none
    * @param keys the key layout of the limiter's service
    * @param resolver tells who is calling
    * @param config the defaults and the named policies
@@ -75,6 +77,7 @@ public class RateLimitInterceptor implements HandlerInterceptor, SmartInitializi
     this.resolver = Objects.requireNonNull(resolver, "resolver must not be null");
     this.config = Objects.requireNonNull(config, "config must not be null");
     this.beans = beans;
+    this.notLimited = new Route("", RateLimit.of(1, Duration.ofSeconds(1)), RateLimitKey.IP, limiter);
   }
 
   /**
@@ -101,11 +104,12 @@ public class RateLimitInterceptor implements HandlerInterceptor, SmartInitializi
     }
     String pattern = (String) request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
     Route route = routes.computeIfAbsent(new RouteId(method.getMethod(), pattern, request.getMethod()),
-        id -> Optional.ofNullable(route(method, id.httpMethod(), pattern)).orElse(NOT_LIMITED));
-    if (route == NOT_LIMITED) {
+        id -> Optional.ofNullable(route(method, id.httpMethod(), pattern)).orElse(notLimited));
+    if (route == notLimited) {
       return true;
     }
-    Decision decision = limiter.tryAcquire(keys.apiLimit(caller(request, route.key()), route.name()), route.limit());
+    Decision decision = route.limiter().tryAcquire(keys.apiLimit(caller(request, route.key()), route.name()),
+        route.limit());
     RateLimitHeaders.of(policyName(route.name()), route.limit(), decision).forEach(response::setHeader);
     if (decision.allowed()) {
       return true;
@@ -152,7 +156,13 @@ public class RateLimitInterceptor implements HandlerInterceptor, SmartInitializi
           policy != null && policy.getAlgorithm() != null ? policy.getAlgorithm() : config.getAlgorithm());
       String name = !annotation.name().isEmpty() ? annotation.name()
           : (httpMethod + " " + (pattern != null ? pattern : where)).strip();
-      return new Route(name, rateLimit, key);
+      if (annotation.failurePolicy().length > 1) {
+        throw new IllegalArgumentException("failurePolicy takes at most one value, has "
+            + annotation.failurePolicy().length);
+      }
+      FailurePolicy failure = policy != null && policy.getFailurePolicy() != null ? policy.getFailurePolicy()
+          : annotation.failurePolicy().length == 1 ? annotation.failurePolicy()[0] : limiter.failurePolicy();
+      return new Route(name, rateLimit, key, limiter.withFailurePolicy(failure));
     } catch (IllegalArgumentException invalid) {
       throw new IllegalStateException("@RateLimited on " + where + " is invalid"
           + (policy != null ? " with cloutsy.redis.web.rate-limit.policies." + annotation.name() : "") + ": "

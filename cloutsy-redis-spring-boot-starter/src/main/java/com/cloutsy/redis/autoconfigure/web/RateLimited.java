@@ -1,5 +1,6 @@
 package com.cloutsy.redis.autoconfigure.web;
 
+import com.cloutsy.redis.ratelimit.FailurePolicy;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -20,8 +21,11 @@ import java.lang.annotation.Target;
  * <p>Every answer carries the {@code RateLimit-Policy}, {@code RateLimit}, {@code RateLimit-Limit},
  * {@code RateLimit-Remaining} and {@code RateLimit-Reset} headers; a request over the limit is answered
  * {@code 429 Too Many Requests} with {@code Retry-After} and {@code {"error":"rate_limited","message":...}}, and the
- * method does not run. While Redis cannot be asked, {@code cloutsy.redis.web.rate-limit.failure-policy} decides:
- * {@code fail-open} (the default) limits in memory per instance, {@code fail-closed} answers 503.
+ * method does not run. While Redis cannot be asked, the route's {@link #failurePolicy()} decides, else
+ * {@code cloutsy.redis.web.rate-limit.failure-policy}: {@code fail-open} (the default) limits in memory per instance,
+ * {@code fail-closed} answers 503. Fail-open admits, over one window, at most quota x (1 + instances x outages) of a
+ * key (see {@link FailurePolicy}); give routes that guard credentials or send messages (logins, OTP) fail-closed, so
+ * an outage of Redis is never a window for guessing.
  *
  * <p>Values left at their defaults come from {@code cloutsy.redis.web.rate-limit.*}; a route with a {@link #name()}
  * takes any value set in {@code cloutsy.redis.web.rate-limit.policies.<name>.*} over the annotation's, so operations
@@ -53,4 +57,11 @@ public @interface RateLimited {
    * ({@code GET /api/feed/{id}}); routes that share a name share one count.
    */
   String name() default "";
+
+  /**
+   * What this route does while Redis cannot be asked: empty (the default) takes
+   * {@code cloutsy.redis.web.rate-limit.failure-policy}; one value is this route's. The named policy's
+   * {@code failure-policy} property wins over both.
+   */
+  FailurePolicy[] failurePolicy() default {};
 }

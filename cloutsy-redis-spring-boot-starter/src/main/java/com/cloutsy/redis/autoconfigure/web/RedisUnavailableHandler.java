@@ -1,5 +1,6 @@
 package com.cloutsy.redis.autoconfigure.web;
 
+import com.cloutsy.redis.RedisMisconfigurationException;
 import com.cloutsy.redis.RedisUnavailableException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,6 +20,11 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * {@code Retry-After} and {@code {"error":"redis_unavailable","message":...}}: the client may retry, and no internal
  * detail (host, port, command) reaches it. The exception is logged at WARN, at most once every 10 seconds.
  *
+ * <p>A {@link RedisMisconfigurationException} (refused credentials or ACL rights) is answered
+ * {@code 500 Internal Server Error} with {@code {"error":"redis_misconfigured",...}} and no {@code Retry-After}:
+ * retrying does not help until an operator fixes the configuration, which the ERROR it is logged at (at most once
+ * every 10 seconds) tells them.
+ *
  * <p>It has the lowest precedence, so an {@code @ExceptionHandler} of the application for the same exception wins;
  * a bean of this type replaces it, and {@code cloutsy.redis.web.unavailable.enabled=false} removes it.
  */
@@ -31,6 +37,7 @@ public class RedisUnavailableHandler {
 
   private final String retryAfter;
   private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+  private final AtomicLong lastMisconfigurationLogged = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
   /**
    * A handler telling clients to retry after {@code retryAfter}.
@@ -45,9 +52,7 @@ public class RedisUnavailableHandler {
   /** The 503 answer. */
   @ExceptionHandler(RedisUnavailableException.class)
   public ResponseEntity<String> redisUnavailable(RedisUnavailableException unavailable) {
-    long now = System.nanoTime();
-    long last = lastLogged.get();
-    if (now - last >= LOG_INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
+    if (due(lastLogged)) {
       log.warn("Answering 503: {} (further occurrences are not logged for 10 s)", unavailable.getMessage());
     }
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
@@ -55,6 +60,26 @@ public class RedisUnavailableHandler {
         .contentType(MediaType.APPLICATION_JSON)
         .body(JsonError.of("redis_unavailable",
             "A service this request needs is temporarily unavailable. Retry after " + retryAfter + " s."));
+  }
+
+  /** The 500 answer. */
+  @ExceptionHandler(RedisMisconfigurationException.class)
+  public ResponseEntity<String> redisMisconfigured(RedisMisconfigurationException misconfigured) {
+    if (due(lastMisconfigurationLogged)) {
+      log.error("Answering 500, fix the Redis credentials or ACL: {} (further occurrences are not logged for 10 s)",
+          misconfigured.getMessage());
+    }
+    return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(JsonError.of("redis_misconfigured",
+            "A service this request needs is misconfigured; the operators have been told."));
+  }
+
+  /** Whether the interval since {@code last} is over, taking it for this caller if so. */
+  private static boolean due(AtomicLong last) {
+    long now = System.nanoTime();
+    long before = last.get();
+    return now - before >= LOG_INTERVAL_NANOS && last.compareAndSet(before, now);
   }
 
   @Override
