@@ -39,7 +39,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class ProdProfileTest {
 
   static final String TOKEN_SECRET = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
-  static final String OPS_KEY = "prod-test-ops-key";
+  static final String OPS_KEY = "VRabwpX9sCygRQfj+kBdaf3pFxIcRNG80bd2O9etiI4=";
   private static final AtomicReference<RedisEndpoint> REDIS = new AtomicReference<>();
 
   @LocalServerPort
