@@ -120,7 +120,8 @@ class DefaultProfileTest {
   void pathTricksDoNotStepAroundTheKey() {
     DemoClient client = new DemoClient(port);
     for (String path : List.of("/actuator/prometheus;x=1", "/actuator//prometheus", "/actuator/./prometheus",
-        "/actuator/health/../prometheus", "//actuator/metrics", "/actuator/metrics/")) {
+        "/actuator/health/../prometheus", "//actuator/metrics", "/actuator/metrics/", "/%61ctuator/prometheus",
+        "/actuator/%70rometheus", "/actuator/%68ealth/../metrics")) {
       DemoClient.Response anonymous = client.get(path, null);
       assertThat(anonymous.status()).as(path).isNotEqualTo(200);
       assertThat(anonymous.text()).as(path).doesNotContain("jvm_memory", "names");
