@@ -193,6 +193,17 @@ class DefaultProfileTest {
   }
 
   @Test
+  void withDevAndProdBothActiveInEitherOrderNoSecretIsGenerated() {
+    for (String[] profiles : new String[][] {{"dev", "prod"}, {"prod", "dev"}}) {
+      SpringApplicationBuilder application = application("demo.token.secret=" + ProdProfileTest.TOKEN_SECRET)
+          .profiles(profiles);
+
+      assertThatThrownBy(() -> application.run().close()).as(String.join(",", profiles))
+          .rootCause().hasMessageContaining("cloutsy.redis.otp.secret is not set");
+    }
+  }
+
+  @Test
   void aWeakOpsKeyStopsStartUpNamingTheSettingAndTheRuleButNotTheKey() {
     String weak = "c2hvcnQtb3BzLWtleQ==";
     SpringApplicationBuilder application = application("demo.token.secret=" + ProdProfileTest.TOKEN_SECRET,
