@@ -18,10 +18,13 @@ import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.exc.StreamConstraintsException;
 
 /**
  * Answers every expected failure of a route with the demo's JSON error body, {@code {"error", "message"}}:
- * {@link ApiException}s, malformed requests (400), unknown routes (404), wrong methods (405) and media types (415).
+ * {@link ApiException}s, malformed requests (400), unknown routes (404), wrong methods (405) and media types (415), a
+ * body over {@code demo.max-request-bytes} (413) and JSON over {@link RequestLimits}' depth or string length (400:
+ * the body's size was acceptable, its content is not).
  * Redis trouble is left to the starter's {@code RedisUnavailableHandler} (503 {@code redis_unavailable}), which has
  * the lowest precedence; anything else reaches {@link JsonErrorController} as a 500.
  */
@@ -31,15 +34,30 @@ class ApiErrors extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(ApiException.class)
   ResponseEntity<Map<String, Object>> refused(ApiException refused) {
-    ResponseEntity.BodyBuilder answer = ResponseEntity.status(refused.status()).contentType(MediaType.APPLICATION_JSON);
-    refused.headers().forEach(answer::header);
-    return answer.body(refused.body());
+    return builder(refused).body(refused.body());
   }
 
   /** A core call refused an argument (an id too long, a character it cannot store): the client's mistake. */
   @ExceptionHandler(IllegalArgumentException.class)
   ResponseEntity<Map<String, Object>> invalidArgument(IllegalArgumentException invalid) {
     return refused(ApiException.of(HttpStatus.BAD_REQUEST, "invalid_argument", String.valueOf(invalid.getMessage())));
+  }
+
+  /** A body too large or too deep surfaces as an unreadable message; its cause tells which. */
+  @Override
+  protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException unreadable,
+      HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    for (Throwable cause = unreadable.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof RequestSizeLimit.BodyTooLargeException tooLarge) {
+        return answer(ApiException.of(HttpStatus.CONTENT_TOO_LARGE, "content_too_large", tooLarge.getMessage()));
+      }
+      if (cause instanceof StreamConstraintsException) {
+        return answer(ApiException.of(HttpStatus.BAD_REQUEST, "json_too_complex", "The JSON is over this"
+            + " service's limits: at most " + RequestLimits.MAX_NESTING_DEPTH + " levels of nesting and strings of"
+            + " at most " + RequestLimits.MAX_STRING_LENGTH + " characters."));
+      }
+    }
+    return super.handleHttpMessageNotReadable(unreadable, headers, status, request);
   }
 
   @Override
@@ -61,6 +79,16 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     answer.addAll(headers);
     answer.setContentType(MediaType.APPLICATION_JSON);
     return ResponseEntity.status(status).headers(answer).body(error);
+  }
+
+  private static ResponseEntity<Object> answer(ApiException refused) {
+    return builder(refused).body(refused.body());
+  }
+
+  private static ResponseEntity.BodyBuilder builder(ApiException refused) {
+    ResponseEntity.BodyBuilder answer = ResponseEntity.status(refused.status()).contentType(MediaType.APPLICATION_JSON);
+    refused.headers().forEach(answer::header);
+    return answer;
   }
 
   /** {@code 404} → {@code not_found}: the reason phrase in snake case. */

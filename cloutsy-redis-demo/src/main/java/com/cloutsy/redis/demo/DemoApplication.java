@@ -15,9 +15,12 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  * API, notifications over Server-Sent Events, Actuator health and metrics, and an operations page at {@code /ops},
  * all on the cloutsy-redis Spring Boot starter.
  *
- * <p>Run it with {@code ./mvnw -q -pl cloutsy-redis-demo -am spring-boot:run}. It listens on port 8080 ({@code PORT}
- * overrides). With neither {@code REDIS_URL} nor {@code REDIS_HOST} set it starts an embedded redis-server
- * ({@link EmbeddedRedisInitializer}) that stops with it, also on Ctrl-C.
+ * <p>Run it on a developer's machine with
+ * {@code ./mvnw -q -pl cloutsy-redis-demo -am spring-boot:run -Dspring-boot.run.profiles=dev}. It listens on port
+ * 8080 ({@code PORT} overrides). In the dev profile, with neither {@code REDIS_URL} nor {@code REDIS_HOST} set, it
+ * starts an embedded redis-server ({@link EmbeddedRedisInitializer}) that stops with it, also on Ctrl-C. Without the
+ * dev profile nothing development-only happens: no embedded Redis, no generated secrets, no codes in answers, and
+ * start-up fails naming {@code demo.token.secret} when it is not set.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -31,7 +34,7 @@ public class DemoApplication {
     application().run(args);
   }
 
-  /** The application as {@link #main} runs it: with the embedded Redis when no Redis is configured. */
+  /** The application as {@link #main} runs it: in the dev profile, with the embedded Redis when none is configured. */
   static SpringApplication application() {
     SpringApplication application = new SpringApplication(DemoApplication.class);
     application.addInitializers(new EmbeddedRedisInitializer());

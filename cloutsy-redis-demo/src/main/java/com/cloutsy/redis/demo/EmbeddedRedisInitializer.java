@@ -11,10 +11,14 @@ import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.Profiles;
 
 /**
- * The zero-setup default: when no Redis is configured, starts an embedded redis-server before the context is
- * refreshed and hands its address to the starter as {@code cloutsy.redis.url}.
+ * The dev profile's zero-setup Redis: when the {@code dev} profile is active and no Redis is configured, starts an
+ * embedded redis-server before the context is refreshed and hands its address to the starter as
+ * {@code cloutsy.redis.url}. Outside the dev profile it never starts one: the service connects to what the
+ * {@code REDIS_*} variables or {@code cloutsy.redis.*} say (by default localhost:6379) and fails start-up, naming the
+ * endpoint, when nothing answers there.
  *
  * <p>The server is registered as the context's first disposable bean, so it is stopped after every bean that uses
  * it (Spring destroys disposable beans in reverse order of registration): on a normal close, on a failed start-up,
@@ -36,6 +40,9 @@ final class EmbeddedRedisInitializer implements ApplicationContextInitializer<Co
   @Override
   public void initialize(ConfigurableApplicationContext context) {
     ConfigurableEnvironment environment = context.getEnvironment();
+    if (!environment.acceptsProfiles(Profiles.of("dev & !prod"))) {
+      return;
+    }
     Optional<String> configured = REDIS_SETTINGS.stream()
         .filter(name -> {
           String value = environment.getProperty(name);

@@ -7,11 +7,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The running demo, as {@code main} configures it (dev profile) on Tomcat with a random port, against the run's
+ * The running demo in the dev profile, activated explicitly as the README's first command does, on Tomcat with a random port, against the run's
  * shared Redis under a key prefix of its own. Every test class that extends this shares one Spring context.
  *
  * <p>Test settings: a 1 s OTP cooldown so the quota and two-device logins need no minute of waiting, and the
@@ -24,6 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "cloutsy.redis.web.rate-limit.policies.auth-otp-request.limit=100000",
         "cloutsy.redis.web.rate-limit.policies.auth-otp-verify.limit=100000",
         "cloutsy.redis.web.rate-limit.policies.auth-login.limit=100000"})
+@ActiveProfiles("dev")
 abstract class DemoContext {
 
   private static final AtomicReference<RedisEndpoint> REDIS = new AtomicReference<>();

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,15 +18,17 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The service as the README starts it, in a JVM of its own with no Redis configured: it starts the embedded Redis,
+ * The service as the README starts it, in the dev profile in a JVM of its own with no Redis configured: it starts the
+ * embedded Redis,
  * says where the ops page is, answers with the default settings, and stops with the redis-server on Ctrl-C (SIGINT
  * to the whole process group, as a terminal sends it, so the redis-server gets it too) and on SIGTERM to the JVM
- * alone (as {@code kill} or a process manager sends it).
+ * alone (as {@code kill} or a process manager sends it). Without the dev profile it starts no Redis of its own.
  */
 class DemoProcessTest {
 
@@ -72,21 +76,54 @@ class DemoProcessTest {
     }
   }
 
+  @Test
+  void withoutTheDevProfileNoRedisIsStartedAndStartUpNamesTheOneThatDidNotAnswer(@TempDir Path dir) throws Exception {
+    int closedPort;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = free.getLocalPort();
+    }
+    Path output = dir.resolve("demo.out");
+    Process service = start(output, List.of(), Map.of("REDIS_PORT", Integer.toString(closedPort),
+        "DEMO_TOKEN_SECRET", ProdProfileTest.TOKEN_SECRET), List.of());
+    try {
+      assertThat(service.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the service gives up").isTrue();
+      String printed = Files.readString(output);
+      assertThat(service.exitValue()).as(printed).isNotZero();
+      assertThat(printed).contains("APPLICATION FAILED TO START", "Could not connect to Redis at localhost:" + closedPort)
+          .doesNotContain("embedded redis-server at", "DEVELOPMENT ONLY");
+    } finally {
+      service.destroyForcibly();
+    }
+  }
+
   /**
-   * Starts {@code DemoApplication.main} on a free port with no Redis configured, in a process group of its own as a
-   * terminal's foreground job is ({@code setsid}). SIGINT is reset to its default disposition on the way
-   * ({@code env --default-signal}), because a JVM started from a background job inherits it ignored and would never
-   * see Ctrl-C, which a terminal always delivers. Both tools exec, so the service's pid is the child's.
+   * Starts {@code DemoApplication.main} in the dev profile on a free port with no Redis configured, in a process
+   * group of its own as a terminal's foreground job is ({@code setsid}). SIGINT is reset to its default disposition
+   * on the way ({@code env --default-signal}), because a JVM started from a background job inherits it ignored and
+   * would never see Ctrl-C, which a terminal always delivers. Both tools exec, so the service's pid is the child's.
    */
   private static Process start(Path output) throws IOException {
+    return start(output, List.of(), Map.of(), List.of("--spring.profiles.active=dev"));
+  }
+
+  /**
+   * Starts the service as {@link #start(Path)} does, with {@code jvmOptions}, {@code variables} in the environment
+   * besides {@code PORT=0}, and {@code arguments} (the README's {@code -Dspring-boot.run.profiles=dev} passes
+   * {@code --spring.profiles.active=dev}).
+   */
+  static Process start(Path output, List<String> jvmOptions, Map<String, String> variables, List<String> arguments)
+      throws IOException {
     List<String> command = new ArrayList<>(List.of("setsid", "env", "--default-signal=INT",
-        ProcessHandle.current().info().command().orElseThrow(), "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), DemoApplication.class.getName()));
+        ProcessHandle.current().info().command().orElseThrow(), "-XX:TieredStopAtLevel=1"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), DemoApplication.class.getName()));
+    command.addAll(arguments);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
     Map<String, String> environment = builder.environment();
     environment.keySet().removeIf(name -> name.startsWith("REDIS_") || name.startsWith("CLOUTSY_")
         || name.startsWith("DEMO_") || name.startsWith("SPRING_"));
     environment.put("PORT", "0");
+    environment.putAll(variables);
     return builder.start();
   }
 

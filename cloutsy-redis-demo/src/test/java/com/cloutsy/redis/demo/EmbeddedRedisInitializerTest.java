@@ -9,12 +9,15 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.mock.env.MockEnvironment;
 
-/** The zero-setup default: an embedded Redis when none is configured, stopped after every bean that uses it. */
+/**
+ * The dev profile's zero-setup Redis: an embedded one when none is configured, stopped after every bean that uses it;
+ * none at all outside the dev profile.
+ */
 class EmbeddedRedisInitializerTest {
 
   @Test
   void withNoRedisConfiguredItStartsOneAndHandsItsAddressToTheStarter() {
-    GenericApplicationContext context = context(new MockEnvironment());
+    GenericApplicationContext context = context(dev());
     new EmbeddedRedisInitializer().initialize(context);
     context.refresh();
     EmbeddedRedis redis = context.getBean(EmbeddedRedis.class);
@@ -29,7 +32,7 @@ class EmbeddedRedisInitializerTest {
 
   @Test
   void itStopsOnlyAfterTheBeansThatUseItAreClosed() {
-    GenericApplicationContext context = context(new MockEnvironment());
+    GenericApplicationContext context = context(dev());
     new EmbeddedRedisInitializer().initialize(context);
     AtomicBoolean runningWhenClosed = new AtomicBoolean();
     context.registerBean("user", DisposableBean.class, () -> () -> runningWhenClosed.set(
@@ -45,7 +48,7 @@ class EmbeddedRedisInitializerTest {
   @Test
   void aConfiguredRedisIsUsedAndNoneIsStarted() {
     for (String setting : new String[] {"REDIS_URL", "REDIS_HOST", "cloutsy.redis.url", "cloutsy.redis.host"}) {
-      GenericApplicationContext context = context(new MockEnvironment().withProperty(setting, "redis.example"));
+      GenericApplicationContext context = context(dev().withProperty(setting, "redis.example"));
       new EmbeddedRedisInitializer().initialize(context);
       context.refresh();
 
@@ -53,6 +56,27 @@ class EmbeddedRedisInitializerTest {
       assertThat(context.getEnvironment().getPropertySources().contains(EmbeddedRedisInitializer.BEAN_NAME)).isFalse();
       context.close();
     }
+  }
+
+  @Test
+  void withoutTheDevProfileNoneIsStartedEvenWithNoRedisConfigured() {
+    for (String[] profiles : new String[][] {{}, {"prod"}, {"dev", "prod"}, {"staging"}}) {
+      MockEnvironment environment = new MockEnvironment();
+      environment.setActiveProfiles(profiles);
+      GenericApplicationContext context = context(environment);
+      new EmbeddedRedisInitializer().initialize(context);
+      context.refresh();
+
+      assertThat(context.getBeanNamesForType(EmbeddedRedis.class)).as(String.join(",", profiles)).isEmpty();
+      assertThat(context.getEnvironment().getProperty("cloutsy.redis.url")).isNull();
+      context.close();
+    }
+  }
+
+  private static MockEnvironment dev() {
+    MockEnvironment environment = new MockEnvironment();
+    environment.setActiveProfiles("dev");
+    return environment;
   }
 
   private static GenericApplicationContext context(MockEnvironment environment) {

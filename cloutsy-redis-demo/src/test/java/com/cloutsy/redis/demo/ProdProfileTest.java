@@ -37,7 +37,8 @@ import org.springframework.test.context.DynamicPropertySource;
 class ProdProfileTest {
 
   static final String TOKEN_SECRET = "9JJphaOLcICA8u9xWjfeU6nC8Nvqb/3C7QWfWJ5k3H8=";
-  static final String OPS_KEY = "prod-test-ops-key";
+  static final String OPS_KEY = "VRabwpX9sCygRQfj+kBdaf3pFxIcRNG80bd2O9etiI4=";
+  static final String DEVICE_SECRET = "B24HvEHetxQXOv30uL2vmmwNvT4DojPDLZjC03atnsk=";
   private static final AtomicReference<RedisEndpoint> REDIS = new AtomicReference<>();
 
   @LocalServerPort
@@ -59,7 +60,7 @@ class ProdProfileTest {
     properties.add("cloutsy.redis.url", () -> REDIS.get().uri());
     properties.add("cloutsy.redis.key-prefix", () -> "demo-prod-test:");
     properties.add("cloutsy.redis.otp.secret", () -> TOKEN_SECRET);
-    properties.add("cloutsy.redis.login.device-secret", () -> "B24HvEHetxQXOv30uL2vmmwNvT4DojPDLZjC03atnsk=");
+    properties.add("cloutsy.redis.login.device-secret", () -> DEVICE_SECRET);
     properties.add("demo.token.secret", () -> TOKEN_SECRET);
     properties.add("demo.ops.key", () -> OPS_KEY);
   }
@@ -121,7 +122,7 @@ class ProdProfileTest {
         .profiles("prod")
         .properties("server.port=0", "cloutsy.redis.url=" + REDIS.get().uri(),
             "cloutsy.redis.otp.secret=" + TOKEN_SECRET, "spring.main.banner-mode=off",
-            "cloutsy.redis.login.device-secret=B24HvEHetxQXOv30uL2vmmwNvT4DojPDLZjC03atnsk=");
+            "cloutsy.redis.login.device-secret=" + DEVICE_SECRET);
 
     assertThatThrownBy(() -> application.run().close())
         .rootCause().hasMessageContaining("demo.token.secret is not set").hasMessageNotContaining(TOKEN_SECRET);

@@ -21,7 +21,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Notifications through the starter's {@link EventBus}: publish one to a user on {@code user:notifications}, and
  * follow one's own as Server-Sent Events. Publishing stands in for another service of the platform, so it takes no
- * session (a real deployment would put it behind service authentication); it is rate limited per caller.
+ * session but a service credential: the ops key in {@code X-Ops-Key}, or in the dev profile without a key a caller on
+ * this machine (the ops package's rule, applied before this controller); anonymous publishing is 401. It is rate
+ * limited per caller.
  */
 @RestController
 @RequestMapping("/api/notifications")

@@ -1,14 +1,10 @@
 package com.cloutsy.redis.demo.auth;
 
+import com.cloutsy.redis.config.HmacKey;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The service's HMAC-SHA256 key and what it signs: session tokens, and the user ids of phone users.
@@ -22,61 +18,45 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class Tokens {
 
-  /** The least key size, in bytes. */
-  public static final int MIN_KEY_BYTES = 32;
-
-  private static final String ALGORITHM = "HmacSHA256";
   private static final String VERSION = "v1";
   private static final int MAX_TOKEN_LENGTH = 1024;
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder BASE64URL_DECODER = Base64.getUrlDecoder();
 
-  private final SecretKeySpec key;
-  private final boolean generated;
+  private final HmacKey key;
 
-  private Tokens(byte[] key, boolean generated) {
-    this.key = new SecretKeySpec(key, ALGORITHM);
-    this.generated = generated;
+  private Tokens(HmacKey key) {
+    this.key = key;
   }
 
   /**
-   * Tokens signed with a key given as Base64 (standard or URL alphabet) of at least {@value #MIN_KEY_BYTES} bytes.
+   * Tokens signed with a key given as Base64 (standard or URL alphabet) of at least 32 random bytes, by
+   * {@link HmacKey}'s rule.
    *
    * @throws IllegalArgumentException if the text is not such Base64; the message does not quote it
    */
   public static Tokens fromBase64(String base64) {
-    byte[] key;
     try {
-      String text = base64.strip();
-      key = text.indexOf('-') >= 0 || text.indexOf('_') >= 0 ? Base64.getUrlDecoder().decode(text)
-          : Base64.getDecoder().decode(text);
-    } catch (IllegalArgumentException notBase64) {
-      throw new IllegalArgumentException("the token key must be Base64 of at least " + MIN_KEY_BYTES
-          + " random bytes (e.g. the output of 'openssl rand -base64 32')");
+      return new Tokens(HmacKey.fromBase64(base64));
+    } catch (IllegalArgumentException refused) {
+      throw new IllegalArgumentException("the token key " + refused.getMessage());
     }
-    if (key.length < MIN_KEY_BYTES) {
-      throw new IllegalArgumentException("the token key must be at least " + MIN_KEY_BYTES + " bytes, was "
-          + key.length);
-    }
-    return new Tokens(key, false);
   }
 
   /** Tokens signed with a random key made now: they do not survive a restart and no other instance accepts them. */
   public static Tokens generateForDevelopment() {
-    byte[] key = new byte[MIN_KEY_BYTES];
-    new SecureRandom().nextBytes(key);
-    return new Tokens(key, true);
+    return new Tokens(HmacKey.generate());
   }
 
   /** Whether the key was generated at start-up rather than configured. */
   public boolean isGenerated() {
-    return generated;
+    return key.isGenerated();
   }
 
   /** The token for the session {@code jti} of {@code userId}. */
   public String issue(String userId, String jti) {
     String payload = VERSION + "." + BASE64URL.encodeToString(userId.getBytes(StandardCharsets.UTF_8)) + "." + jti;
-    return payload + "." + BASE64URL.encodeToString(mac(payload));
+    return payload + "." + key.sign(payload);
   }
 
   /**
@@ -92,9 +72,7 @@ public final class Tokens {
       return Optional.empty();
     }
     // The MAC is compared as text, so no second spelling of it (other trailing bits) passes either.
-    String expected = BASE64URL.encodeToString(mac(parts[0] + "." + parts[1] + "." + parts[2]));
-    if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-        parts[3].getBytes(StandardCharsets.UTF_8))) {
+    if (!key.verify(parts[0] + "." + parts[1] + "." + parts[2], parts[3])) {
       return Optional.empty();
     }
     String userId;
@@ -111,21 +89,11 @@ public final class Tokens {
    * reveal the number and the same number always gets the same id under the same key.
    */
   public String userIdForPhone(String phone) {
-    return "p" + HexFormat.of().formatHex(mac("phone-user:" + phone), 0, 8);
-  }
-
-  private byte[] mac(String input) {
-    try {
-      Mac mac = Mac.getInstance(ALGORITHM);
-      mac.init(key);
-      return mac.doFinal(input.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException unavailable) {
-      throw new IllegalStateException("HmacSHA256 is not available in this JVM", unavailable);
-    }
+    return "p" + HexFormat.of().formatHex(BASE64URL_DECODER.decode(key.sign("phone-user:" + phone)), 0, 8);
   }
 
   @Override
   public String toString() {
-    return "Tokens[HmacSHA256, key ****" + (generated ? ", generated" : "") + "]";
+    return "Tokens[HmacSHA256, key ****" + (isGenerated() ? ", generated" : "") + "]";
   }
 }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /** Session tokens: what one names, and which ones are refused without asking Redis. */
 class TokensTest {
 
-  private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
+  private static final byte[] KEY_BYTES = Base64.getDecoder().decode("uYs5RPMW3PevPkV8sjFdY3JUpisFK6dosixtMJcgSHU=");
+  private static final String KEY = Base64.getEncoder().encodeToString(KEY_BYTES);
 
   private final Tokens tokens = Tokens.fromBase64(KEY);
 
@@ -36,7 +37,7 @@ class TokensTest {
       }
     }
     assertThat(Tokens.generateForDevelopment().read(token)).isEmpty();
-    assertThat(Tokens.fromBase64(Base64.getUrlEncoder().encodeToString(new byte[32])).read(token))
+    assertThat(Tokens.fromBase64(Base64.getUrlEncoder().encodeToString(KEY_BYTES)).read(token))
         .as("the same key in the URL alphabet").isPresent();
   }
 
@@ -52,9 +53,11 @@ class TokensTest {
   @Test
   void aShortOrNonBase64KeyIsRefusedWithoutQuotingIt() {
     assertThatThrownBy(() -> Tokens.fromBase64(Base64.getEncoder().encodeToString(new byte[31])))
-        .hasMessageContaining("at least 32 bytes");
+        .hasMessageContaining("at least 32 random bytes");
     assertThatThrownBy(() -> Tokens.fromBase64("secret-password-not-base64!"))
         .hasMessageNotContaining("secret-password");
+    assertThatThrownBy(() -> Tokens.fromBase64(Base64.getEncoder().encodeToString(new byte[32])))
+        .as("32 zero bytes are no key").hasMessageContaining("not random");
     assertThat(tokens.toString()).doesNotContain(KEY);
   }
 
