@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Sorts Lettuce's failures into "Redis could not be asked" ({@link RedisUnavailableException}) and everything
@@ -26,9 +25,10 @@ final class Failures {
   private final String endpoint;
   private final String user;
 
-  Failures(String endpoint, @Nullable String username) {
+  /** {@code user} is the ACL user the connection authenticates as, {@code default} when none is named. */
+  Failures(String endpoint, String user) {
     this.endpoint = endpoint;
-    this.user = username == null ? "default" : username;
+    this.user = user;
   }
 
   /** The exception a caller should see for this failure of a Lettuce future. */

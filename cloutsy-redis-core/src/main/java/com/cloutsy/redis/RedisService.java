@@ -102,7 +102,7 @@ public final class RedisService implements AutoCloseable {
     this.settings = settings;
     this.keys = Keys.of(settings.keyLayout(), settings.keyPrefix());
     this.endpoint = settings.describeEndpoint();
-    this.failures = new Failures(endpoint, settings.username());
+    this.failures = new Failures(endpoint, ClientSetup.username(settings));
     Duration timeout = settings.commandTimeout();
     Duration slack = timeout.dividedBy(10);
     this.awaitBound = timeout.plus(slack.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : slack);
@@ -684,9 +684,9 @@ public final class RedisService implements AutoCloseable {
       }
       if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")
           || (message.startsWith("ERR") && message.contains("AUTH"))) {
-        String user = settings.username() == null ? "default" : settings.username();
         return new RedisUnavailableException("Redis at " + endpoint + " refused the credentials of user \""
-            + user + "\" (" + message + "); check REDIS_USERNAME and REDIS_PASSWORD", unreachable);
+            + ClientSetup.username(settings) + "\" (" + message + "); check "
+            + ClientSetup.credentialSettings(settings), unreachable);
       }
     }
     return new RedisUnavailableException("Could not connect to Redis at " + endpoint + " within "
