@@ -25,6 +25,8 @@ class RedisUrlTest {
     assertThat(url.username()).isEqualTo("app");
     assertThat(url).hasToString("redis://****@h:6379/0");
     assertThat(uri.toString()).doesNotContain("s3cr", "et+K");
+    assertThat(RedisUrl.parse("redis://ops@team:p@s3cr/et@h:6379/0", "REDIS_URL"))
+        .hasToString("redis://****@h:6379/0");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -116,6 +118,7 @@ class RedisUrlTest {
   @CsvSource(delimiter = '|', textBlock = """
       http://app:s3cr/et@h:1            | "http://****@h:1"
       redis://app:s3cr/et@h:port        | "redis://****@h:port"
+      redis://ops@team:p@s3cr/et@h:port | "redis://****@h:port"
       redis://app:s3cr/et@              | "redis://****@"
       redis-sentinel://app:s3cr/et@#m   | "redis-sentinel://****@#m"
       redis://app:s3cr/et@h h           | "redis://****@h h"
