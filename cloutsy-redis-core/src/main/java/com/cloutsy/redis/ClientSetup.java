@@ -2,6 +2,7 @@ package com.cloutsy.redis;
 
 import com.cloutsy.redis.config.HostPort;
 import com.cloutsy.redis.config.RedisSettings;
+import com.cloutsy.redis.config.RedisUrl;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ClientOptions.DisconnectedBehavior;
 import io.lettuce.core.RedisURI;
@@ -10,6 +11,7 @@ import io.lettuce.core.SocketOptions.KeepAliveOptions;
 import io.lettuce.core.SocketOptions.TcpUserTimeoutOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.StaticCredentialsProvider;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
@@ -17,12 +19,12 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns {@link RedisSettings} into Lettuce configuration. Lettuce's defaults suit a client that would rather
@@ -132,54 +134,79 @@ final class ClientSetup {
   }
 
   static RedisURI redisUri(RedisSettings settings) {
-    RedisURI.Builder builder;
     String url = settings.url();
     String master = settings.sentinelMaster();
-    boolean urlHasCredentials = false;
+    RedisURI uri;
     if (url != null) {
-      builder = RedisURI.builder(RedisURI.create(url));
-      urlHasCredentials = URI.create(url).getRawUserInfo() != null;
+      RedisUrl parsed = RedisUrl.parse(url, "REDIS_URL");
+      uri = parsed.toRedisUri();
+      if (!parsed.hasUserInfo()) {
+        authenticate(uri, settings);
+      }
     } else if (master != null) {
-      builder = RedisURI.builder().withSentinelMasterId(master).withDatabase(settings.database());
+      RedisURI.Builder builder = RedisURI.builder().withSentinelMasterId(master).withDatabase(settings.database());
       for (HostPort sentinel : settings.sentinelNodes()) {
         builder.withSentinel(sentinel.host(), sentinel.port());
       }
+      uri = authenticate(builder.build(), settings);
     } else {
-      builder = RedisURI.builder().withHost(settings.host()).withPort(settings.port())
-          .withDatabase(settings.database());
+      uri = authenticate(RedisURI.builder().withHost(settings.host()).withPort(settings.port())
+          .withDatabase(settings.database()).build(), settings);
     }
-    if (!urlHasCredentials) {
-      authenticate(builder, settings);
-    }
-    return finish(builder, settings);
+    return finish(uri, settings);
   }
 
   /** One URI per cluster seed node, each with the credentials, TLS and timeout of the settings. */
   static List<RedisURI> clusterUris(RedisSettings settings) {
-    return settings.clusterNodes().stream().map(node -> {
-      RedisURI.Builder builder = RedisURI.builder().withHost(node.host()).withPort(node.port());
-      authenticate(builder, settings);
-      return finish(builder, settings);
-    }).toList();
+    return settings.clusterNodes().stream()
+        .map(node -> finish(authenticate(RedisURI.create(node.host(), node.port()), settings), settings))
+        .toList();
   }
 
-  private static void authenticate(RedisURI.Builder builder, RedisSettings settings) {
+  /**
+   * The user the server is asked to authenticate, for messages: the URL's when it has user information, otherwise
+   * {@code REDIS_USERNAME}; {@code default} when neither names one.
+   */
+  static String username(RedisSettings settings) {
+    RedisUrl url = url(settings);
+    String user = url != null && url.hasUserInfo() ? url.username() : settings.username();
+    return user == null ? "default" : user;
+  }
+
+  /** Where to correct refused credentials: the URL's user information, or REDIS_USERNAME and REDIS_PASSWORD. */
+  static String credentialSettings(RedisSettings settings) {
+    RedisUrl url = url(settings);
+    return url != null && url.hasUserInfo() ? "the user and password in the URL (" + url + ")"
+        : "REDIS_USERNAME and REDIS_PASSWORD";
+  }
+
+  private static @Nullable RedisUrl url(RedisSettings settings) {
+    String url = settings.url();
+    return url == null ? null : RedisUrl.parse(url, "REDIS_URL");
+  }
+
+  /**
+   * Sets REDIS_USERNAME and REDIS_PASSWORD, if any. A credentials provider rather than Lettuce's deprecated password
+   * fields: the URI's {@code toString()}, which Lettuce puts in connection errors and logs, then shows no credentials.
+   */
+  private static RedisURI authenticate(RedisURI uri, RedisSettings settings) {
     String password = settings.password();
     if (password != null) {
-      String username = settings.username();
-      if (username != null) {
-        builder.withAuthentication(username, password.toCharArray());
-      } else {
-        builder.withPassword(password.toCharArray());
-      }
+      uri.setCredentialsProvider(new StaticCredentialsProvider(settings.username(), password.toCharArray()));
     }
+    return uri;
   }
 
-  private static RedisURI finish(RedisURI.Builder builder, RedisSettings settings) {
+  private static RedisURI finish(RedisURI uri, RedisSettings settings) {
     if (settings.tls()) {
       // Never plain text once TLS is asked for; FULL checks the chain and that the certificate names the host.
-      builder.withSsl(true).withVerifyPeer(settings.tlsVerifyHostname() ? SslVerifyMode.FULL : SslVerifyMode.CA);
+      uri.setSsl(true);
+      uri.setVerifyPeer(settings.tlsVerifyHostname() ? SslVerifyMode.FULL : SslVerifyMode.CA);
     }
-    return builder.withTimeout(settings.commandTimeout()).withClientName("cloutsy-redis").build();
+    uri.setTimeout(settings.commandTimeout());
+    // A sentinel that does not answer must not hold up the master's lookup longer than a command may take.
+    uri.getSentinels().forEach(sentinel -> sentinel.setTimeout(settings.commandTimeout()));
+    uri.setClientName("cloutsy-redis");
+    return uri;
   }
 }

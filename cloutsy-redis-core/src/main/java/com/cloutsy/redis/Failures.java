@@ -29,11 +29,17 @@ final class Failures {
 
   private final String endpoint;
   private final String user;
+  private final String credentials;
   private final AtomicReference<@Nullable String> refusedReconnect = new AtomicReference<>();
 
-  Failures(String endpoint, @Nullable String username) {
+  /**
+   * {@code user} is the ACL user the connection authenticates as, {@code default} when none is named;
+   * {@code credentials} names the settings that hold its credentials.
+   */
+  Failures(String endpoint, String user, String credentials) {
     this.endpoint = endpoint;
-    this.user = username == null ? "default" : username;
+    this.user = user;
+    this.credentials = credentials;
   }
 
   /** The exception a caller should see for this failure of a Lettuce future. */
@@ -50,7 +56,7 @@ final class Failures {
     String refusal = refusedReconnect.get();
     if (refusal != null && error instanceof RedisException && !(error instanceof RedisCommandExecutionException)) {
       return new RedisMisconfigurationException("Redis at " + endpoint + " refused the credentials of user \"" + user
-          + "\" when reconnecting (" + refusal + "); check REDIS_USERNAME and REDIS_PASSWORD", error);
+          + "\" when reconnecting (" + refusal + "); check " + credentials, error);
     }
     if (isUnavailable(error)) {
       return new RedisUnavailableException("Redis at " + endpoint + " is unavailable: " + message, error);

@@ -103,7 +103,7 @@ public final class RedisService implements AutoCloseable {
     this.settings = settings;
     this.keys = Keys.of(settings.keyLayout(), settings.keyPrefix());
     this.endpoint = settings.describeEndpoint();
-    this.failures = new Failures(endpoint, settings.username());
+    this.failures = new Failures(endpoint, ClientSetup.username(settings), ClientSetup.credentialSettings(settings));
     Duration timeout = settings.commandTimeout();
     Duration slack = timeout.dividedBy(10);
     this.awaitBound = timeout.plus(slack.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : slack);
@@ -687,9 +687,9 @@ public final class RedisService implements AutoCloseable {
     }
     String refusal = Failures.credentialRefusal(unreachable);
     if (refusal != null) {
-      String user = settings.username() == null ? "default" : settings.username();
-      return new RedisMisconfigurationException("Redis at " + endpoint + " refused the credentials of user \"" + user
-          + "\" (" + refusal + "); check REDIS_USERNAME and REDIS_PASSWORD", unreachable);
+      return new RedisMisconfigurationException("Redis at " + endpoint + " refused the credentials of user \""
+          + ClientSetup.username(settings) + "\" (" + refusal + "); check " + ClientSetup.credentialSettings(settings),
+          unreachable);
     }
     return new RedisUnavailableException("Could not connect to Redis at " + endpoint + " within "
         + settings.connectTimeout().toMillis() + " ms: " + unreachable.getMessage(), unreachable);

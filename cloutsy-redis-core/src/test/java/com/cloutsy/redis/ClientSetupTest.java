@@ -6,6 +6,7 @@ import com.cloutsy.redis.config.HostPort;
 import com.cloutsy.redis.config.RedisSettings;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ClientOptions.DisconnectedBehavior;
+import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslVerifyMode;
@@ -120,6 +121,55 @@ class ClientSetupTest {
     assertThat(uri.getCredentialsProvider().resolveCredentials().block().getPassword())
         .containsExactly("from-url".toCharArray());
     assertThat(uri.getDatabase()).isEqualTo(2);
+  }
+
+  @Test
+  void aPasswordWithASlashAndAPlusIsReadAsRedisCliReadsItRegression16() {
+    RedisSettings settings = RedisSettings.fromEnvironment(Map.of("REDIS_URL", "redis://app:s3cr/et+K@h:6379/0"));
+
+    RedisURI uri = ClientSetup.redisUri(settings);
+
+    assertThat(uri.getHost()).isEqualTo("h");
+    assertThat(uri.getPort()).isEqualTo(6379);
+    assertThat(uri.getDatabase()).isZero();
+    RedisCredentials credentials = uri.getCredentialsProvider().resolveCredentials().block();
+    assertThat(credentials.getUsername()).isEqualTo("app");
+    assertThat(credentials.getPassword()).containsExactly("s3cr/et+K".toCharArray());
+    assertThat(settings.toString()).contains("url=redis://****@h:6379/0").doesNotContain("s3cr", "et+K");
+    assertThat(settings.describeEndpoint()).isEqualTo("h:6379");
+    assertThat(uri.toString()).doesNotContain("s3cr", "et+K");
+  }
+
+  @Test
+  void aPasswordAloneIsForTheDefaultUserWithOrWithoutTheColon() {
+    for (String url : List.of("redis://:p@ss/w:rd@h:1", "redis://p@ss/wrd@h:1", "redis://:p%40ss%2Fw%3Ard@h:1")) {
+      RedisCredentials credentials = ClientSetup.redisUri(RedisSettings.builder().url(url).build())
+          .getCredentialsProvider().resolveCredentials().block();
+
+      assertThat(credentials.getUsername()).as(url).isNull();
+      assertThat(new String(credentials.getPassword())).as(url).isIn("p@ss/w:rd", "p@ss/wrd");
+    }
+  }
+
+  @Test
+  void aSentinelUrlBecomesTheSentinelUriLettuceBuildsWithTheCredentialsForTheMaster() {
+    RedisSettings settings = RedisSettings.fromEnvironment(Map.of(
+        "REDIS_URL", "redis-sentinel://app:p@ss/w#rd@s1:26379,s2:26380/2#mymaster", "REDIS_COMMAND_TIMEOUT_MS", "900"));
+
+    RedisURI uri = ClientSetup.redisUri(settings);
+
+    assertThat(uri.getSentinelMasterId()).isEqualTo("mymaster");
+    assertThat(uri.getSentinels()).extracting(RedisURI::getHost).containsExactly("s1", "s2");
+    assertThat(uri.getSentinels()).extracting(RedisURI::getPort).containsExactly(26379, 26380);
+    assertThat(uri.getSentinels()).extracting(RedisURI::getTimeout).containsOnly(Duration.ofMillis(900));
+    assertThat(uri.getDatabase()).isEqualTo(2);
+    assertThat(uri.getTimeout()).isEqualTo(Duration.ofMillis(900));
+    RedisCredentials credentials = uri.getCredentialsProvider().resolveCredentials().block();
+    assertThat(credentials.getUsername()).isEqualTo("app");
+    assertThat(credentials.getPassword()).containsExactly("p@ss/w#rd".toCharArray());
+    assertThat(settings.describeEndpoint()).isEqualTo("sentinel master mymaster via s1:26379,s2:26380");
+    assertThat(settings.toString()).contains("url=redis-sentinel://****@s1:26379,s2:26380/2#mymaster")
+        .doesNotContain("p@ss", "w#rd");
   }
 
   @Test

@@ -75,6 +75,21 @@ class SentinelFailoverTest {
   }
 
   @Test
+  @Order(0)
+  void aRedisSentinelUrlReachesTheMasterTheSentinelsName() {
+    try (RedisService redis = RedisService.start(RedisSettings.builder().url(topology.sentinelUri())
+        .keyPrefix(TestRedis.freshPrefix()).commandTimeout(Duration.ofSeconds(1)).build())) {
+      redis.set("sentinel-url", "works");
+
+      assertThat(redis.get("sentinel-url")).isEqualTo("works");
+      assertThat(redis.settings().describeEndpoint()).isEqualTo("sentinel master " + EmbeddedSentinel.MASTER_NAME
+          + " via " + topology.sentinelNodes());
+      assertThat(redis.redisUri().getSentinels()).hasSize(3)
+          .allSatisfy(sentinel -> assertThat(sentinel.getTimeout()).isEqualTo(Duration.ofSeconds(1)));
+    }
+  }
+
+  @Test
   @Order(1)
   void withoutWaitTheServiceFollowsThePromotedReplicaAndSomeAcknowledgedWritesMayBeLost(TestReporter reporter)
       throws Exception {

@@ -3,7 +3,6 @@ package com.cloutsy.redis.config;
 import com.cloutsy.redis.keys.KeyLayout;
 import com.cloutsy.redis.keys.Keys;
 import io.lettuce.core.RedisURI;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * @param password password, or null ({@code REDIS_PASSWORD}); never printed
  * @param database logical database ({@code REDIS_DB}, default 0; cluster mode has only 0)
  * @param url {@code redis://}, {@code rediss://} or {@code redis-sentinel://} address that wins over host and
- *     port ({@code REDIS_URL}), or null
+ *     port ({@code REDIS_URL}), or null; its user information, read as {@link RedisUrl} describes, wins over
+ *     {@code REDIS_USERNAME} and {@code REDIS_PASSWORD}, and its password may contain any character
  * @param tls whether to connect with TLS ({@code REDIS_TLS}; a {@code rediss://} URL implies it). Never falls back
  *     to plain text: a server that does not complete the handshake is unreachable
  * @param tlsCaFile PEM file of the CA certificates to trust ({@code REDIS_TLS_CA_FILE}), or null for the JVM's
@@ -128,10 +128,10 @@ public record RedisSettings(
     requireNotNegative(retryDelayOnClusterDown, "REDIS_RETRY_DELAY_ON_CLUSTER_DOWN");
     requireNotNegative(retryDelayOnFailover, "REDIS_RETRY_DELAY_ON_FAILOVER");
     if (url != null) {
-      validateUrl(url, "REDIS_URL");
+      RedisUrl.parse(url, "REDIS_URL");
     }
     if (cacheUrl != null) {
-      validateUrl(cacheUrl, "REDIS_CACHE_URL");
+      RedisUrl.parse(cacheUrl, "REDIS_CACHE_URL");
     }
     require(sentinelMaster == null || !sentinelNodes.isEmpty(), "REDIS_SENTINEL_NODES",
         "REDIS_SENTINEL_MASTER is set, so REDIS_SENTINEL_NODES must list at least one sentinel as host:port");
@@ -258,7 +258,7 @@ public record RedisSettings(
       return "sentinel master " + sentinelMaster + " via " + join(sentinelNodes);
     }
     if (url != null) {
-      RedisURI parsed = RedisURI.create(url);
+      RedisURI parsed = RedisUrl.parse(url, "REDIS_URL").toRedisUri();
       return parsed.getSentinels().isEmpty()
           ? new HostPort(parsed.getHost(), parsed.getPort()).toString()
           : "sentinel master " + parsed.getSentinelMasterId() + " via " + parsed.getSentinels().stream()
@@ -271,7 +271,7 @@ public record RedisSettings(
   @Override
   public String toString() {
     return "RedisSettings[endpoint=" + describeEndpoint()
-        + (url == null ? "" : ", url=" + Redaction.uri(url))
+        + (url == null ? "" : ", url=" + RedisUrl.parse(url, "REDIS_URL"))
         + ", username=" + username
         + ", password=" + (password == null ? "none" : "****")
         + ", database=" + database
@@ -285,7 +285,7 @@ public record RedisSettings(
         + ", retryDelayOnFailover=" + retryDelayOnFailover
         + ", keyPrefix=" + keyPrefix
         + ", keyLayout=" + keyLayout
-        + ", cacheUrl=" + (cacheUrl == null ? "none" : Redaction.uri(cacheUrl))
+        + ", cacheUrl=" + (cacheUrl == null ? "none" : RedisUrl.parse(cacheUrl, "REDIS_CACHE_URL"))
         + (durability.isEnabled() ? ", durability=WAIT " + durability.replicas() + " " + durability.timeout().toMillis()
             + " ms" : "")
         + ", maxValueBytes=" + maxValueBytes
@@ -294,28 +294,6 @@ public record RedisSettings(
 
   private static String join(List<HostPort> nodes) {
     return nodes.stream().map(HostPort::toString).reduce((a, b) -> a + "," + b).orElse("");
-  }
-
-  private static void validateUrl(String url, String setting) {
-    String expected = setting + " must be redis://, rediss:// or redis-sentinel://[user:password@]host:port[/db]";
-    InvalidSettingException invalid =
-        new InvalidSettingException(setting, expected + ", was \"" + Redaction.uri(url) + "\"");
-    boolean sentinel = url.startsWith("redis-sentinel://");
-    if (!url.startsWith("redis://") && !url.startsWith("rediss://") && !sentinel) {
-      throw invalid;
-    }
-    try {
-      // Lettuce accepts "redis://h:x" as host "h:x"; java.net.URI finds no server-based authority in it.
-      boolean wellFormed = sentinel
-          ? !RedisURI.create(url).getSentinels().isEmpty()
-          : URI.create(url).getHost() != null && RedisURI.create(url).getPort() > 0;
-      if (!wellFormed) {
-        throw invalid;
-      }
-    } catch (IllegalArgumentException malformed) {
-      // The parsers' messages repeat the URL, password included, so they are neither shown nor kept as the cause.
-      throw invalid;
-    }
   }
 
   private static void require(boolean condition, String setting, String message) {

@@ -114,18 +114,22 @@ final class RedisSettingsFactory {
         .findFirst();
   }
 
-  /** Every {@code REDIS_*} name of the environment's enumerable property sources, with its winning value. */
+  /**
+   * Every {@code REDIS_*} name of the environment's enumerable property sources, with its winning value. Placeholders
+   * in a value are resolved as the binder resolves them in the properties: one that cannot be resolved stays as
+   * written. So a password containing {@code ${} works, and never ends up in Spring's "Could not resolve
+   * placeholder" error, which quotes the whole value.
+   */
   private static Map<String, String> variables(Environment environment) {
     Map<String, String> variables = new TreeMap<>();
     if (environment instanceof ConfigurableEnvironment configurable) {
       for (PropertySource<?> source : configurable.getPropertySources()) {
         if (source instanceof EnumerablePropertySource<?> enumerable) {
           for (String name : enumerable.getPropertyNames()) {
-            if (name.startsWith(VARIABLE_PREFIX) && !variables.containsKey(name)) {
-              String value = environment.getProperty(name);
-              if (value != null) {
-                variables.put(name, value);
-              }
+            Object value = name.startsWith(VARIABLE_PREFIX) && !variables.containsKey(name)
+                ? enumerable.getProperty(name) : null;
+            if (value != null) {
+              variables.put(name, environment.resolvePlaceholders(value.toString()));
             }
           }
         }

@@ -37,6 +37,18 @@ class RedisSettingsFactoryTest {
   }
 
   @Test
+  void aVariableIsReadAsABoundPropertyIsSoAnUnresolvablePlaceholderInAPasswordStaysAsWritten() {
+    environment.withProperty("REDIS_URL", "redis://app:s3cr${et}+K@h:6379/0").withProperty("REDIS_PASSWORD", "p${w")
+        .withProperty("REDIS_KEY_PREFIX", "${APP_NAME}:").withProperty("APP_NAME", "shop");
+
+    RedisSettings settings = RedisSettingsFactory.settings(environment, properties);
+
+    assertThat(settings.url()).isEqualTo("redis://app:s3cr${et}+K@h:6379/0");
+    assertThat(settings.password()).isEqualTo("p${w");
+    assertThat(settings.keyPrefix()).as("a placeholder that resolves is resolved").isEqualTo("shop:");
+  }
+
+  @Test
   void withNothingSetTheSettingsAreTheDefaults() {
     assertThat(RedisSettingsFactory.settings(environment, properties)).isEqualTo(RedisSettings.defaults());
   }
