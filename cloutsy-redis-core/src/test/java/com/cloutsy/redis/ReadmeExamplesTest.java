@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.cloutsy.redis.cache.CachePolicy;
 import com.cloutsy.redis.cache.RedisCache;
+import com.cloutsy.redis.config.HmacKey;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.health.HealthCheck;
@@ -104,15 +105,20 @@ class ReadmeExamplesTest {
       assertThat(mayLogIn).isTrue();
     }
 
-    LoginGuard guard = LoginGuard.create(redis, LoginPolicy.defaults());
-    LoginCheck check = guard.check("alice@example.com", "203.0.113.7");
+    String deviceSecret = "B24HvEHetxQXOv30uL2vmmwNvT4DojPDLZjC03atnsk=";
+    String deviceToken = null;
+    LoginGuard guard = LoginGuard.create(redis, LoginPolicy.defaults(), HmacKey.fromBase64(deviceSecret));
+    LoginCheck check = guard.check("alice@example.com", "203.0.113.7", deviceToken);
     if (check.isAllowed()) {
-      guard.recordFailure("alice@example.com", "203.0.113.7");
+      guard.recordFailure("alice@example.com", "203.0.113.7", deviceToken);
     }
+    String nextDeviceToken = guard.issueDeviceToken("alice@example.com");
 
     assertThat(requested).isInstanceOf(OtpRequestResult.Issued.class);
     assertThat(verified.isVerified()).isTrue();
     assertThat(check.attemptsLeft()).isEqualTo(4);
+    assertThat(guard.check("alice@example.com", "203.0.113.7", nextDeviceToken).attemptsLeft())
+        .as("a known device counts on its own").isEqualTo(4);
   }
 
   @Test
