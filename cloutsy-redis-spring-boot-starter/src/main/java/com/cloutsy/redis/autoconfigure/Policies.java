@@ -96,11 +96,17 @@ final class Policies {
       }
       return null;
     }
+    return key(DEVICE_SECRET, secret);
+  }
+
+  /** The key {@code secret}, the value of {@code property}, is; its refusal names the property, never the value. */
+  private static HmacKey key(String property, String secret) {
     try {
       return HmacKey.fromBase64(secret);
     } catch (IllegalArgumentException refused) {
-      throw new RedisPropertyException(DEVICE_SECRET, DEVICE_SECRET + ": " + refused.getMessage() + ".",
-          "Set " + DEVICE_SECRET + " to the output of 'openssl rand -base64 32', the same on every instance.", null);
+      // The core's message states the rule and never the secret; it is not kept as the cause either.
+      throw new RedisPropertyException(property, property + ": " + refused.getMessage() + ".",
+          "Set " + property + " to the output of 'openssl rand -base64 32', the same on every instance.", null);
     }
   }
 
@@ -153,13 +159,7 @@ final class Policies {
               + " cloutsy.redis.otp.generate-dev-secret=true generates one at start-up;"
               + " cloutsy.redis.otp.enabled=false turns OTP off.", null);
     }
-    try {
-      return OtpSecret.fromBase64(secret);
-    } catch (IllegalArgumentException refused) {
-      // The core's message states the rule and never the secret; it is not kept as the cause either.
-      throw new RedisPropertyException(OTP_SECRET, OTP_SECRET + ": " + refused.getMessage() + ".",
-          "Set " + OTP_SECRET + " to the output of 'openssl rand -base64 32', the same on every instance.", null);
-    }
+    return OtpSecret.of(key(OTP_SECRET, secret));
   }
 
   private static @Nullable SessionEncryption encryption(CloutsyRedisProperties.Session.Encryption encryption) {
