@@ -49,7 +49,8 @@ final class Failures {
       return (RuntimeException) error;
     }
     String message = String.valueOf(error.getMessage());
-    if (error instanceof RedisCommandExecutionException && ACCESS_REPLIES.stream().anyMatch(reply(message)::startsWith)) {
+    String reply = reply(message);
+    if (error instanceof RedisCommandExecutionException && ACCESS_REPLIES.stream().anyMatch(reply::startsWith)) {
       return new RedisMisconfigurationException("Redis at " + endpoint + " refused ACL user \"" + user + "\": "
           + message, error);
     }

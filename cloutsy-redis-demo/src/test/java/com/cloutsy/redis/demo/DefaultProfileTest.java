@@ -161,7 +161,8 @@ class DefaultProfileTest {
   void withoutAnOpsKeyTheOpsEndpointsMetricsAndPublishingAreClosedEvenToThisMachine() {
     try (ConfigurableApplicationContext context = application("demo.token.secret=" + ProdProfileTest.TOKEN_SECRET,
         "cloutsy.redis.otp.secret=" + ProdProfileTest.TOKEN_SECRET).run()) {
-      DemoClient client = new DemoClient(context.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
+      DemoClient client =
+          new DemoClient(context.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
 
       DemoClient.Response ops = client.get("/ops/api/health", null);
       DemoClient.Response metrics = client.get("/actuator/metrics", null);
@@ -187,7 +188,8 @@ class DefaultProfileTest {
 
   @Test
   void withoutADeviceSecretTheServiceRefusesToStartRegression16() {
-    SpringApplicationBuilder application = new SpringApplicationBuilder(DemoApplication.class, ProdProfileTest.Sms.class)
+    SpringApplicationBuilder application =
+        new SpringApplicationBuilder(DemoApplication.class, ProdProfileTest.Sms.class)
         .properties("server.port=0", "cloutsy.redis.url=" + REDIS.get().uri(), "spring.main.banner-mode=off",
             "cloutsy.redis.key-prefix=demo-default-test:", "demo.token.secret=" + ProdProfileTest.TOKEN_SECRET,
             "cloutsy.redis.otp.secret=" + ProdProfileTest.TOKEN_SECRET);

@@ -12,8 +12,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The running demo in the dev profile, activated explicitly as the README's first command does, on Tomcat with a random port, against the run's
- * shared Redis under a key prefix of its own. Every test class that extends this shares one Spring context.
+ * The running demo in the dev profile, activated explicitly as the README's first command does, on Tomcat with a random
+ * port, against the run's shared Redis under a key prefix of its own. Every test class that extends this shares one
+ * Spring context.
  *
  * <p>Test settings: a 1 s OTP cooldown so the quota and two-device logins need no minute of waiting, and the
  * per-address limits of the auth routes raised, because every test calls from 127.0.0.1 into one context.

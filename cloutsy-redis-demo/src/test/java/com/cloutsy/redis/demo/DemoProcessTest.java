@@ -89,7 +89,8 @@ class DemoProcessTest {
       assertThat(service.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the service gives up").isTrue();
       String printed = Files.readString(output);
       assertThat(service.exitValue()).as(printed).isNotZero();
-      assertThat(printed).contains("APPLICATION FAILED TO START", "Could not connect to Redis at localhost:" + closedPort)
+      assertThat(printed)
+          .contains("APPLICATION FAILED TO START", "Could not connect to Redis at localhost:" + closedPort)
           .doesNotContain("embedded redis-server at", "DEVELOPMENT ONLY");
     } finally {
       service.destroyForcibly();

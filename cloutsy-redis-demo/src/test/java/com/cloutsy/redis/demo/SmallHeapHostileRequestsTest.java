@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 4's hostile request sizes against the service in a JVM of its own with a 256 MB heap (dev profile, on the
- * run's shared Redis): 21 requests at once with 50 MB passwords, identifiers, phones and codes, 100 MB notifications and
+ * Issue 4's hostile request sizes against the service in a JVM of its own with a 256 MB heap (dev profile, on the run's
+ * shared Redis): 21 requests at once with 50 MB passwords, identifiers, phones and codes, 100 MB notifications and
  * 400-deep nesting, each with a {@code Content-Length} or chunked, while another client keeps calling health.
  *
  * <p>The heap is measured by the service's own {@code jvm.memory.used} meter for the heap ({@code area:heap}), read

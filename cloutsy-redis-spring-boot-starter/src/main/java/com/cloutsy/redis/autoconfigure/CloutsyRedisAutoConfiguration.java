@@ -116,7 +116,7 @@ public final class CloutsyRedisAutoConfiguration {
     return SessionStore.create(redis, Policies.session(properties.getSession()));
   }
 
-  /** Brute-force login protection, telling known devices apart when {@code cloutsy.redis.login.device-secret} is set. */
+  /** Brute-force login protection; it tells known devices apart once {@code login.device-secret} is set. */
   @Bean
   @ConditionalOnMissingBean
   @ConditionalOnBooleanProperty(name = "cloutsy.redis.login.enabled", matchIfMissing = true)

@@ -8,9 +8,10 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 
 /**
- * Reports a start-up that failed for cloutsy-redis as a description and an action, instead of a stack trace: a
- * property or variable whose value cannot be used (naming it and what was expected), and a Redis that cannot be
- * reached or refuses the credentials (naming the address and the user, never a password). Registered in {@code META-INF/spring.factories}.
+ * Reports a start-up that failed for cloutsy-redis as a description and an action, instead of a stack trace: a property
+ * or variable whose value cannot be used (naming it and what was expected), and a Redis that cannot be reached or
+ * refuses the credentials (naming the address and the user, never a password). Registered in {@code
+ * META-INF/spring.factories}.
  */
 final class RedisFailureAnalyzer implements FailureAnalyzer {
 

@@ -32,8 +32,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Logging in: with a verified phone (spending its verification with the ticket the verify answer gave) or with a
- * password (behind the starter's {@link LoginGuard}). Each login creates a session in the {@link SessionStore} for the device, with the request's
- * {@code User-Agent}, and answers a signed token that names it.
+ * password (behind the starter's {@link LoginGuard}). Each login creates a session in the {@link SessionStore} for the
+ * device, with the request's {@code User-Agent}, and answers a signed token that names it.
  */
 @RestController
 @RequestMapping("/auth/login")

@@ -18,11 +18,12 @@ import javax.crypto.spec.PBEKeySpec;
 import org.springframework.stereotype.Component;
 
 /*
- * Design notes. This stands in for the service's user database, which cloutsy-redis does not replace: a few
- * accounts with passwords, and phone users whose id is derived from the number (Tokens.userIdForPhone), so a phone
- * keeps its id across restarts without any storage. A phone user's type (influencer or brand) is chosen at its first
- * login and kept in the seed's user:{userId}:prefs hash, so no later request can change it. Passwords are kept only as PBKDF2 hashes made at start-up; an
- * unknown identifier is checked against a dummy hash, so it costs as much time as a known one (ASVS 6.3.8).
+ * Design notes. This stands in for the service's user database, which cloutsy-redis does not replace: a few accounts
+ * with passwords, and phone users whose id is derived from the number (Tokens.userIdForPhone), so a phone keeps its id
+ * across restarts without any storage. A phone user's type (influencer or brand) is chosen at its first login and kept
+ * in the seed's user:{userId}:prefs hash, so no later request can change it. Passwords are kept only as PBKDF2 hashes
+ * made at start-up; an unknown identifier is checked against a dummy hash, so it costs as much time as a known one
+ * (ASVS 6.3.8).
  */
 
 /**
