@@ -101,7 +101,7 @@ class RedisFailureAnalyzerTest {
   void aWrongPasswordInTheUrlIsReportedWithTheUserButWithoutThePassword(RedisEndpoint endpoint) {
     for (String password : PASSWORDS) {
       runner.withPropertyValues("cloutsy.redis.url=redis://app:" + password + "@" + endpoint.host() + ":"
-          + endpoint.port(), "cloutsy.redis.connect-timeout=2s").run(context -> {
+          + endpoint.port(), "cloutsy.redis.connect-timeout=10s").run(context -> {
             FailureAnalysis analysis = analyzer.analyze(context.getStartupFailure());
             assertThat(analysis.getDescription()).contains(endpoint.host() + ":" + endpoint.port(),
                 "refused the credentials of user \"app\"", "WRONGPASS");
@@ -117,7 +117,7 @@ class RedisFailureAnalyzerTest {
   void aPasswordThatLooksLikeAPlaceholderIsUsedAsWrittenAndNeverShown(RedisEndpoint endpoint) {
     String password = "s3cr${et}+K";
     runner.withPropertyValues("cloutsy.redis.url=", "REDIS_URL=redis://app:" + password + "@" + endpoint.host() + ":"
-        + endpoint.port(), "cloutsy.redis.connect-timeout=2s").run(context -> {
+        + endpoint.port(), "cloutsy.redis.connect-timeout=10s").run(context -> {
           FailureAnalysis analysis = analyzer.analyze(context.getStartupFailure());
           assertThat(analysis.getDescription()).contains("refused the credentials of user \"app\"", "WRONGPASS");
           assertNoPassword(password, analysis.getDescription(), analysis.getAction(),
