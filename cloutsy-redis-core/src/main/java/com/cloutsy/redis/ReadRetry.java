@@ -66,7 +66,7 @@ final class ReadRetry implements RedisConnectionStateListener {
   }
 
   private static boolean isConnectionLoss(Throwable failure) {
-    Throwable error = Failures.unwrap(failure);
+    Throwable error = ServerError.unwrap(failure);
     return error instanceof RedisException
         && !(error instanceof RedisCommandExecutionException)
         && !(error instanceof RedisCommandTimeoutException);

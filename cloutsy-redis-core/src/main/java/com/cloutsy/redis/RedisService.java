@@ -23,6 +23,7 @@ import io.lettuce.core.resource.ClientResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -73,30 +74,14 @@ public final class RedisService implements AutoCloseable {
   private final String endpoint;
   private final Failures failures;
   private final FeatureCounters counters = new FeatureCounters();
-  private final Duration awaitBound;
   private final ClientResources resources;
   private final boolean ownsResources;
   private final @Nullable RedisClient client;
   private final @Nullable RedisClusterClient clusterClient;
   private final RedisURI uri;
+  private final RedisRuntime runtime;
   private volatile @Nullable Connected connected;
   private boolean closed;
-
-  /**
-   * The parts that exist only between {@link #start} and {@link #close}. {@code connection} is a
-   * {@link StatefulRedisConnection} or, in cluster mode, a {@link StatefulRedisClusterConnection}.
-   */
-  private record Connected(StatefulConnection<String, String> connection,
-      RedisClusterAsyncCommands<String, String> async, ScriptRunner scripts, ConnectionEventLog events,
-      ReadRetry reads, Durable durable) {}
-
-  /**
-   * Where durable writes and their WAIT go: a connection of its own when {@link RedisSettings#durability()} is on,
-   * because WAIT blocks the connection it is sent on (every command behind it waits, for up to the WAIT timeout when
-   * replicas are missing), and it must be the connection that carried the write. Otherwise the shared connection.
-   */
-  private record Durable(StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> async,
-      ScriptRunner scripts) {}
 
   private RedisService(RedisSettings settings, @Nullable ClientResources sharedResources,
       UnaryOperator<ClientResources.Builder> customizer) {
@@ -104,9 +89,7 @@ public final class RedisService implements AutoCloseable {
     this.keys = Keys.of(settings.keyLayout(), settings.keyPrefix());
     this.endpoint = settings.describeEndpoint();
     this.failures = new Failures(endpoint, ClientSetup.username(settings), ClientSetup.credentialSettings(settings));
-    Duration timeout = settings.commandTimeout();
-    Duration slack = timeout.dividedBy(10);
-    this.awaitBound = timeout.plus(slack.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : slack);
+    this.runtime = new RedisRuntime(settings, endpoint, failures, counters, keys, this::current);
     this.ownsResources = sharedResources == null;
     this.resources = sharedResources != null ? sharedResources : ClientSetup.resources(settings, customizer);
     if (settings.isCluster()) {
@@ -195,7 +178,7 @@ public final class RedisService implements AutoCloseable {
       }
       events.attach(connection);
       ScriptRunner scripts = new ScriptRunner(async, failures::translate);
-      Durable durable = new Durable(connection, async, scripts);
+      Connected.Durable durable = new Connected.Durable(connection, async, scripts);
       if (settings.durability().isEnabled()) {
         try {
           durable = connectDurable();
@@ -215,13 +198,13 @@ public final class RedisService implements AutoCloseable {
     }
   }
 
-  private Durable connectDurable() {
+  private Connected.Durable connectDurable() {
     if (clusterClient != null) {
       StatefulRedisClusterConnection<String, String> cluster = clusterClient.connect(StringCodec.UTF8);
-      return new Durable(cluster, cluster.async(), new ScriptRunner(cluster.async(), failures::translate));
+      return new Connected.Durable(cluster, cluster.async(), new ScriptRunner(cluster.async(), failures::translate));
     }
     StatefulRedisConnection<String, String> single = standaloneClient().connect(StringCodec.UTF8, uri);
-    return new Durable(single, single.async(), new ScriptRunner(single.async(), failures::translate));
+    return new Connected.Durable(single, single.async(), new ScriptRunner(single.async(), failures::translate));
   }
 
   /** Whether this service talks to a Redis Cluster ({@link RedisSettings#isCluster()}). */
@@ -240,44 +223,49 @@ public final class RedisService implements AutoCloseable {
   /** Asynchronous {@link #get}. */
   public CompletionStage<@Nullable String> getAsync(String key) {
     argument(key, "key");
-    return read(commands -> commands.get(key));
+    return runtime.read(commands -> commands.get(key));
   }
 
   /** Asynchronous {@link #set(String, String)}. */
   public CompletionStage<Void> setAsync(String key, String value) {
     checkValueSize("value", argument(value, "value"));
-    return mapFailures(async().set(argument(key, "key"), value).thenApply(ok -> null));
+    argument(key, "key");
+    return runtime.send(commands -> commands.set(key, value)).thenApply(ok -> null);
   }
 
   /** Asynchronous {@link #set(String, String, Duration)}. */
   public CompletionStage<Void> setAsync(String key, String value, Duration ttl) {
     SetArgs expiry = SetArgs.Builder.px(ttlMillis(ttl));
     checkValueSize("value", argument(value, "value"));
-    return mapFailures(async().set(argument(key, "key"), value, expiry).thenApply(ok -> null));
+    argument(key, "key");
+    return runtime.send(commands -> commands.set(key, value, expiry)).thenApply(ok -> null);
   }
 
   /** Asynchronous {@link #del}. */
   public CompletionStage<Long> delAsync(String... keys) {
-    return mapFailures(async().del(keyList(keys)));
+    keyList(keys);
+    return runtime.send(commands -> commands.del(keys));
   }
 
   /** Asynchronous {@link #exists}. */
   public CompletionStage<Long> existsAsync(String... keys) {
     keyList(keys);
-    return read(commands -> commands.exists(keys));
+    return runtime.read(commands -> commands.exists(keys));
   }
 
   /** Asynchronous {@link #hget}. */
   public CompletionStage<@Nullable String> hgetAsync(String key, String field) {
     argument(key, "key");
     argument(field, "field");
-    return read(commands -> commands.hget(key, field));
+    return runtime.read(commands -> commands.hget(key, field));
   }
 
   /** Asynchronous {@link #hset}. */
   public CompletionStage<Boolean> hsetAsync(String key, String field, String value) {
     checkValueSize("value", argument(value, "value"));
-    return mapFailures(async().hset(argument(key, "key"), argument(field, "field"), value));
+    argument(key, "key");
+    argument(field, "field");
+    return runtime.send(commands -> commands.hset(key, field, value));
   }
 
   /** Asynchronous {@link #hdel}. */
@@ -289,25 +277,26 @@ public final class RedisService implements AutoCloseable {
     for (String field : fields) {
       argument(field, "field");
     }
-    return mapFailures(async().hdel(argument(key, "key"), fields));
+    argument(key, "key");
+    return runtime.send(commands -> commands.hdel(key, fields));
   }
 
   /** Asynchronous {@link #ping}. */
   public CompletionStage<Duration> pingAsync() {
     long started = System.nanoTime();
-    return mapFailures(async().ping()).thenApply(pong -> Duration.ofNanos(System.nanoTime() - started));
+    return runtime.send(commands -> commands.ping()).thenApply(pong -> Duration.ofNanos(System.nanoTime() - started));
   }
 
   // ---- the seed's facade, blocking ----
 
   /** The string at {@code key}, or null when there is none. One round trip. */
   public @Nullable String get(String key) {
-    return await(getAsync(key));
+    return runtime.await(getAsync(key));
   }
 
   /** Stores {@code value} at {@code key} without expiry, replacing any value and TTL. One round trip. */
   public void set(String key, String value) {
-    await(setAsync(key, value));
+    runtime.await(setAsync(key, value));
   }
 
   /**
@@ -317,32 +306,32 @@ public final class RedisService implements AutoCloseable {
    *     is almost always a bug, and Redis would reject it
    */
   public void set(String key, String value, Duration ttl) {
-    await(setAsync(key, value, ttl));
+    runtime.await(setAsync(key, value, ttl));
   }
 
   /** Deletes the keys; returns how many existed. One round trip. */
   public long del(String... keys) {
-    return await(delAsync(keys));
+    return runtime.await(delAsync(keys));
   }
 
   /** Counts how many of the keys exist (a key named twice counts twice, as in Redis). One round trip. */
   public long exists(String... keys) {
-    return await(existsAsync(keys));
+    return runtime.await(existsAsync(keys));
   }
 
   /** The value of {@code field} in the hash at {@code key}, or null. One round trip. */
   public @Nullable String hget(String key, String field) {
-    return await(hgetAsync(key, field));
+    return runtime.await(hgetAsync(key, field));
   }
 
   /** Sets {@code field} in the hash at {@code key}; true when the field is new, false when it was updated. */
   public boolean hset(String key, String field, String value) {
-    return await(hsetAsync(key, field, value));
+    return runtime.await(hsetAsync(key, field, value));
   }
 
   /** Removes fields from the hash at {@code key}; returns how many existed. One round trip. */
   public long hdel(String key, String... fields) {
-    return await(hdelAsync(key, fields));
+    return runtime.await(hdelAsync(key, fields));
   }
 
   /**
@@ -351,7 +340,7 @@ public final class RedisService implements AutoCloseable {
    * @throws RedisUnavailableException when Redis does not answer within the command timeout
    */
   public Duration ping() {
-    return await(pingAsync());
+    return runtime.await(pingAsync());
   }
 
   // ---- what the capabilities and advanced callers build on ----
@@ -399,12 +388,21 @@ public final class RedisService implements AutoCloseable {
    * @throws IllegalStateException before {@link #start()} or after {@link #close()}
    */
   public RedisClusterAsyncCommands<String, String> commands() {
-    return async();
+    return current().async();
   }
 
   /** Counts of what the capabilities built on this service did, for metrics and the operations page. */
   public FeatureCounters counters() {
     return counters;
+  }
+
+  /**
+   * What the capabilities of this library are built on: sending commands, retried reads, scripts, durable writes
+   * and waiting, with one failure mapping. This library's service-provider interface; applications use the
+   * capabilities and this facade.
+   */
+  public RedisRuntime runtime() {
+    return runtime;
   }
 
   /**
@@ -454,95 +452,6 @@ public final class RedisService implements AutoCloseable {
         : standaloneClient().connectPubSub(StringCodec.UTF8, uri);
   }
 
-  /**
-   * The commands for writes that must survive a failover: send the write here, then {@link #awaitReplicasAsync}
-   * with a key it touched. Typed like {@link #commands()}. With {@link RedisSettings#durability()} on it is a
-   * connection of its own, opened by {@link #start()}, because WAIT blocks the connection it runs on and must run on
-   * the one that carried the write: a slow WAIT then holds up only other durable writes, never the service's other
-   * commands. With durability off it is the shared connection.
-   *
-   * @throws IllegalStateException before {@link #start()} or after {@link #close()}
-   */
-  public RedisClusterAsyncCommands<String, String> durableCommands() {
-    return current().durable().async();
-  }
-
-  /** Runs Lua scripts on the {@link #durableCommands() durable connection}, for flows whose writes must be confirmed. */
-  public ScriptRunner durableScripts() {
-    return current().durable().scripts();
-  }
-
-  /**
-   * Waits until {@link RedisSettings#durability()} replicas have every write sent so far through
-   * {@link #durableCommands()} or {@link #durableScripts()} to the master of {@code key}'s slot ({@code WAIT});
-   * completes at once, without a round trip, when durability is off. Call it after a durable write, with a key the
-   * write touched.
-   *
-   * <p>One round trip that blocks the durable connection on the server until the replicas confirm (about one
-   * replica round trip) or the durability timeout passes (when replicas are missing or lagging). A write confirmed
-   * this way survives the failure of its master as long as a confirming replica is promoted, which Sentinel and
-   * Cluster prefer; it is not a transaction: the write itself is done even when the stage fails.
-   *
-   * @return a stage that fails with {@link UnconfirmedWriteException} when fewer replicas confirmed in time (the write
-   *     is on the master and may be lost if the master fails now), with {@link RedisUnavailableException} when Redis
-   *     could not be asked
-   */
-  public CompletionStage<Void> awaitReplicasAsync(String key) {
-    argument(key, "key");
-    Durability durability = settings.durability();
-    if (!durability.isEnabled()) {
-      current();
-      return CompletableFuture.completedFuture(null);
-    }
-    return awaitReplicasAsync(key, durability.replicas(), durability.timeout()).thenCompose(confirmed ->
-        confirmed >= durability.replicas()
-            ? CompletableFuture.<Void>completedFuture(null)
-            : CompletableFuture.<Void>failedStage(new UnconfirmedWriteException("Only " + confirmed + " of "
-                + durability.replicas() + " replicas of Redis at " + endpoint + " confirmed the write within "
-                + durability.timeout().toMillis() + " ms; it is on the master and may be lost in a failover",
-                confirmed, durability.replicas(),
-                new RedisCommandExecutionException("WAIT " + durability.replicas() + " answered " + confirmed))));
-  }
-
-  /** Blocking {@link #awaitReplicasAsync(String)}. */
-  public void awaitReplicas(String key) {
-    await(awaitReplicasAsync(key));
-  }
-
-  /**
-   * Sends {@code WAIT replicas timeout} on the durable connection to {@code key}'s master and returns how many
-   * replicas have that connection's writes so far, whatever the settings say.
-   *
-   * @param key a key the write touched, which picks the node in cluster mode
-   * @param replicas how many replicas to wait for, at least 1
-   * @param timeout how long the server may block, at least a millisecond and less than the command timeout
-   */
-  public CompletionStage<Long> awaitReplicasAsync(String key, int replicas, Duration timeout) {
-    argument(key, "key");
-    argument(timeout, "timeout");
-    if (replicas < 1) {
-      throw new IllegalArgumentException("replicas must be >= 1, was " + replicas);
-    }
-    if (timeout.toMillis() < 1 || timeout.compareTo(settings.commandTimeout()) >= 0) {
-      throw new IllegalArgumentException("timeout must be 1 ms or more and less than the command timeout "
-          + settings.commandTimeout().toMillis() + " ms, was " + timeout);
-    }
-    StatefulConnection<String, String> durable = current().durable().connection();
-    if (!(durable instanceof StatefulRedisClusterConnection<String, String> cluster)) {
-      return mapFailures(((StatefulRedisConnection<String, String>) durable).async()
-          .waitForReplication(replicas, timeout.toMillis()));
-    }
-    RedisClusterNode master = cluster.getPartitions().getPartitionBySlot(SlotHash.getSlot(key));
-    if (master == null) {
-      return CompletableFuture.failedStage(new RedisUnavailableException("No master of Redis Cluster " + endpoint
-          + " serves the slot of the key", new RedisException("no node for slot " + SlotHash.getSlot(key))));
-    }
-    // The routed writes to that master use this very connection (Lettuce keys them by host and port).
-    RedisURI node = master.getUri();
-    return mapFailures(cluster.getConnectionAsync(node.getHost(), node.getPort())
-        .thenCompose(connection -> connection.async().waitForReplication(replicas, timeout.toMillis())));
-  }
-
   /** Runs this library's Lua scripts: EVALSHA, falling back to EVAL after a script cache flush. */
   public ScriptRunner scripts() {
     return current().scripts();
@@ -558,62 +467,31 @@ public final class RedisService implements AutoCloseable {
     return settings;
   }
 
-  /**
-   * Refuses a value above {@link RedisSettings#maxValueBytes()} before anything is sent: the check every capability
-   * makes on what it is about to write, so an oversized value is never half-written.
-   *
-   * @param what what the value is, for the message ({@code "session value"})
-   * @param bytes the value's size in bytes
-   * @throws ValueTooLargeException naming {@code what}, its size and the limit
-   */
+  /** {@link RedisRuntime#checkValueSize}. */
   public void checkValueSize(String what, long bytes) {
-    if (bytes > settings.maxValueBytes()) {
-      throw new ValueTooLargeException(what + " is " + bytes + " bytes, above the limit of "
-          + settings.maxValueBytes() + " (REDIS_MAX_VALUE_BYTES)");
-    }
+    runtime.checkValueSize(what, bytes);
   }
 
   private void checkValueSize(String what, String value) {
     // A char is at most three UTF-8 bytes, so only a value near the limit needs counting.
     if ((long) value.length() * 3 > settings.maxValueBytes()) {
-      checkValueSize(what, value.getBytes(StandardCharsets.UTF_8).length);
+      runtime.checkValueSize(what, value.getBytes(StandardCharsets.UTF_8).length);
     }
   }
 
-  /**
-   * The failure a stage of this service failed with, taken out of the {@code CompletionException} and
-   * {@code ExecutionException} wrappers that {@code CompletableFuture} puts around it.
-   */
+  /** {@link ServerError#unwrap}. */
   public static Throwable unwrap(Throwable failure) {
-    return Failures.unwrap(failure);
+    return ServerError.unwrap(failure);
   }
 
-  /**
-   * Waits for a stage of this service (or of a capability built on it) within the command timeout plus a small
-   * margin, and returns its value: the blocking form of every asynchronous method.
-   *
-   * @throws RedisUnavailableException when Redis could not be asked or did not answer in time
-   */
+  /** {@link RedisRuntime#await(CompletionStage)}. */
   public <T> T await(CompletionStage<T> stage) {
-    try {
-      return stage.toCompletableFuture().get(awaitBound.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (ExecutionException failed) {
-      throw failures.translate(failed);
-    } catch (TimeoutException late) {
-      throw new RedisUnavailableException(
-          "Redis at " + endpoint + " did not answer within " + awaitBound.toMillis() + " ms", late);
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
-      throw new RedisUnavailableException("Interrupted while waiting for Redis at " + endpoint, interrupted);
-    }
+    return runtime.await(stage);
   }
 
-  /**
-   * The same stage, with Lettuce's connection and timeout failures replaced by {@link RedisUnavailableException};
-   * error replies that mean a bug (a wrong-type key, a script error) pass through unchanged.
-   */
+  /** {@link RedisRuntime#mapFailures}. */
   public <T> CompletionStage<T> mapFailures(CompletionStage<T> stage) {
-    return stage.exceptionallyCompose(failure -> CompletableFuture.failedStage(failures.translate(failure)));
+    return runtime.mapFailures(stage);
   }
 
   /**
@@ -649,18 +527,6 @@ public final class RedisService implements AutoCloseable {
     return "RedisService[" + endpoint + (isConnected() ? ", connected" : ", not connected") + "]";
   }
 
-  /** A read-only command, sent again after a reconnect as {@link RedisSettings#maxRetriesPerRequest()} allows. */
-  private <T> CompletionStage<T> read(
-      Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
-    Connected current = current();
-    RedisClusterAsyncCommands<String, String> commands = current.async();
-    return mapFailures(current.reads().read(() -> command.apply(commands)));
-  }
-
-  private RedisClusterAsyncCommands<String, String> async() {
-    return current().async();
-  }
-
   private AbstractRedisClient owner() {
     return clusterClient != null ? clusterClient : standaloneClient();
   }
@@ -685,11 +551,11 @@ public final class RedisService implements AutoCloseable {
             + " certificate names the host connected to, and that the port speaks TLS", unreachable);
       }
     }
-    String refusal = Failures.credentialRefusal(unreachable);
-    if (refusal != null) {
+    Optional<String> refusal = ServerError.credentialRefusal(unreachable);
+    if (refusal.isPresent()) {
       return new RedisMisconfigurationException("Redis at " + endpoint + " refused the credentials of user \""
-          + ClientSetup.username(settings) + "\" (" + refusal + "); check " + ClientSetup.credentialSettings(settings),
-          unreachable);
+          + ClientSetup.username(settings) + "\" (" + refusal.get() + "); check "
+          + ClientSetup.credentialSettings(settings), unreachable);
     }
     return new RedisUnavailableException("Could not connect to Redis at " + endpoint + " within "
         + settings.connectTimeout().toMillis() + " ms: " + unreachable.getMessage(), unreachable);

@@ -132,7 +132,7 @@ class AclTest {
       assertThat(diagnostics.keyspaceSummary().keysSampled()).isPositive();
       assertThat(diagnostics.bigKeys(100).keysSampled()).isPositive();
       assertThat(diagnostics.slowlog(10)).isNotNull();
-      assertThat(redis.await(redis.awaitReplicasAsync("acl:k", 1, Duration.ofMillis(10)))).isZero();
+      assertThat(redis.await(redis.runtime().awaitReplicas("acl:k", 1, Duration.ofMillis(10)))).isZero();
 
       assertThatThrownBy(() -> redis.await(redis.commands().flushdb())).hasMessageContaining("NOPERM");
       assertThatThrownBy(() -> redis.await(redis.commands().configSet("maxmemory", "1")))

@@ -283,28 +283,31 @@ class RedisServiceTest {
 
   @Test
   void durableWritesWaitForAReplicaOnlyWhenAskedAndFailClearlyWithoutOne() {
-    redis.awaitReplicas(key("no-durability"));
-    assertThat(redis.durableCommands()).as("durability off: the shared connection").isSameAs(redis.commands());
+    RedisRuntime shared = redis.runtime();
+    shared.await(shared.awaitReplicas(key("no-durability")));
+    String plain = key("plain");
+    shared.await(shared.sendDurable(commands -> commands.set(plain, "{}")));
+    assertThat(redis.get(plain)).as("durability off: the shared connection").isEqualTo("{}");
 
     try (RedisService durable = RedisService.start(TestRedis.settings(endpoint)
         .durability(Durability.waitFor(1, Duration.ofMillis(100))).build())) {
+      RedisRuntime runtime = durable.runtime();
       String session = durable.keyNames().session("user-1", "jti-1");
-      assertThat(durable.durableCommands()).as("a connection of its own").isNotSameAs(durable.commands());
-      durable.await(durable.durableCommands().set(session, "{}"));
+      runtime.await(runtime.sendDurable(commands -> commands.set(session, "{}")));
       if (endpoint.isCluster()) {
         // Every master of the shared cluster has one replica; WAIT goes to the master of the key's slot.
-        durable.awaitReplicas(session);
-        assertThat(durable.await(durable.awaitReplicasAsync(session, 1, Duration.ofMillis(100)))).isEqualTo(1);
+        runtime.await(runtime.awaitReplicas(session));
+        assertThat(runtime.await(runtime.awaitReplicas(session, 1, Duration.ofMillis(100)))).isEqualTo(1);
       } else {
-        assertThatThrownBy(() -> durable.awaitReplicas(session))
+        assertThatThrownBy(() -> runtime.await(runtime.awaitReplicas(session)))
             .isInstanceOf(RedisUnavailableException.class)
             .hasMessageContaining("Only 0 of 1 replicas")
             .hasMessageContaining("may be lost in a failover");
       }
       assertThat(durable.get(session)).as("the write itself is done either way").isEqualTo("{}");
-      assertThatThrownBy(() -> durable.awaitReplicasAsync(session, 0, Duration.ofMillis(10)))
+      assertThatThrownBy(() -> runtime.awaitReplicas(session, 0, Duration.ofMillis(10)))
           .isInstanceOf(IllegalArgumentException.class).hasMessage("replicas must be >= 1, was 0");
-      assertThatThrownBy(() -> durable.awaitReplicasAsync(session, 1, durable.settings().commandTimeout()))
+      assertThatThrownBy(() -> runtime.awaitReplicas(session, 1, durable.settings().commandTimeout()))
           .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("timeout must be 1 ms or more");
     }
   }

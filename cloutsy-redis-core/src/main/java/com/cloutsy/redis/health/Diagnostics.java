@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * Diagnostics diagnostics = Diagnostics.of(redis);
- * diagnostics.scan(redis.keyNames().prefix() + "session:42:*").limit(100).forEach(System.out::println);
+ * diagnostics.scan(redis.runtime().keyNames().prefix() + "session:42:*").limit(100).forEach(System.out::println);
  * BigKeys big = diagnostics.bigKeys(50_000);
  * }</pre>
  *
@@ -87,7 +87,7 @@ public final class Diagnostics {
    */
   public Stream<String> scan(String pattern) {
     checkPattern(pattern);
-    Iterator<String> keys = new ScanIterator(redis.commands(), pattern, policy.scanCount());
+    Iterator<String> keys = new ScanIterator(redis.runtime().commands(), pattern, policy.scanCount());
     return StreamSupport.stream(Spliterators.spliteratorUnknownSize(keys, Spliterator.ORDERED | Spliterator.NONNULL),
         false);
   }
@@ -95,18 +95,18 @@ public final class Diagnostics {
   /** Asynchronous {@link #ttl}. */
   public CompletionStage<KeyTtl> ttlAsync(String key) {
     checkKey(key);
-    return redis.mapFailures(redis.commands().pttl(key)).thenApply(KeyTtl::fromPttl);
+    return redis.runtime().read(commands -> commands.pttl(key)).thenApply(KeyTtl::fromPttl);
   }
 
   /** The key's time to live ({@code PTTL}): none, no expiry, or the time left. One O(1) round trip. */
   public KeyTtl ttl(String key) {
-    return redis.await(ttlAsync(key));
+    return redis.runtime().await(ttlAsync(key));
   }
 
   /** Asynchronous {@link #memoryUsage}. */
   public CompletionStage<OptionalLong> memoryUsageAsync(String key) {
     checkKey(key);
-    return redis.mapFailures(redis.commands().memoryUsage(key))
+    return redis.runtime().read(commands -> commands.memoryUsage(key))
         .thenApply(bytes -> bytes == null ? OptionalLong.empty() : OptionalLong.of(bytes));
   }
 
@@ -115,7 +115,7 @@ public final class Diagnostics {
    * hashes, lists, sets and sorted sets the server samples 5 elements, so the cost does not grow with the key.
    */
   public OptionalLong memoryUsage(String key) {
-    return redis.await(memoryUsageAsync(key));
+    return redis.runtime().await(memoryUsageAsync(key));
   }
 
   /**
@@ -129,7 +129,7 @@ public final class Diagnostics {
    * @param sampleLimit the most keys to measure, 1 to {@value #MAX_SAMPLE_LIMIT}
    */
   public BigKeys bigKeys(int sampleLimit) {
-    return bigKeys(redis.keyNames().prefix() + "*", sampleLimit);
+    return bigKeys(redis.runtime().keyNames().prefix() + "*", sampleLimit);
   }
 
   /** {@link #bigKeys(int)} over the keys matching {@code pattern}, a full key pattern. */
@@ -172,7 +172,7 @@ public final class Diagnostics {
    */
   public KeyspaceSummary keyspaceSummary(int sampleLimit) {
     checkSampleLimit(sampleLimit);
-    String prefix = redis.keyNames().prefix();
+    String prefix = redis.runtime().keyNames().prefix();
     Map<String, long[]> namespaces = new HashMap<>();
     Walk walk = walk(prefix + "*", sampleLimit, false, (key, type, bytes) -> {
       String namespace = namespaceOf(key, prefix);
@@ -183,7 +183,7 @@ public final class Diagnostics {
       total[0]++;
       total[1] += bytes;
     });
-    long databaseSize = redis.await(redis.mapFailures(redis.commands().dbsize()));
+    long databaseSize = redis.runtime().await(redis.runtime().read(commands -> commands.dbsize()));
     List<KeyspaceSummary.Namespace> usage = namespaces.entrySet().stream()
         .map(entry -> new KeyspaceSummary.Namespace(entry.getKey(), entry.getValue()[0], entry.getValue()[1]))
         .sorted(Comparator.comparingLong(KeyspaceSummary.Namespace::bytes).reversed())
@@ -196,7 +196,7 @@ public final class Diagnostics {
     if (entries < 1 || entries > MAX_SLOWLOG_ENTRIES) {
       throw new IllegalArgumentException("entries must be 1-" + MAX_SLOWLOG_ENTRIES + ", was " + entries);
     }
-    return redis.mapFailures(redis.commands().slowlogGet(entries)).thenApply(reply -> reply.stream()
+    return redis.runtime().read(commands -> commands.slowlogGet(entries)).thenApply(reply -> reply.stream()
         .filter(List.class::isInstance)
         .map(entry -> SlowlogEntry.fromReply((List<?>) entry))
         .toList());
@@ -208,17 +208,18 @@ public final class Diagnostics {
    * {@code slowlog-max-len} entries (128 by default). Entries may hold personal data, see {@link SlowlogEntry}.
    */
   public List<SlowlogEntry> slowlog(int entries) {
-    return redis.await(slowlogAsync(entries));
+    return redis.runtime().await(slowlogAsync(entries));
   }
 
   /** Asynchronous {@link #memoryStats}. */
   public CompletionStage<MemoryStats> memoryStatsAsync() {
-    return redis.mapFailures(redis.commands().info("memory")).thenApply(info -> MemoryStats.from(InfoFields.parse(info)));
+    return redis.runtime().read(commands -> commands.info("memory"))
+        .thenApply(info -> MemoryStats.from(InfoFields.parse(info)));
   }
 
   /** The server's memory ({@code INFO memory}, the seed's {@code redis-cli info memory}). One O(1) round trip. */
   public MemoryStats memoryStats() {
-    return redis.await(memoryStatsAsync());
+    return redis.runtime().await(memoryStatsAsync());
   }
 
   @Override
@@ -250,13 +251,13 @@ public final class Diagnostics {
   private Walk walk(String pattern, int sampleLimit, boolean withTypes, Measured measured) {
     long started = System.nanoTime();
     long deadline = started + policy.timeLimit().toNanos();
-    RedisClusterAsyncCommands<String, String> commands = redis.commands();
+    RedisClusterAsyncCommands<String, String> commands = redis.runtime().commands();
     ScanArgs args = ScanArgs.Builder.matches(pattern).limit(policy.scanCount());
     ScanCursor cursor = ScanCursor.INITIAL;
     long sampled = 0;
     ScanEnd end;
     while (true) {
-      KeyScanCursor<String> step = redis.await(redis.mapFailures(commands.scan(cursor, args)));
+      KeyScanCursor<String> step = redis.runtime().await(redis.runtime().mapFailures(commands.scan(cursor, args)));
       List<String> keys = step.getKeys();
       List<String> batch = keys.size() > sampleLimit - sampled ? keys.subList(0, (int) (sampleLimit - sampled)) : keys;
       List<CompletableFuture<@Nullable String>> types = new ArrayList<>(batch.size());
@@ -265,7 +266,7 @@ public final class Diagnostics {
         types.add(withTypes ? commands.type(key).toCompletableFuture() : CompletableFuture.completedFuture(""));
         sizes.add(commands.memoryUsage(key).toCompletableFuture());
       }
-      redis.await(redis.mapFailures(CompletableFuture.allOf(sizes.toArray(CompletableFuture[]::new))
+      redis.runtime().await(redis.runtime().mapFailures(CompletableFuture.allOf(sizes.toArray(CompletableFuture[]::new))
           .thenCompose(done -> CompletableFuture.allOf(types.toArray(CompletableFuture[]::new)))));
       for (int i = 0; i < batch.size(); i++) {
         Long bytes = sizes.get(i).join();
@@ -325,7 +326,7 @@ public final class Diagnostics {
     public boolean hasNext() {
       // A step may match nothing; keep stepping until a key arrives or the cursor is back at the start.
       while (buffered.isEmpty() && cursor != null) {
-        KeyScanCursor<String> step = redis.await(redis.mapFailures(commands.scan(cursor, args)));
+        KeyScanCursor<String> step = redis.runtime().await(redis.runtime().mapFailures(commands.scan(cursor, args)));
         buffered.addAll(step.getKeys());
         cursor = step.isFinished() ? null : step;
       }

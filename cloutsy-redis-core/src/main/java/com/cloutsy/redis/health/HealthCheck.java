@@ -1,6 +1,7 @@
 package com.cloutsy.redis.health;
 
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.ServerError;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.health.HealthReport.Cluster;
 import com.cloutsy.redis.health.HealthReport.Reason;
@@ -68,9 +69,6 @@ import reactor.core.Disposable;
 public final class HealthCheck implements AutoCloseable {
 
   private static final Duration PROBE_TTL = Duration.ofMinutes(1);
-  /** Server error prefixes and the problem each means. */
-  private static final List<String> ERROR_PREFIXES = List.of(
-      "NOPERM", "OOM", "READONLY", "LOADING", "MISCONF", "BUSY", "CLUSTERDOWN", "WRONGPASS", "NOAUTH");
   /** Problems that say the server cannot be asked at all, after which other failures are only echoes of it. */
   private static final Set<HealthProblem> CONNECTION_PROBLEMS = EnumSet.of(HealthProblem.NOT_STARTED,
       HealthProblem.UNREACHABLE, HealthProblem.TIMEOUT, HealthProblem.AUTHENTICATION, HealthProblem.TLS);
@@ -146,7 +144,7 @@ public final class HealthCheck implements AutoCloseable {
     long deadline = started + policy.timeout().toNanos();
     RedisClusterAsyncCommands<String, String> commands;
     try {
-      commands = redis.commands();
+      commands = redis.runtime().commands();
     } catch (IllegalStateException notStarted) {
       return CompletableFuture.completedFuture(remember(report(
           List.of(new Reason(HealthProblem.NOT_STARTED, notStarted.getMessage())), null, null, null, checkedAt,
@@ -371,30 +369,24 @@ public final class HealthCheck implements AutoCloseable {
     return new Reason(HealthProblem.UNREACHABLE, text);
   }
 
+  /** The problem a server's error reply means, by the one table of them ({@link ServerError}). */
   private static HealthProblem problemOf(String error) {
-    String code = ERROR_PREFIXES.stream().filter(error::startsWith).findFirst().orElse("");
-    switch (code) {
-      case "WRONGPASS":
-      case "NOAUTH":
-        return HealthProblem.AUTHENTICATION;
-      case "CLUSTERDOWN":
-        return HealthProblem.CLUSTER_DOWN;
-      case "":
-        // Older servers and the default user without a password answer AUTH with a plain ERR.
-        return error.startsWith("ERR") && error.contains("AUTH") ? HealthProblem.AUTHENTICATION
-            : HealthProblem.PROBE_FAILED;
-      default:
-        return HealthProblem.valueOf(code);
-    }
+    return ServerError.of(error).map(code -> switch (code) {
+      case WRONGPASS, NOAUTH, AUTH_REFUSED -> HealthProblem.AUTHENTICATION;
+      case NOPERM -> HealthProblem.NOPERM;
+      case OOM -> HealthProblem.OOM;
+      case READONLY -> HealthProblem.READONLY;
+      case LOADING -> HealthProblem.LOADING;
+      case MISCONF -> HealthProblem.MISCONF;
+      case BUSY -> HealthProblem.BUSY;
+      case CLUSTERDOWN -> HealthProblem.CLUSTER_DOWN;
+      case NOSCRIPT, MASTERDOWN, TRYAGAIN, NOREPLICAS, WRONGTYPE -> HealthProblem.PROBE_FAILED;
+    }).orElse(HealthProblem.PROBE_FAILED);
   }
 
   /** The failure's message without the wrappers that only say "completed exceptionally". */
   private static String describe(Throwable failure) {
-    Throwable shown = failure;
-    while ((shown instanceof java.util.concurrent.CompletionException
-        || shown instanceof java.util.concurrent.ExecutionException) && shown.getCause() != null) {
-      shown = shown.getCause();
-    }
+    Throwable shown = ServerError.unwrap(failure);
     String message = shown.getMessage();
     if (shown instanceof TimeoutException) {
       return "no answer in time";

@@ -74,7 +74,7 @@ public final class RedisMeters implements MeterBinder {
   /** Registers the meters; counters that capabilities create later are registered as they appear. */
   @Override
   public void bindTo(MeterRegistry registry) {
-    redis.counters().forEach(counter -> FunctionCounter
+    redis.runtime().counters().forEach(counter -> FunctionCounter
         .builder(counter.id().name(), counter, FeatureCounters.Counter::count)
         .tags(counter.id().tags().entrySet().stream().map(tag -> Tag.of(tag.getKey(), tag.getValue())).toList())
         .register(registry));

@@ -1,12 +1,13 @@
 package com.cloutsy.redis.login;
 
 import com.cloutsy.redis.FeatureCounters;
+import com.cloutsy.redis.RedisRuntime;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.config.HmacKey;
 import com.cloutsy.redis.keys.Keys;
 import com.cloutsy.redis.login.LoginPolicy.Threshold;
 import com.cloutsy.redis.script.LuaScript;
-import io.lettuce.core.ScriptOutputType;
+import com.cloutsy.redis.script.Reply;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ public final class LoginGuard {
   private static final int MAX_DEVICE_TOKEN_LENGTH = 128;
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final RedisService redis;
+  private final RedisRuntime runtime;
   private final Keys keys;
   private final LoginPolicy policy;
   private final @Nullable HmacKey deviceKey;
@@ -106,11 +107,11 @@ public final class LoginGuard {
     if (redis == null || policy == null) {
       throw new IllegalArgumentException("redis and policy must not be null");
     }
-    this.redis = redis;
+    this.runtime = redis.runtime();
     this.deviceKey = deviceKey;
-    this.keys = redis.keyNames();
+    this.keys = runtime.keyNames();
     this.policy = policy;
-    FeatureCounters counters = redis.counters();
+    FeatureCounters counters = runtime.counters();
     for (LockScope scope : LockScope.values()) {
       lockouts.put(scope,
           counters.counter("cloutsy.redis.login.lockouts", "scope", scope.name().toLowerCase(Locale.ROOT)));
@@ -158,7 +159,7 @@ public final class LoginGuard {
    * @throws IllegalArgumentException if an argument is empty, over 256 characters or not valid Unicode
    */
   public LoginCheck check(String identifier, String clientAddress) {
-    return redis.await(checkAsync(identifier, clientAddress, null));
+    return runtime.await(checkAsync(identifier, clientAddress, null));
   }
 
   /**
@@ -168,7 +169,7 @@ public final class LoginGuard {
    * @param deviceToken what {@link #issueDeviceToken} gave the client at an earlier login, or null
    */
   public LoginCheck check(String identifier, String clientAddress, @Nullable String deviceToken) {
-    return redis.await(checkAsync(identifier, clientAddress, deviceToken));
+    return runtime.await(checkAsync(identifier, clientAddress, deviceToken));
   }
 
   /** Asynchronous {@link #check(String, String, String)}. */
@@ -204,12 +205,12 @@ public final class LoginGuard {
    * that follows: locked (and for how long) or how many failures are left. One or two round trips.
    */
   public LoginCheck recordFailure(String identifier, String clientAddress) {
-    return redis.await(recordFailureAsync(identifier, clientAddress, null));
+    return runtime.await(recordFailureAsync(identifier, clientAddress, null));
   }
 
   /** {@link #recordFailure(String, String)} for the device token the attempt was checked with, or null. */
   public LoginCheck recordFailure(String identifier, String clientAddress, @Nullable String deviceToken) {
-    return redis.await(recordFailureAsync(identifier, clientAddress, deviceToken));
+    return runtime.await(recordFailureAsync(identifier, clientAddress, deviceToken));
   }
 
   /** Asynchronous {@link #recordFailure(String, String, String)}. */
@@ -234,7 +235,7 @@ public final class LoginGuard {
    * success), and the attempt {@link #check} counted for the address is taken back. Two round trips.
    */
   public void recordSuccess(String identifier, String clientAddress) {
-    redis.await(recordSuccessAsync(identifier, clientAddress, null));
+    runtime.await(recordSuccessAsync(identifier, clientAddress, null));
   }
 
   /**
@@ -243,7 +244,7 @@ public final class LoginGuard {
    * logins never hand an attacker on another device a fresh set of guesses.
    */
   public void recordSuccess(String identifier, String clientAddress, @Nullable String deviceToken) {
-    redis.await(recordSuccessAsync(identifier, clientAddress, deviceToken));
+    runtime.await(recordSuccessAsync(identifier, clientAddress, deviceToken));
   }
 
   /** Asynchronous {@link #recordSuccess(String, String, String)}. */
@@ -252,17 +253,17 @@ public final class LoginGuard {
     Optional<Group> device = deviceGroup(identifier, deviceToken);
     successes.increment();
     if (device.isPresent()) {
-      return redis.mapFailures(redis.commands().del(device.get().keys())).thenApply(deleted -> null);
+      return runtime.send(commands -> commands.del(device.get().keys())).thenApply(deleted -> null);
     }
     String[] reset = {keys.loginPairAttempts(identifier, clientAddress), keys.loginAttempts(identifier),
         keys.loginPairLockouts(identifier, clientAddress), keys.loginLockouts(identifier)};
     CompletionStage<Long> forgiven = forgive(clientAddress);
-    return redis.mapFailures(redis.commands().del(reset)).thenCombine(forgiven, (deleted, left) -> null);
+    return runtime.send(commands -> commands.del(reset)).thenCombine(forgiven, (deleted, left) -> null);
   }
 
   private CompletionStage<Long> forgive(String clientAddress) {
     String[] counter = {keys.loginAddressAttempts(clientAddress)};
-    return redis.scripts().run(FORGIVE, ScriptOutputType.INTEGER, counter);
+    return runtime.run(FORGIVE, counter).thenApply(left -> left.integer(0));
   }
 
   /** The counters of the known device {@code deviceToken} names, if it is a valid token of {@code identifier}. */
@@ -315,18 +316,14 @@ public final class LoginGuard {
       args.add(String.valueOf(cap.toMillis()));
       args.add(String.valueOf(LoginPolicy.LEVEL_MEMORY.toMillis()));
     }
-    CompletionStage<List<Object>> reply =
-        redis.scripts().run(CHECK, ScriptOutputType.MULTI, group.keys(), args.toArray(String[]::new));
+    CompletionStage<Reply> reply = runtime.run(CHECK, group.keys(), args.toArray(String[]::new));
     return reply.thenApply(result -> {
-      if ((Long) result.get(0) == 1) {
-        LockScope scope = group.scopes().get(((Long) result.get(1)).intValue() - 1);
-        return LoginCheck.locked(scope, Duration.ofMillis((Long) result.get(2)));
-      }
-      int started = ((Long) result.get(2)).intValue();
+      LoginCheck check = LoginCheck.fromReply(result, group.scopes());
+      int started = check.isAllowed() ? result.smallInteger(2) : 0;
       if (started > 0) {
         lockouts.get(group.scopes().get(started - 1)).increment();
       }
-      return LoginCheck.allowed(((Long) result.get(1)).intValue());
+      return check;
     });
   }
 

@@ -1,16 +1,17 @@
 package com.cloutsy.redis.otp;
 
 import com.cloutsy.redis.FeatureCounters;
+import com.cloutsy.redis.RedisRuntime;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.ServerError;
 import com.cloutsy.redis.keys.Keys;
 import com.cloutsy.redis.script.LuaScript;
-import io.lettuce.core.ScriptOutputType;
+import com.cloutsy.redis.script.Reply;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -75,7 +76,7 @@ public final class OtpGuard implements AutoCloseable {
   private static final Pattern PURPOSE = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
   private static final int MAX_SUBMITTED_LENGTH = 32;
 
-  private final RedisService redis;
+  private final RedisRuntime runtime;
   private final Keys keys;
   private final OtpPolicy policy;
   private final OtpSender sender;
@@ -109,14 +110,14 @@ public final class OtpGuard implements AutoCloseable {
 
   private OtpGuard(RedisService redis, OtpPolicy policy, OtpSender sender, Executor senderExecutor,
       @Nullable ExecutorService ownExecutor) {
-    this.redis = argument(redis, "redis");
+    this.runtime = argument(redis, "redis").runtime();
     this.policy = argument(policy, "policy");
     this.sender = argument(sender, "sender");
     this.senderExecutor = argument(senderExecutor, "senderExecutor");
     this.ownExecutor = ownExecutor;
-    this.keys = redis.keyNames();
+    this.keys = runtime.keyNames();
     this.codeSpace = (long) Math.pow(10, policy.codeLength());
-    this.outcomes = new Outcomes(redis.counters());
+    this.outcomes = new Outcomes(runtime.counters());
     if (policy.acceptUnboundVerification()) {
       log.warn("OTP: unbound verifications are accepted (accept-unbound-verification): any caller that knows a phone"
           + " can spend a bare \"1\" verified flag written by a service on the seed's code. Turn it off once no such"
@@ -156,12 +157,9 @@ public final class OtpGuard implements AutoCloseable {
    * @throws IllegalArgumentException if the phone or purpose is malformed; nothing is stored
    */
   public OtpRequestResult request(String phone, String purpose) {
-    Issue issue = redis.await(issueAsync(phone, purpose));
-    if (issue.refusal() != null) {
-      return issue.refusal();
-    }
+    // The Redis steps are bounded by the command timeout; the sender may take as long as it takes.
     try {
-      return sendAsync(issue).toCompletableFuture().join();
+      return requestAsync(phone, purpose).toCompletableFuture().join();
     } catch (CompletionException failed) {
       throw failed.getCause() instanceof RuntimeException cause ? cause : failed;
     }
@@ -181,12 +179,11 @@ public final class OtpGuard implements AutoCloseable {
     String hmac = policy.secret().sign(macInput(phone, purpose, code));
     String[] scriptKeys = {keys.otpCooldown(phone), keys.otpRequests(phone), codeKey(phone, purpose),
         attemptsKey(phone, purpose)};
-    CompletionStage<List<Object>> reply = redis.scripts().run(REQUEST, ScriptOutputType.MULTI, scriptKeys, hmac,
-        millis(policy.codeTtl()), millis(policy.cooldown()), String.valueOf(policy.requestQuota()),
-        millis(policy.quotaWindow()));
+    CompletionStage<Reply> reply = runtime.run(REQUEST, scriptKeys, hmac, millis(policy.codeTtl()),
+        millis(policy.cooldown()), String.valueOf(policy.requestQuota()), millis(policy.quotaWindow()));
     return reply.thenApply(result -> {
-      long status = (Long) result.get(0);
-      Duration time = Duration.ofMillis((Long) result.get(1));
+      long status = result.integer(0);
+      Duration time = Duration.ofMillis(result.integer(1));
       if (status == 1) {
         outcomes.cooldown.increment();
         return Issue.refused(new OtpRequestResult.CooldownActive(time));
@@ -210,7 +207,7 @@ public final class OtpGuard implements AutoCloseable {
 
   /** {@link #verify(String, String, String)} for the default purpose. */
   public OtpVerifyResult verify(String phone, String code) {
-    return redis.await(verifyAsync(phone, code, DEFAULT_PURPOSE));
+    return runtime.await(verifyAsync(phone, code, DEFAULT_PURPOSE));
   }
 
   /**
@@ -222,7 +219,7 @@ public final class OtpGuard implements AutoCloseable {
    * @throws IllegalArgumentException if the phone or purpose is malformed, or the code is null or too long
    */
   public OtpVerifyResult verify(String phone, String code, String purpose) {
-    return redis.await(verifyAsync(phone, code, purpose));
+    return runtime.await(verifyAsync(phone, code, purpose));
   }
 
   /** Asynchronous {@link #verify(String, String, String)}. */
@@ -235,10 +232,9 @@ public final class OtpGuard implements AutoCloseable {
     String hmac = policy.secret().sign(macInput(phone, purpose, code));
     VerificationTicket ticket = VerificationTicket.random();
     String[] scriptKeys = {codeKey(phone, purpose), attemptsKey(phone, purpose), verifiedKey(phone, purpose)};
-    CompletionStage<List<Object>> reply = redis.scripts().run(VERIFY, ScriptOutputType.MULTI, scriptKeys, hmac,
-        String.valueOf(policy.maxAttempts()), millis(policy.verifiedTtl()),
-        verifiedValue(phone, purpose, ticket.value()));
-    return reply.thenApply(result -> verifyResult(result, ticket));
+    CompletionStage<Reply> reply = runtime.run(VERIFY, scriptKeys, hmac, String.valueOf(policy.maxAttempts()),
+        millis(policy.verifiedTtl()), verifiedValue(phone, purpose, ticket.value()));
+    return reply.thenApply(result -> OtpVerifyResult.fromReply(result, ticket)).thenApply(this::counted);
   }
 
   /** {@link #isVerified(String, String, String)} for the default purpose. */
@@ -255,14 +251,14 @@ public final class OtpGuard implements AutoCloseable {
    */
   public boolean isVerified(String phone, String ticket, String purpose) {
     String expected = verifiedValue(phone, purpose, requireTicket(ticket));
-    String stored = redis.await(redis.mapFailures(redis.commands().get(verifiedKey(phone, purpose))));
+    String stored = runtime.await(runtime.read(commands -> commands.get(verifiedKey(phone, purpose))));
     return stored != null && MessageDigest.isEqual(stored.getBytes(StandardCharsets.UTF_8),
         expected.getBytes(StandardCharsets.UTF_8));
   }
 
   /** {@link #consumeVerification(String, String, String)} for the default purpose. */
   public boolean consumeVerification(String phone, String ticket) {
-    return redis.await(consumeVerificationAsync(phone, ticket, DEFAULT_PURPOSE));
+    return runtime.await(consumeVerificationAsync(phone, ticket, DEFAULT_PURPOSE));
   }
 
   /**
@@ -276,7 +272,7 @@ public final class OtpGuard implements AutoCloseable {
    * @throws NullPointerException if the ticket is null
    */
   public boolean consumeVerification(String phone, String ticket, String purpose) {
-    return redis.await(consumeVerificationAsync(phone, ticket, purpose));
+    return runtime.await(consumeVerificationAsync(phone, ticket, purpose));
   }
 
   /** Asynchronous {@link #consumeVerification(String, String, String)}. */
@@ -286,7 +282,7 @@ public final class OtpGuard implements AutoCloseable {
 
   /** {@link #consumeUnboundVerification(String, String)} for the default purpose. */
   public boolean consumeUnboundVerification(String phone) {
-    return redis.await(consumeUnboundVerificationAsync(phone, DEFAULT_PURPOSE));
+    return runtime.await(consumeUnboundVerificationAsync(phone, DEFAULT_PURPOSE));
   }
 
   /**
@@ -298,7 +294,7 @@ public final class OtpGuard implements AutoCloseable {
    * @throws IllegalArgumentException if the phone or purpose is malformed
    */
   public boolean consumeUnboundVerification(String phone, String purpose) {
-    return redis.await(consumeUnboundVerificationAsync(phone, purpose));
+    return runtime.await(consumeUnboundVerificationAsync(phone, purpose));
   }
 
   /** Asynchronous {@link #consumeUnboundVerification(String, String)}. */
@@ -315,8 +311,8 @@ public final class OtpGuard implements AutoCloseable {
 
   private CompletionStage<Boolean> consume(String phone, String purpose, String expected) {
     String[] scriptKeys = {verifiedKey(phone, purpose)};
-    return redis.scripts().<Long>run(CONSUME, ScriptOutputType.INTEGER, scriptKeys, expected).thenApply(spent -> {
-      boolean consumed = spent == 1;
+    return runtime.run(CONSUME, scriptKeys, expected).thenApply(spent -> {
+      boolean consumed = spent.integer(0) == 1;
       (consumed ? outcomes.consumed : outcomes.consumeRefused).increment();
       return consumed;
     });
@@ -364,10 +360,9 @@ public final class OtpGuard implements AutoCloseable {
         outcomes.issued.increment();
         return CompletableFuture.completedFuture(new OtpRequestResult.Issued(message.expiresIn(), policy.cooldown()));
       }
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-          ? failure.getCause() : failure;
+      Throwable cause = ServerError.unwrap(failure);
       String[] releaseKeys = Arrays.copyOf(issue.scriptKeys(), 3);
-      return redis.scripts().<Long>run(RELEASE, ScriptOutputType.INTEGER, releaseKeys, issue.hmac())
+      return runtime.run(RELEASE, releaseKeys, issue.hmac())
           .thenApply(released -> {
             outcomes.sendFailed.increment();
             return new OtpRequestResult.SendFailed(cause);
@@ -375,23 +370,12 @@ public final class OtpGuard implements AutoCloseable {
     });
   }
 
-  private OtpVerifyResult verifyResult(List<Object> reply, VerificationTicket ticket) {
-    long status = (Long) reply.get(0);
-    long value = (Long) reply.get(1);
-    if (status == 0) {
-      outcomes.verified.increment();
-      return new OtpVerifyResult.Verified(Duration.ofMillis(value), ticket);
-    }
-    if (status == 1) {
-      outcomes.wrongCode.increment();
-      return new OtpVerifyResult.WrongCode((int) value);
-    }
-    if (status == 2) {
-      outcomes.tooManyAttempts.increment();
-      return new OtpVerifyResult.TooManyAttempts();
-    }
-    outcomes.expired.increment();
-    return new OtpVerifyResult.Expired();
+  private OtpVerifyResult counted(OtpVerifyResult result) {
+    (result instanceof OtpVerifyResult.Verified ? outcomes.verified
+        : result instanceof OtpVerifyResult.WrongCode ? outcomes.wrongCode
+        : result instanceof OtpVerifyResult.TooManyAttempts ? outcomes.tooManyAttempts
+        : outcomes.expired).increment();
+    return result;
   }
 
   private String newCode() {

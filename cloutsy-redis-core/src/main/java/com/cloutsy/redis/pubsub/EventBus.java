@@ -94,7 +94,7 @@ public final class EventBus implements AutoCloseable {
   private EventBus(RedisService redis, EventBusPolicy policy) {
     this.redis = redis;
     this.policy = policy;
-    this.prefix = redis.keyNames().prefix();
+    this.prefix = redis.runtime().keyNames().prefix();
     int number = BUS_NUMBERS.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
     this.dispatcher = new ThreadPoolExecutor(policy.dispatchThreads(), policy.dispatchThreads(), 30, TimeUnit.SECONDS,
@@ -105,7 +105,7 @@ public final class EventBus implements AutoCloseable {
         });
     // An idle bus keeps no threads.
     dispatcher.allowCoreThreadTimeOut(true);
-    FeatureCounters counters = redis.counters();
+    FeatureCounters counters = redis.runtime().counters();
     this.published = counters.counter("cloutsy.redis.pubsub.published");
     this.received = counters.counter("cloutsy.redis.pubsub.received");
     this.listenerErrors = counters.counter("cloutsy.redis.pubsub.listener.errors");
@@ -147,9 +147,9 @@ public final class EventBus implements AutoCloseable {
     }
     checkOpen();
     byte[] encoded = policy.codec().encode(event);
-    redis.checkValueSize("event", encoded.length);
+    redis.runtime().checkValueSize("event", encoded.length);
     String message = new String(encoded, StandardCharsets.UTF_8);
-    return redis.mapFailures(redis.commands().publish(prefix + channel, message)).thenApply(receivers -> {
+    return redis.runtime().send(commands -> commands.publish(prefix + channel, message)).thenApply(receivers -> {
       published.increment();
       return receivers;
     });
@@ -157,7 +157,7 @@ public final class EventBus implements AutoCloseable {
 
   /** Blocking {@link #publishAsync}: the number of subscriber connections that received the event. */
   public long publish(String channel, Object event) {
-    return redis.await(publishAsync(channel, event));
+    return redis.runtime().await(publishAsync(channel, event));
   }
 
   // ---- subscribing ----
@@ -184,12 +184,12 @@ public final class EventBus implements AutoCloseable {
 
   /** Blocking {@link #subscribeAsync(String, Class, EventListener)}. */
   public <T> Subscription subscribe(String channel, Class<T> type, EventListener<? super T> listener) {
-    return redis.await(subscribeAsync(channel, type, listener));
+    return redis.runtime().await(subscribeAsync(channel, type, listener));
   }
 
   /** Blocking {@link #subscribeAsync(String, TypeReference, EventListener)}. */
   public <T> Subscription subscribe(String channel, TypeReference<T> type, EventListener<? super T> listener) {
-    return redis.await(subscribeAsync(channel, type, listener));
+    return redis.runtime().await(subscribeAsync(channel, type, listener));
   }
 
   /**
@@ -210,12 +210,12 @@ public final class EventBus implements AutoCloseable {
 
   /** Blocking {@link #psubscribeAsync(String, Class, EventListener)}. */
   public <T> Subscription psubscribe(String pattern, Class<T> type, EventListener<? super T> listener) {
-    return redis.await(psubscribeAsync(pattern, type, listener));
+    return redis.runtime().await(psubscribeAsync(pattern, type, listener));
   }
 
   /** Blocking {@link #psubscribeAsync(String, TypeReference, EventListener)}. */
   public <T> Subscription psubscribe(String pattern, TypeReference<T> type, EventListener<? super T> listener) {
-    return redis.await(psubscribeAsync(pattern, type, listener));
+    return redis.runtime().await(psubscribeAsync(pattern, type, listener));
   }
 
   /** Whether the subscriber connection is open; false before the first subscription and while reconnecting. */
@@ -328,7 +328,7 @@ public final class EventBus implements AutoCloseable {
         Registration created = new Registration();
         created.subscriptions.add(subscription);
         registrations.put(redisName, created);
-        created.confirmed = redis.mapFailures(pattern
+        created.confirmed = redis.runtime().mapFailures(pattern
             ? subscriber.async().psubscribe(redisName)
             : subscriber.async().subscribe(redisName)).toCompletableFuture();
         created.confirmed.whenComplete((ok, failure) -> {

@@ -45,7 +45,7 @@ public final class Cooldown {
   Cooldown(RedisService redis, FailurePolicy policy, Clock clock) {
     this.limiter = new RateLimiter(redis, policy, clock);
     String name = "cloutsy.redis.ratelimit.cooldowns";
-    FeatureCounters counters = redis.counters();
+    FeatureCounters counters = redis.runtime().counters();
     this.startedByRedis = counters.counter(name, "result", "started", "source", "redis");
     this.activeByRedis = counters.counter(name, "result", "active", "source", "redis");
     this.startedLocally = counters.counter(name, "result", "started", "source", "local");

@@ -1,7 +1,8 @@
 package com.cloutsy.redis.ratelimit;
 
+import com.cloutsy.redis.script.MalformedReplyException;
+import com.cloutsy.redis.script.Reply;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The answer to one rate-limit or cooldown request: whether it was admitted and what a client needs to pace itself
@@ -46,20 +47,13 @@ public record Decision(
    * Reads the reply of this package's scripts, {@code {allowed 0|1, limit, remaining, retry_after_ms,
    * reset_after_ms}}, as a decision made by Redis.
    *
-   * @throws IllegalArgumentException if the reply does not have that shape
+   * @throws MalformedReplyException if the reply does not have that shape, naming the script
    */
-  public static Decision fromReply(List<Object> reply) {
+  public static Decision fromReply(Reply reply) {
     if (reply.size() != 5) {
-      throw new IllegalArgumentException("a rate-limit reply has 5 integers, got " + reply);
+      throw new MalformedReplyException(reply.script() + " replied " + reply.size() + " values, expected 5");
     }
-    return new Decision(integer(reply, 0) == 1, integer(reply, 1), integer(reply, 2),
-        Duration.ofMillis(integer(reply, 3)), Duration.ofMillis(integer(reply, 4)), false);
-  }
-
-  private static long integer(List<Object> reply, int index) {
-    if (reply.get(index) instanceof Long value) {
-      return value;
-    }
-    throw new IllegalArgumentException("a rate-limit reply has 5 integers, got " + reply);
+    return new Decision(reply.integer(0) == 1, reply.integer(1), reply.integer(2),
+        Duration.ofMillis(reply.integer(3)), Duration.ofMillis(reply.integer(4)), false);
   }
 }

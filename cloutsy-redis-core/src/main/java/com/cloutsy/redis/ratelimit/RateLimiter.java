@@ -1,12 +1,12 @@
 package com.cloutsy.redis.ratelimit;
 
 import com.cloutsy.redis.FeatureCounters;
+import com.cloutsy.redis.RedisRuntime;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
 import com.cloutsy.redis.script.LuaScript;
-import io.lettuce.core.ScriptOutputType;
+import com.cloutsy.redis.script.Reply;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.UnaryOperator;
 
@@ -50,6 +50,7 @@ public final class RateLimiter {
   private static final String PEEK = "0";
 
   private final RedisService redis;
+  private final RedisRuntime runtime;
   private final FailurePolicy policy;
   private final LocalLimiter local;
   private final FeatureCounters.Counter allowedByRedis;
@@ -69,10 +70,11 @@ public final class RateLimiter {
       throw new NullPointerException("policy must not be null");
     }
     this.redis = redis;
+    this.runtime = redis.runtime();
     this.policy = policy;
     this.local = local;
     String name = "cloutsy.redis.ratelimit.decisions";
-    FeatureCounters counters = redis.counters();
+    FeatureCounters counters = runtime.counters();
     this.allowedByRedis = counters.counter(name, "result", "allowed", "source", "redis");
     this.deniedByRedis = counters.counter(name, "result", "denied", "source", "redis");
     this.allowedLocally = counters.counter(name, "result", "allowed", "source", "local");
@@ -170,7 +172,7 @@ public final class RateLimiter {
   public CompletionStage<Boolean> resetAsync(String key) {
     checkKey(key);
     local.forget(key);
-    return redis.mapFailures(redis.commands().del(key)).thenApply(deleted -> deleted > 0);
+    return runtime.send(commands -> commands.del(key)).thenApply(deleted -> deleted > 0);
   }
 
   /**
@@ -182,7 +184,7 @@ public final class RateLimiter {
    *     to succeed when it did not
    */
   public boolean reset(String key) {
-    return redis.await(resetAsync(key));
+    return runtime.await(resetAsync(key));
   }
 
   /**
@@ -192,7 +194,7 @@ public final class RateLimiter {
   Decision await(CompletionStage<Decision> decision, String key, RateLimit limit, long permits, boolean consume,
       UnaryOperator<Decision> counted) {
     try {
-      return redis.await(decision);
+      return runtime.await(decision);
     } catch (RedisUnavailableException late) {
       if (policy == FailurePolicy.FAIL_OPEN) {
         return counted.apply(local.decide(key, limit, permits, consume));
@@ -205,14 +207,13 @@ public final class RateLimiter {
   CompletionStage<Decision> decide(String key, RateLimit limit, long permits, boolean consume) {
     String mode = consume ? CONSUME : PEEK;
     String[] keys = {key};
-    CompletionStage<List<Object>> reply = switch (limit.algorithm()) {
-      case FIXED_WINDOW -> redis.scripts().run(FIXED_WINDOW, ScriptOutputType.MULTI, keys,
-          Long.toString(limit.limit()), Long.toString(limit.windowMillis()), Long.toString(permits), mode);
-      case SLIDING_WINDOW -> redis.scripts().run(SLIDING_WINDOW, ScriptOutputType.MULTI, keys,
-          Long.toString(limit.limit()), Long.toString(limit.windowMillis()), Long.toString(permits), mode);
-      case GCRA -> redis.scripts().run(GCRA, ScriptOutputType.MULTI, keys,
-          Long.toString(limit.emissionIntervalMicros()), Long.toString(limit.capacity()), Long.toString(permits),
-          mode);
+    CompletionStage<Reply> reply = switch (limit.algorithm()) {
+      case FIXED_WINDOW -> runtime.run(FIXED_WINDOW, keys, Long.toString(limit.limit()),
+          Long.toString(limit.windowMillis()), Long.toString(permits), mode);
+      case SLIDING_WINDOW -> runtime.run(SLIDING_WINDOW, keys, Long.toString(limit.limit()),
+          Long.toString(limit.windowMillis()), Long.toString(permits), mode);
+      case GCRA -> runtime.run(GCRA, keys, Long.toString(limit.emissionIntervalMicros()),
+          Long.toString(limit.capacity()), Long.toString(permits), mode);
     };
     CompletionStage<Decision> decision = reply.thenApply(Decision::fromReply);
     return policy == FailurePolicy.FAIL_OPEN

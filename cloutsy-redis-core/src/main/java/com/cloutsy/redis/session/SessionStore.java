@@ -1,15 +1,15 @@
 package com.cloutsy.redis.session;
 
 import com.cloutsy.redis.FeatureCounters;
+import com.cloutsy.redis.RedisRuntime;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
+import com.cloutsy.redis.ServerError;
 import com.cloutsy.redis.UnconfirmedWriteException;
 import com.cloutsy.redis.config.Durability;
 import com.cloutsy.redis.keys.Keys;
 import com.cloutsy.redis.script.LuaScript;
-import com.cloutsy.redis.script.ScriptRunner;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.ScriptOutputType;
+import com.cloutsy.redis.script.Reply;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -120,7 +120,7 @@ public final class SessionStore {
   private static final Comparator<Session> OLDEST_FIRST =
       Comparator.comparing(Session::createdAt).thenComparing(Session::jti);
 
-  private final RedisService redis;
+  private final RedisRuntime runtime;
   private final Keys keys;
   private final Durability durability;
   private final SessionPolicy policy;
@@ -139,11 +139,12 @@ public final class SessionStore {
   private final FeatureCounters.Counter evicted;
 
   private SessionStore(RedisService redis, SessionPolicy policy, Clock clock) {
-    this.redis = Objects.requireNonNull(redis, "redis must not be null");
+    Objects.requireNonNull(redis, "redis must not be null");
     this.policy = Objects.requireNonNull(policy, "policy must not be null");
     this.clock = Objects.requireNonNull(clock, "clock must not be null");
-    this.keys = redis.keyNames();
-    this.durability = redis.settings().durability();
+    this.runtime = redis.runtime();
+    this.keys = runtime.keyNames();
+    this.durability = runtime.settings().durability();
     this.format = new SessionFormat(policy.encryption());
     this.initialTtl = policy.ttl().compareTo(policy.absoluteLifetime()) < 0 ? policy.ttl() : policy.absoluteLifetime();
     this.ttlMillis = Long.toString(initialTtl.toMillis());
@@ -151,7 +152,7 @@ public final class SessionStore {
     this.lifetimeMillis = Long.toString(policy.absoluteLifetime().toMillis());
     this.maxSessions = Integer.toString(policy.maxSessionsPerUser());
     this.expireIndex = policy.expireIndex() ? "1" : "0";
-    FeatureCounters counters = redis.counters();
+    FeatureCounters counters = runtime.counters();
     this.created = counters.counter("cloutsy.redis.sessions.created");
     this.revoked = counters.counter("cloutsy.redis.sessions.revoked", "reason", "revoke");
     this.revokedAll = counters.counter("cloutsy.redis.sessions.revoked", "reason", "revoke_all");
@@ -215,17 +216,16 @@ public final class SessionStore {
     Objects.requireNonNull(device, "device must not be null");
     String key = keys.session(userId, jti);
     String value = format.write(userId, jti, device);
-    redis.checkValueSize("session value", value.getBytes(StandardCharsets.UTF_8).length);
-    CompletionStage<List<Object>> reply = writeScript(userId, CREATE, ScriptOutputType.MULTI,
-        new String[] {key, keys.sessionIndex(userId)}, jti, value, ttlMillis, lifetimeMillis, maxSessions,
-        keys.sessionPrefix(userId), expireIndex);
+    runtime.checkValueSize("session value", value.getBytes(StandardCharsets.UTF_8).length);
+    CompletionStage<Reply> reply = writeScript(userId, CREATE, new String[] {key, keys.sessionIndex(userId)}, jti,
+        value, ttlMillis, lifetimeMillis, maxSessions, keys.sessionPrefix(userId), expireIndex);
     return reply.thenCompose(result -> {
       SessionCreated stored = stored(userId, jti, device, result);
       if (!durability.isEnabled()) {
         created.increment();
         return CompletableFuture.completedFuture(stored);
       }
-      return redis.awaitReplicasAsync(keys.sessionIndex(userId)).handle((ok, failure) -> {
+      return runtime.awaitReplicas(keys.sessionIndex(userId)).handle((ok, failure) -> {
         if (failure == null) {
           created.increment();
           return CompletableFuture.completedFuture(stored);
@@ -237,7 +237,7 @@ public final class SessionStore {
 
   /** Blocking {@link #createAsync(String, String, Device)}. */
   public SessionCreated create(String userId, String jti, Device device) {
-    return redis.await(createAsync(userId, jti, device));
+    return runtime.await(createAsync(userId, jti, device));
   }
 
   /** {@link #createAsync(String, String, Device)} with a jti from {@link #newJti()}. */
@@ -247,18 +247,18 @@ public final class SessionStore {
 
   /** Blocking {@link #createAsync(String, Device)}: creates a session under a new random jti. */
   public SessionCreated create(String userId, Device device) {
-    return redis.await(createAsync(userId, device));
+    return runtime.await(createAsync(userId, device));
   }
 
   /** What the create script stored; counts the evictions, which happened whatever becomes of the new session. */
-  private SessionCreated stored(String userId, String jti, Device device, List<Object> reply) {
-    if ((Long) reply.get(0) == 0) {
+  private SessionCreated stored(String userId, String jti, Device device, Reply reply) {
+    if (reply.integer(0) == 0) {
       throw new IllegalArgumentException("jti already names a live session of user " + userId);
     }
-    Instant now = Instant.ofEpochMilli((Long) reply.get(1));
+    Instant now = Instant.ofEpochMilli(reply.integer(1));
     List<String> gone = new ArrayList<>();
-    for (Object jtiEvicted : reply.subList(2, reply.size())) {
-      gone.add((String) jtiEvicted);
+    for (int i = 2; i < reply.size(); i++) {
+      gone.add(Objects.requireNonNull(reply.text(i), "an evicted jti"));
     }
     evicted.add(gone.size());
     Session session = new Session(jti, device.deviceId(), device.userAgent(), device.userType(), now, now,
@@ -280,7 +280,7 @@ public final class SessionStore {
    */
   public CompletionStage<Optional<Session>> getAsync(String userId, String jti) {
     String key = keys.session(userId, jti);
-    return redis.getAsync(key)
+    return runtime.read(commands -> commands.get(key))
         .exceptionallyCompose(failure -> CompletableFuture.failedStage(wrongTypeAsCorrupted(key, failure)))
         .thenCompose(value -> {
           if (value == null) {
@@ -293,7 +293,7 @@ public final class SessionStore {
             return CompletableFuture.completedFuture(
                 Optional.of(stored.toSession(jti, left.isNegative() ? Duration.ZERO : left)));
           }
-          return redis.mapFailures(redis.commands().pttl(key)).thenApply(ttl -> ttl == -2
+          return runtime.read(commands -> commands.pttl(key)).thenApply(ttl -> ttl == -2
               ? Optional.<Session>empty()
               : Optional.of(stored.toSession(jti, ttl == -1 ? NO_EXPIRY : Duration.ofMillis(ttl))));
         });
@@ -301,7 +301,7 @@ public final class SessionStore {
 
   /** Blocking {@link #getAsync}. */
   public Optional<Session> get(String userId, String jti) {
-    return redis.await(getAsync(userId, jti));
+    return runtime.await(getAsync(userId, jti));
   }
 
   // ---- touch ----
@@ -322,25 +322,24 @@ public final class SessionStore {
    */
   public CompletionStage<Optional<Session>> touchAsync(String userId, String jti) {
     String key = keys.session(userId, jti);
-    CompletionStage<List<Object>> reply = indexScript(redis.scripts(), userId, TOUCH, ScriptOutputType.MULTI,
-        new String[] {key, keys.sessionIndex(userId)}, jti, idleMillis, lifetimeMillis, expireIndex,
-        keys.sessionPrefix(userId));
+    CompletionStage<Reply> reply = indexScript(userId, TOUCH, new String[] {key, keys.sessionIndex(userId)}, jti,
+        idleMillis, lifetimeMillis, expireIndex, keys.sessionPrefix(userId));
     return reply.thenApply(result -> {
-      long status = (Long) result.get(0);
+      long status = result.integer(0);
       if (status == 2) {
         throw new SessionCorruptedException(key, "is not a JSON object with an ISO-8601 createdAt");
       }
       if (status != 1) {
         return Optional.empty();
       }
-      SessionFormat.Stored stored = format.read(key, userId, jti, (String) result.get(1));
-      return Optional.of(stored.toSession(jti, Duration.ofMillis((Long) result.get(2))));
+      SessionFormat.Stored stored = format.read(key, userId, jti, Objects.requireNonNull(result.text(1), "value"));
+      return Optional.of(stored.toSession(jti, Duration.ofMillis(result.integer(2))));
     });
   }
 
   /** Blocking {@link #touchAsync}. */
   public Optional<Session> touch(String userId, String jti) {
-    return redis.await(touchAsync(userId, jti));
+    return runtime.await(touchAsync(userId, jti));
   }
 
   // ---- list and count ----
@@ -359,14 +358,15 @@ public final class SessionStore {
    */
   public CompletionStage<List<Session>> listAsync(String userId) {
     String index = keys.sessionIndex(userId);
-    CompletionStage<List<Object>> reply = indexScript(userId, LIST, ScriptOutputType.MULTI, new String[] {index},
-        keys.sessionPrefix(userId), "1", expireIndex);
+    CompletionStage<Reply> reply = indexScript(userId, LIST, new String[] {index}, keys.sessionPrefix(userId), "1",
+        expireIndex);
     return reply.thenApply(result -> {
       List<Session> sessions = new ArrayList<>(result.size() / 3);
       for (int i = 0; i + 2 < result.size(); i += 3) {
-        String jti = (String) result.get(i);
-        long ttl = (Long) result.get(i + 2);
-        SessionFormat.Stored stored = format.read(keys.session(userId, jti), userId, jti, (String) result.get(i + 1));
+        String jti = Objects.requireNonNull(result.text(i), "jti");
+        long ttl = result.integer(i + 2);
+        String value = Objects.requireNonNull(result.text(i + 1), "value");
+        SessionFormat.Stored stored = format.read(keys.session(userId, jti), userId, jti, value);
         sessions.add(stored.toSession(jti, ttl == -1 ? NO_EXPIRY : Duration.ofMillis(ttl)));
       }
       sessions.sort(OLDEST_FIRST);
@@ -376,7 +376,7 @@ public final class SessionStore {
 
   /** Blocking {@link #listAsync}. */
   public List<Session> list(String userId) {
-    return redis.await(listAsync(userId));
+    return runtime.await(listAsync(userId));
   }
 
   /**
@@ -387,13 +387,13 @@ public final class SessionStore {
    * @throws NullPointerException if the id is null
    */
   public CompletionStage<Long> countAsync(String userId) {
-    return indexScript(userId, LIST, ScriptOutputType.INTEGER, new String[] {keys.sessionIndex(userId)},
-        keys.sessionPrefix(userId), "0", expireIndex);
+    return indexScript(userId, LIST, new String[] {keys.sessionIndex(userId)}, keys.sessionPrefix(userId), "0",
+        expireIndex).thenApply(reply -> reply.integer(0));
   }
 
   /** Blocking {@link #countAsync}. */
   public long count(String userId) {
-    return redis.await(countAsync(userId));
+    return runtime.await(countAsync(userId));
   }
 
   // ---- revoke ----
@@ -408,9 +408,9 @@ public final class SessionStore {
    * @throws NullPointerException if an argument is null
    */
   public CompletionStage<Boolean> revokeAsync(String userId, String jti) {
-    CompletionStage<Long> reply = writeScript(userId, REVOKE, ScriptOutputType.INTEGER,
+    CompletionStage<Long> reply = writeScript(userId, REVOKE,
         new String[] {keys.session(userId, jti), keys.sessionIndex(userId)}, jti, keys.sessionPrefix(userId),
-        expireIndex);
+        expireIndex).thenApply(result -> result.integer(0));
     return reply.thenCompose(existed -> {
       revoked.add(existed);
       // Confirmed even when nothing existed: WAIT then also covers an earlier revocation whose confirmation failed.
@@ -420,7 +420,7 @@ public final class SessionStore {
 
   /** Blocking {@link #revokeAsync}. */
   public boolean revoke(String userId, String jti) {
-    return redis.await(revokeAsync(userId, jti));
+    return runtime.await(revokeAsync(userId, jti));
   }
 
   /**
@@ -434,8 +434,8 @@ public final class SessionStore {
    * @throws NullPointerException if the id is null
    */
   public CompletionStage<Long> revokeAllAsync(String userId) {
-    CompletionStage<Long> reply = writeScript(userId, REVOKE_ALL, ScriptOutputType.INTEGER,
-        new String[] {keys.sessionIndex(userId)}, keys.sessionPrefix(userId), "", expireIndex);
+    CompletionStage<Long> reply = writeScript(userId, REVOKE_ALL, new String[] {keys.sessionIndex(userId)},
+        keys.sessionPrefix(userId), "", expireIndex).thenApply(result -> result.integer(0));
     return reply.thenCompose(ended -> {
       revokedAll.add(ended);
       return confirmed(userId, ended, "Revoking every session", REVOKE_AGAIN);
@@ -444,7 +444,7 @@ public final class SessionStore {
 
   /** Blocking {@link #revokeAllAsync}. */
   public long revokeAll(String userId) {
-    return redis.await(revokeAllAsync(userId));
+    return runtime.await(revokeAllAsync(userId));
   }
 
   /**
@@ -458,8 +458,8 @@ public final class SessionStore {
    */
   public CompletionStage<Long> revokeAllExceptAsync(String userId, String jti) {
     Keys.encode(jti, "jti");
-    CompletionStage<Long> reply = writeScript(userId, REVOKE_ALL, ScriptOutputType.INTEGER,
-        new String[] {keys.sessionIndex(userId)}, keys.sessionPrefix(userId), jti, expireIndex);
+    CompletionStage<Long> reply = writeScript(userId, REVOKE_ALL, new String[] {keys.sessionIndex(userId)},
+        keys.sessionPrefix(userId), jti, expireIndex).thenApply(result -> result.integer(0));
     return reply.thenCompose(ended -> {
       revokedOthers.add(ended);
       return confirmed(userId, ended, "Revoking the other sessions", REVOKE_AGAIN);
@@ -468,7 +468,7 @@ public final class SessionStore {
 
   /** Blocking {@link #revokeAllExceptAsync}. */
   public long revokeAllExcept(String userId, String jti) {
-    return redis.await(revokeAllExceptAsync(userId, jti));
+    return runtime.await(revokeAllExceptAsync(userId, jti));
   }
 
   @Override
@@ -480,18 +480,16 @@ public final class SessionStore {
    * Runs a script over the user's index. A key of the wrong Redis type there (a string where the SET should be, a
    * hash where a session value should be) fails the script; the caller sees which user's data is corrupted.
    */
-  private <T> CompletionStage<T> indexScript(String userId, LuaScript script, ScriptOutputType type, String[] keys,
-      String... args) {
-    return indexScript(redis.scripts(), userId, script, type, keys, args);
+  private CompletionStage<Reply> indexScript(String userId, LuaScript script, String[] keys, String... args) {
+    return wrongTypeAsCorrupted(userId, runtime.run(script, keys, args));
   }
 
   /**
    * Runs a script that writes a session on the durable connection, because the WAIT that confirms it must follow it
    * on the connection that carried it (with durability off, that is the shared connection).
    */
-  private <T> CompletionStage<T> writeScript(String userId, LuaScript script, ScriptOutputType type, String[] keys,
-      String... args) {
-    return indexScript(redis.durableScripts(), userId, script, type, keys, args);
+  private CompletionStage<Reply> writeScript(String userId, LuaScript script, String[] keys, String... args) {
+    return wrongTypeAsCorrupted(userId, runtime.runDurable(script, keys, args));
   }
 
   /**
@@ -503,11 +501,11 @@ public final class SessionStore {
     if (!durability.isEnabled()) {
       return CompletableFuture.completedFuture(result);
     }
-    return redis.awaitReplicasAsync(keys.sessionIndex(userId)).handle((ok, failure) -> {
+    return runtime.awaitReplicas(keys.sessionIndex(userId)).handle((ok, failure) -> {
       if (failure == null) {
         return CompletableFuture.completedFuture(result);
       }
-      Throwable error = RedisService.unwrap(failure);
+      Throwable error = ServerError.unwrap(failure);
       return CompletableFuture.<T>failedFuture(error instanceof UnconfirmedWriteException shortfall
           ? new UnconfirmedWriteException(what + " of user " + userId + " is done on the master, but "
               + confirmedBy(shortfall) + ": " + risk, shortfall.confirmedReplicas(), shortfall.requiredReplicas(),
@@ -521,12 +519,11 @@ public final class SessionStore {
    * later (in {@link #list}, or counting towards the limit), then fails with what happened.
    */
   private <T> CompletionStage<T> endUnconfirmed(String userId, String jti, Throwable failure) {
-    Throwable error = RedisService.unwrap(failure);
-    CompletionStage<Long> ended;
+    Throwable error = ServerError.unwrap(failure);
+    CompletionStage<Reply> ended;
     try {
-      ended = indexScript(redis.durableScripts(), userId, REVOKE, ScriptOutputType.INTEGER,
-          new String[] {keys.session(userId, jti), keys.sessionIndex(userId)}, jti, keys.sessionPrefix(userId),
-          expireIndex);
+      ended = writeScript(userId, REVOKE, new String[] {keys.session(userId, jti), keys.sessionIndex(userId)}, jti,
+          keys.sessionPrefix(userId), expireIndex);
     } catch (RuntimeException refused) {
       ended = CompletableFuture.failedFuture(refused);
     }
@@ -537,7 +534,7 @@ public final class SessionStore {
       }
       String fate = notEnded == null
           ? "it has been ended again, so its jti is not valid (sessions it evicted to make room stay ended)"
-          : "ending it again failed too (" + RedisService.unwrap(notEnded).getMessage() + "), so it stays on the"
+          : "ending it again failed too (" + ServerError.unwrap(notEnded).getMessage() + "), so it stays on the"
               + " master until its TTL ends";
       return CompletableFuture.<T>failedFuture(new UnconfirmedWriteException("The new session of user " + userId
           + " was not created: " + confirmedBy(shortfall) + "; " + fate + ". Log in again once a replica is"
@@ -551,29 +548,20 @@ public final class SessionStore {
         + " ms (REDIS_WAIT_REPLICAS, REDIS_WAIT_TIMEOUT_MS)";
   }
 
-  /** Runs a script over the user's index on {@code runner}, reporting a key of the wrong type as corruption. */
-  private <T> CompletionStage<T> indexScript(ScriptRunner runner, String userId, LuaScript script,
-      ScriptOutputType type, String[] keys, String... args) {
-    String index = this.keys.sessionIndex(userId);
-    return runner.<T>run(script, type, keys, args).exceptionallyCompose(failure -> {
-      Throwable error = RedisService.unwrap(failure);
-      return CompletableFuture.failedStage(error instanceof RedisCommandExecutionException reply
-          && String.valueOf(reply.getMessage()).contains("WRONGTYPE")
-          ? new SessionCorruptedException(index, "or one of this user's session keys holds the wrong Redis type"
-              + " (the index must be a SET of jtis, each session a string)")
-          : failure);
-    });
+  /** {@code reply}, with a key of the wrong type in the user's data reported as corruption of the index. */
+  private CompletionStage<Reply> wrongTypeAsCorrupted(String userId, CompletionStage<Reply> reply) {
+    String index = keys.sessionIndex(userId);
+    return reply.exceptionallyCompose(failure -> CompletableFuture.failedStage(isWrongType(failure)
+        ? new SessionCorruptedException(index, "or one of this user's session keys holds the wrong Redis type"
+            + " (the index must be a SET of jtis, each session a string)")
+        : failure));
   }
 
   private static Throwable wrongTypeAsCorrupted(String key, Throwable failure) {
-    Throwable error = RedisService.unwrap(failure);
-    if (error instanceof RedisCommandExecutionException reply && isWrongType(reply.getMessage())) {
-      return new SessionCorruptedException(key, "is not a string");
-    }
-    return failure;
+    return isWrongType(failure) ? new SessionCorruptedException(key, "is not a string") : failure;
   }
 
-  private static boolean isWrongType(@Nullable String message) {
-    return message != null && message.startsWith("WRONGTYPE");
+  private static boolean isWrongType(Throwable failure) {
+    return ServerError.of(failure).filter(ServerError.WRONGTYPE::equals).isPresent();
   }
 }

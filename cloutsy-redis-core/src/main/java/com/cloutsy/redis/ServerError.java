@@ -1,0 +1,138 @@
+package com.cloutsy.redis;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one table of the server's error replies this library tells apart, by their prefix (as Lettuce's
+ * {@code ExceptionFactory} does for the few it knows), each with what it means for a caller: an outage to wait out,
+ * a misconfiguration to fix, or a bug in the command. {@code RedisService} (start-up and every call), the health
+ * check and the capabilities read errors through it and nowhere else.
+ *
+ * <p>Part of this library's service-provider interface, with {@link RedisRuntime}: applications see the exceptions
+ * it leads to ({@link RedisUnavailableException}, {@link RedisMisconfigurationException}), not this table.
+ */
+public enum ServerError {
+
+  /** The script is not in the server's script cache (restart, failover, {@code SCRIPT FLUSH}): send it again. */
+  NOSCRIPT(Meaning.RESEND),
+  /** The ACL user may not run the command or touch the key. */
+  NOPERM(Meaning.MISCONFIGURATION),
+  /** The user name or password was refused. */
+  WRONGPASS(Meaning.MISCONFIGURATION),
+  /** The server wants a password and none was given. */
+  NOAUTH(Meaning.MISCONFIGURATION),
+  /**
+   * A password refused by a server before 6.0, or given to a server that has none ({@code ERR invalid password},
+   * {@code ERR Client sent AUTH, but no password is set}); matched on {@code ERR} with {@code AUTH} or
+   * {@code password} in the text.
+   */
+  AUTH_REFUSED(Meaning.MISCONFIGURATION),
+  /** The server is a replica, or a demoted master: writes are refused. */
+  READONLY(Meaning.OUTAGE),
+  /** The server is loading its data set after a restart. */
+  LOADING(Meaning.OUTAGE),
+  /** Used memory is above {@code maxmemory} and nothing can be evicted. */
+  OOM(Meaning.OUTAGE),
+  /** A script or function runs too long and blocks the server. */
+  BUSY(Meaning.OUTAGE),
+  /** The last RDB or AOF write failed, so writes are refused. */
+  MISCONF(Meaning.OUTAGE),
+  /** A replica lost its master (with {@code replica-serve-stale-data no}). */
+  MASTERDOWN(Meaning.OUTAGE),
+  /** Redis Cluster is not serving the slot. */
+  CLUSTERDOWN(Meaning.OUTAGE),
+  /** A multi-key command met a slot that is being migrated; it may be retried. */
+  TRYAGAIN(Meaning.OUTAGE),
+  /** Fewer replicas than {@code min-replicas-to-write} are connected. */
+  NOREPLICAS(Meaning.OUTAGE),
+  /** The key holds another type than the command expects: data another program wrote, or a bug. */
+  WRONGTYPE(Meaning.BUG);
+
+  /** What an error reply means for a caller. */
+  public enum Meaning {
+    /** The server cannot serve now; the outcome of a write that failed so is unknown. */
+    OUTAGE,
+    /** The credentials or the ACL are wrong; nothing changes until an operator fixes them. */
+    MISCONFIGURATION,
+    /** The command or the data is wrong. */
+    BUG,
+    /** Send the command again in another form (EVAL for EVALSHA). */
+    RESEND
+  }
+
+  /** Where the server's own error starts in a script error of Redis 6.2: after the script's line number. */
+  private static final Pattern SCRIPT_ERROR = Pattern.compile("@user_script:\\d+: -?");
+
+  private final Meaning meaning;
+
+  ServerError(Meaning meaning) {
+    this.meaning = meaning;
+  }
+
+  /** What this error means for a caller. */
+  public Meaning meaning() {
+    return meaning;
+  }
+
+  /**
+   * The error of a server's reply text, also when a script's call failed: Redis 6.2 wraps it as {@code ERR Error
+   * running script (call to f_...): @user_script:7: -OOM command not allowed ...} (or without the {@code -}), so an
+   * out-of-memory refusal of a script would otherwise look like a bug in the script; Redis 7 starts with the code.
+   */
+  public static Optional<ServerError> of(String reply) {
+    String text = reply;
+    if (text.startsWith("ERR Error running script")) {
+      Matcher wrapped = SCRIPT_ERROR.matcher(text);
+      if (wrapped.find()) {
+        text = text.substring(wrapped.end());
+      }
+    }
+    for (ServerError error : values()) {
+      if (error != AUTH_REFUSED && text.startsWith(error.name())) {
+        return Optional.of(error);
+      }
+    }
+    boolean authRefused = text.startsWith("ERR") && (text.contains("AUTH") || text.contains("password"));
+    return authRefused ? Optional.of(AUTH_REFUSED) : Optional.empty();
+  }
+
+  /**
+   * The error of the server's reply that {@code failure} carries, looking through the wrappers of a completed
+   * stage; empty when the failure is not a server's error reply (a lost connection, a timeout).
+   */
+  public static Optional<ServerError> of(Throwable failure) {
+    Throwable error = unwrap(failure);
+    return error instanceof RedisCommandExecutionException reply
+        ? of(String.valueOf(reply.getMessage()))
+        : Optional.empty();
+  }
+
+  /**
+   * The first error reply about credentials in {@code failure} or its causes (a connect that failed because AUTH
+   * or HELLO was refused), as the server wrote it; empty when there is none.
+   */
+  public static Optional<String> credentialRefusal(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      String message = String.valueOf(cause.getMessage());
+      Optional<ServerError> error = of(message);
+      if (error.isPresent() && error.get() != NOPERM && error.get().meaning() == Meaning.MISCONFIGURATION) {
+        return Optional.of(message);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** {@code failure} without a completed stage's wrappers ({@code CompletionException}, {@code ExecutionException}). */
+  public static Throwable unwrap(Throwable failure) {
+    Throwable error = failure;
+    while ((error instanceof CompletionException || error instanceof ExecutionException) && error.getCause() != null) {
+      error = error.getCause();
+    }
+    return error;
+  }
+}

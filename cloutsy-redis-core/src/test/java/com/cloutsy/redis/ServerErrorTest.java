@@ -1,0 +1,57 @@
+package com.cloutsy.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionException;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+/** The one table of the server's error replies, as each server version writes them. */
+class ServerErrorTest {
+
+  @Test
+  void everyCodeIsReadByItsPrefixAndCarriesItsMeaning() {
+    for (ServerError error : ServerError.values()) {
+      if (error != ServerError.AUTH_REFUSED) {
+        assertThat(ServerError.of(error.name() + " the server's words")).as(error.name()).contains(error);
+      }
+    }
+    assertThat(ServerError.NOPERM.meaning()).isEqualTo(ServerError.Meaning.MISCONFIGURATION);
+    assertThat(ServerError.READONLY.meaning()).isEqualTo(ServerError.Meaning.OUTAGE);
+    assertThat(ServerError.WRONGTYPE.meaning()).isEqualTo(ServerError.Meaning.BUG);
+    assertThat(ServerError.NOSCRIPT.meaning()).isEqualTo(ServerError.Meaning.RESEND);
+  }
+
+  @Test
+  void scriptErrorsAreReadAsRedis62AndRedis7WriteThem() {
+    assertThat(ServerError.of("ERR Error running script (call to f_8d1): @user_script:7: -OOM command not allowed"
+        + " when used memory > 'maxmemory'.")).contains(ServerError.OOM);
+    assertThat(ServerError.of("ERR Error running script (call to f_e35): @user_script:98: WRONGTYPE Operation"
+        + " against a key holding the wrong kind of value")).contains(ServerError.WRONGTYPE);
+    assertThat(ServerError.of("WRONGTYPE Operation against a key holding the wrong kind of value script: e35, on"
+        + " @user_script:98.")).contains(ServerError.WRONGTYPE);
+    assertThat(ServerError.of("ERR Error running script (call to f_1): @user_script:3: user_script:3: attempt to"
+        + " compare nil with number")).isEmpty();
+  }
+
+  @Test
+  void oldServersRefusingAPasswordAreAnAuthenticationRefusal() {
+    assertThat(ServerError.of("ERR invalid password")).contains(ServerError.AUTH_REFUSED);
+    assertThat(ServerError.of("ERR Client sent AUTH, but no password is set")).contains(ServerError.AUTH_REFUSED);
+    assertThat(ServerError.of("ERR unknown command 'FOO'")).isEmpty();
+  }
+
+  @Test
+  void failuresAreReadThroughTheirWrappersAndCredentialRefusalsThroughTheirCauses() {
+    RedisCommandExecutionException readOnly = new RedisCommandExecutionException("READONLY You can't write");
+    assertThat(ServerError.of(new CompletionException(readOnly))).contains(ServerError.READONLY);
+    assertThat(ServerError.of(new RedisConnectionException("Unable to connect"))).isEmpty();
+
+    RedisConnectionException refused = new RedisConnectionException("Unable to connect to h:6379",
+        new RedisCommandExecutionException("WRONGPASS invalid username-password pair"));
+    assertThat(ServerError.credentialRefusal(refused)).contains("WRONGPASS invalid username-password pair");
+    assertThat(ServerError.credentialRefusal(new RedisCommandExecutionException("NOPERM no rights")))
+        .as("a missing right is no refused credential").isEmpty();
+  }
+}
