@@ -65,8 +65,11 @@ public enum ServerError {
     RESEND
   }
 
-  /** Where the server's own error starts in a script error of Redis 6.2: after the script's line number. */
-  private static final Pattern SCRIPT_ERROR = Pattern.compile("@user_script:\\d+: -?");
+  /**
+   * Where the server's own error starts in a script error of Redis 6.2: after the script's line number, which 6.2
+   * may repeat ({@code @user_script:132: @user_script: 132: -OOM ...}).
+   */
+  private static final Pattern SCRIPT_ERROR = Pattern.compile("(?:@user_script: ?\\d+: )+-?");
 
   private final Meaning meaning;
 
@@ -81,7 +84,7 @@ public enum ServerError {
 
   /**
    * The error of a server's reply text, also when a script's call failed: Redis 6.2 wraps it as {@code ERR Error
-   * running script (call to f_...): @user_script:7: -OOM command not allowed ...} (or without the {@code -}), so an
+   * running script (call to f_...): @user_script:7: -OOM command not allowed ...} (or without the {@code -}, or with the position twice), so an
    * out-of-memory refusal of a script would otherwise look like a bug in the script; Redis 7 starts with the code.
    */
   public static Optional<ServerError> of(String reply) {

@@ -27,6 +27,8 @@ class ServerErrorTest {
   void scriptErrorsAreReadAsRedis62AndRedis7WriteThem() {
     assertThat(ServerError.of("ERR Error running script (call to f_8d1): @user_script:7: -OOM command not allowed"
         + " when used memory > 'maxmemory'.")).contains(ServerError.OOM);
+    assertThat(ServerError.of("ERR Error running script (call to f_e35): @user_script:132: @user_script: 132: -OOM"
+        + " command not allowed when used memory > 'maxmemory'.")).contains(ServerError.OOM);
     assertThat(ServerError.of("ERR Error running script (call to f_e35): @user_script:98: WRONGTYPE Operation"
         + " against a key holding the wrong kind of value")).contains(ServerError.WRONGTYPE);
     assertThat(ServerError.of("WRONGTYPE Operation against a key holding the wrong kind of value script: e35, on"
