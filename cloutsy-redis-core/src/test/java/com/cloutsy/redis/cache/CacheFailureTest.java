@@ -147,9 +147,14 @@ class CacheFailureTest {
           .isEqualTo(new CacheLookup.Miss<>());
       await().atMost(Duration.ofSeconds(5)).ignoreExceptionsInstanceOf(RedisUnavailableException.class)
           .untilAsserted(() -> b.put(key, "v2"));
-      assertThat(a.get(key, String.class).orNull()).isEqualTo("v2");
-      assertThat(a.get(key, String.class).orNull()).isEqualTo("v2");
-      assertThat(count(serviceA, "gets", "result", "near_hit")).as("kept again after reconnect").isEqualTo(2);
+      // A put that timed out while B reconnected may still run late and invalidate A's copy once, so wait for a
+      // near hit rather than expect the very next read to be one.
+      await("kept again after reconnect").atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        long nearHits = count(serviceA, "gets", "result", "near_hit");
+        assertThat(a.get(key, String.class).orNull()).isEqualTo("v2");
+        assertThat(a.get(key, String.class).orNull()).isEqualTo("v2");
+        assertThat(count(serviceA, "gets", "result", "near_hit")).isGreaterThan(nearHits);
+      });
 
       b.put(key, "v3");
 
