@@ -23,6 +23,7 @@ import io.lettuce.core.resource.ClientResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -591,9 +592,6 @@ public final class RedisService implements AutoCloseable {
   }
 
   private static <T> T argument(@Nullable T value, String name) {
-    if (value == null) {
-      throw new IllegalArgumentException(name + " must not be null");
-    }
-    return value;
+    return Objects.requireNonNull(value, () -> name + " must not be null");
   }
 }

@@ -117,7 +117,7 @@ class AclTest {
   @Test
   void theRecommendedRulesLetEveryCapabilityWorkButNotFlushOrReconfigure() {
     try (RedisService redis = RedisService.start(as("service", SERVICE_PASSWORD).build());
-        HealthCheck health = HealthCheck.of(redis);
+        HealthCheck health = HealthCheck.create(redis);
         EventBus bus = EventBus.create(redis)) {
       HealthReport report = health.health();
       assertThat(report.reasons()).as(report.toString()).isEmpty();
@@ -128,7 +128,7 @@ class AclTest {
       bus.subscribe("acl:news", String.class, (channel, event) -> received.add(event));
       bus.publish("acl:news", "hello");
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("hello"));
-      Diagnostics diagnostics = Diagnostics.of(redis);
+      Diagnostics diagnostics = Diagnostics.create(redis);
       assertThat(diagnostics.keyspaceSummary().keysSampled()).isPositive();
       assertThat(diagnostics.bigKeys(100).keysSampled()).isPositive();
       assertThat(diagnostics.slowlog(10)).isNotNull();

@@ -135,7 +135,7 @@ class ClusterFailoverTest {
     log.addAppender(logged);
     ExecutorService workers = Executors.newFixedThreadPool(4);
     List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-    try (HealthCheck health = HealthCheck.of(redis, HealthPolicy.defaults().withTimeout(Duration.ofSeconds(1)));
+    try (HealthCheck health = HealthCheck.create(redis, HealthPolicy.defaults().withTimeout(Duration.ofSeconds(1)));
         EventBus bus = EventBus.create(redis)) {
       bus.subscribe("failover", String.class, (channel, event) -> events.add(event));
       bus.publish("failover", "before");

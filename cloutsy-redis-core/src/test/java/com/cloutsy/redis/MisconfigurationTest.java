@@ -67,7 +67,7 @@ class MisconfigurationTest {
   @Test
   void aMissingRightIsNeitherDecidedLocallyNorBypassedByTheCacheRegression16() {
     try (RedisService redis = RedisService.start(as("limited", LIMITED_PASSWORD));
-        HealthCheck health = HealthCheck.of(redis)) {
+        HealthCheck health = HealthCheck.create(redis)) {
       RateLimiter limiter = RateLimiter.create(redis, FailurePolicy.FAIL_OPEN);
       Cooldown cooldown = Cooldown.create(redis, FailurePolicy.FAIL_OPEN);
       RedisCache cache = RedisCache.create(redis, "acl", CachePolicy.of(Duration.ofMinutes(1)));
@@ -107,7 +107,7 @@ class MisconfigurationTest {
   @Test
   void aPasswordChangedUnderARunningServiceIsNamedWhenTheReconnectIsRefusedRegression16() {
     try (RedisService redis = RedisService.start(as("rotating", ROTATING_PASSWORD));
-        HealthCheck health = HealthCheck.of(redis)) {
+        HealthCheck health = HealthCheck.create(redis)) {
       RateLimiter limiter = RateLimiter.create(redis, FailurePolicy.FAIL_OPEN);
       assertThat(limiter.tryAcquire("acl:rotating", LIMIT).decidedLocally()).isFalse();
 
@@ -135,7 +135,7 @@ class MisconfigurationTest {
         RedisService redis = RedisService.start(RedisSettings.builder().host(open.host()).port(open.port())
             .connectTimeout(Duration.ofSeconds(2)).commandTimeout(Duration.ofSeconds(1))
             .retryDelayOnFailover(Duration.ofMillis(20)).build());
-        HealthCheck health = HealthCheck.of(redis)) {
+        HealthCheck health = HealthCheck.create(redis)) {
       RateLimiter limiter = RateLimiter.create(redis, FailurePolicy.FAIL_OPEN);
       assertThat(limiter.tryAcquire("noauth:k", LIMIT).decidedLocally()).isFalse();
       RedisClient client = RedisClient.create(RedisURI.create(open.uri()));

@@ -160,7 +160,7 @@ class ReadmeExamplesTest {
       await().atMost(Duration.ofSeconds(2)).until(() -> received.size() == 1);
       subscription.close();
     }
-    try (HealthCheck check = HealthCheck.of(redis)) {
+    try (HealthCheck check = HealthCheck.create(redis)) {
       HealthReport report = check.health();
       assertThat(report.isUp()).isTrue();
     }

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -29,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * slow log and the memory section of INFO.
  *
  * <pre>{@code
- * Diagnostics diagnostics = Diagnostics.of(redis);
+ * Diagnostics diagnostics = Diagnostics.create(redis);
  * diagnostics.scan(redis.runtime().keyNames().prefix() + "session:42:*").limit(100).forEach(System.out::println);
  * BigKeys big = diagnostics.bigKeys(50_000);
  * }</pre>
@@ -63,15 +64,14 @@ public final class Diagnostics {
   }
 
   /** Diagnostics of a started service with {@link DiagnosticsPolicy#defaults()}. */
-  public static Diagnostics of(RedisService redis) {
-    return of(redis, DiagnosticsPolicy.defaults());
+  public static Diagnostics create(RedisService redis) {
+    return create(redis, DiagnosticsPolicy.defaults());
   }
 
   /** Diagnostics of a started service with the given bounds. */
-  public static Diagnostics of(RedisService redis, DiagnosticsPolicy policy) {
-    if (redis == null || policy == null) {
-      throw new NullPointerException(redis == null ? "redis must not be null" : "policy must not be null");
-    }
+  public static Diagnostics create(RedisService redis, DiagnosticsPolicy policy) {
+    Objects.requireNonNull(redis, "redis must not be null");
+    Objects.requireNonNull(policy, "policy must not be null");
     return new Diagnostics(redis, policy);
   }
 
@@ -295,18 +295,14 @@ public final class Diagnostics {
   }
 
   private static void checkPattern(String pattern) {
-    if (pattern == null) {
-      throw new NullPointerException("pattern must not be null");
-    }
+    Objects.requireNonNull(pattern, "pattern must not be null");
     if (pattern.isEmpty()) {
       throw new IllegalArgumentException("pattern must not be empty");
     }
   }
 
   private static void checkKey(String key) {
-    if (key == null) {
-      throw new NullPointerException("key must not be null");
-    }
+    Objects.requireNonNull(key, "key must not be null");
   }
 
   /** SCAN as an iterator: one round trip whenever the keys of the previous step are used up. */

@@ -1,6 +1,7 @@
 package com.cloutsy.redis.health;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Bounds of the {@link Diagnostics} that walk the keyspace, so running them against a busy production server is safe.
@@ -19,9 +20,7 @@ public record DiagnosticsPolicy(int scanCount, int sampleLimit, Duration timeLim
       throw new IllegalArgumentException("scanCount must be 1-100000, was " + scanCount);
     }
     Diagnostics.checkSampleLimit(sampleLimit);
-    if (timeLimit == null) {
-      throw new NullPointerException("timeLimit must not be null");
-    }
+    Objects.requireNonNull(timeLimit, "timeLimit must not be null");
     if (timeLimit.isNegative() || timeLimit.isZero()) {
       throw new IllegalArgumentException("timeLimit must be > 0, was " + timeLimit);
     }

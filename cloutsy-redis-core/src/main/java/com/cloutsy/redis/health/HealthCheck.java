@@ -24,6 +24,7 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -55,7 +56,7 @@ import reactor.core.Disposable;
  * coverage from every node. See {@link HealthProblem} for what makes a report DOWN or DEGRADED.
  *
  * <pre>{@code
- * HealthCheck check = HealthCheck.of(redis);
+ * HealthCheck check = HealthCheck.create(redis);
  * boolean ready = check.health().isUp();   // the seed's checkHealth()
  * }</pre>
  *
@@ -97,21 +98,20 @@ public final class HealthCheck implements AutoCloseable {
   }
 
   /** A check of {@code redis} with {@link HealthPolicy#defaults()}; the service may be started later. */
-  public static HealthCheck of(RedisService redis) {
-    return of(redis, HealthPolicy.defaults());
+  public static HealthCheck create(RedisService redis) {
+    return create(redis, HealthPolicy.defaults());
   }
 
   /** A check of {@code redis} with the given thresholds. */
-  public static HealthCheck of(RedisService redis, HealthPolicy policy) {
-    return of(redis, policy, Clock.systemUTC());
+  public static HealthCheck create(RedisService redis, HealthPolicy policy) {
+    return create(redis, policy, Clock.systemUTC());
   }
 
   /** A check whose reports are stamped by {@code clock}. */
-  public static HealthCheck of(RedisService redis, HealthPolicy policy, Clock clock) {
-    if (redis == null || policy == null || clock == null) {
-      throw new NullPointerException(redis == null ? "redis must not be null"
-          : policy == null ? "policy must not be null" : "clock must not be null");
-    }
+  public static HealthCheck create(RedisService redis, HealthPolicy policy, Clock clock) {
+    Objects.requireNonNull(redis, "redis must not be null");
+    Objects.requireNonNull(policy, "policy must not be null");
+    Objects.requireNonNull(clock, "clock must not be null");
     return new HealthCheck(redis, policy, clock);
   }
 
@@ -130,7 +130,7 @@ public final class HealthCheck implements AutoCloseable {
       return report(List.of(classify(unreachable, "connect", null, settings.tls())), null, null, null, checkedAt,
           started);
     }
-    try (redis; HealthCheck check = of(redis, policy)) {
+    try (redis; HealthCheck check = create(redis, policy)) {
       return check.health();
     }
   }

@@ -1,6 +1,7 @@
 package com.cloutsy.redis.health;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Thresholds and bounds of a {@link HealthCheck}.
@@ -15,9 +16,8 @@ public record HealthPolicy(Duration timeout, double memoryThreshold, Duration la
 
   /** Checks the values. */
   public HealthPolicy {
-    if (timeout == null || latencyThreshold == null) {
-      throw new NullPointerException(timeout == null ? "timeout must not be null" : "latencyThreshold must not be null");
-    }
+    Objects.requireNonNull(timeout, "timeout must not be null");
+    Objects.requireNonNull(latencyThreshold, "latencyThreshold must not be null");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be > 0, was " + timeout);
     }

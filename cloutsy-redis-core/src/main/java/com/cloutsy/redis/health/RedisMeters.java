@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.function.UnaryOperator;
@@ -39,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * RedisService redis = RedisService.create(settings, RedisMeters.commandLatency(registry)).start();
- * RedisMeters.of(redis).withHealth(HealthCheck.of(redis)).bindTo(registry);
+ * RedisMeters.create(redis).withHealth(HealthCheck.create(redis)).bindTo(registry);
  * }</pre>
  *
  * <p>Meters hold the service weakly, as Micrometer does by default, so a registry does not keep a closed service
@@ -56,18 +57,14 @@ public final class RedisMeters implements MeterBinder {
   }
 
   /** The service's counters and connection gauge. */
-  public static RedisMeters of(RedisService redis) {
-    if (redis == null) {
-      throw new NullPointerException("redis must not be null");
-    }
+  public static RedisMeters create(RedisService redis) {
+    Objects.requireNonNull(redis, "redis must not be null");
     return new RedisMeters(redis, null);
   }
 
   /** A copy that also publishes the numbers of {@code check}'s most recent report. */
   public RedisMeters withHealth(HealthCheck check) {
-    if (check == null) {
-      throw new NullPointerException("check must not be null");
-    }
+    Objects.requireNonNull(check, "check must not be null");
     return new RedisMeters(redis, check);
   }
 
@@ -97,9 +94,8 @@ public final class RedisMeters implements MeterBinder {
 
   /** Lettuce's Micrometer latency recorder with the given options (histograms, percentiles, tags, commands). */
   public static CommandLatencyRecorder latencyRecorder(MeterRegistry registry, MicrometerOptions options) {
-    if (registry == null || options == null) {
-      throw new NullPointerException(registry == null ? "registry must not be null" : "options must not be null");
-    }
+    Objects.requireNonNull(registry, "registry must not be null");
+    Objects.requireNonNull(options, "options must not be null");
     return new MicrometerCommandLatencyRecorder(registry, options);
   }
 

@@ -1,5 +1,7 @@
 package com.cloutsy.redis.keys;
 
+import java.util.Objects;
+
 /*
  * Design notes. One id becomes one key component. The encoding is injective by construction: the output alphabet
  * is the safe set plus '%', '%' itself is never safe, and every other UTF-8 byte becomes exactly "%XX" (uppercase),
@@ -23,9 +25,7 @@ final class ComponentEncoding {
   private ComponentEncoding() {}
 
   static String encode(String component, String name) {
-    if (component == null) {
-      throw new NullPointerException(name + " must not be null");
-    }
+    Objects.requireNonNull(component, () -> name + " must not be null");
     int length = component.length();
     if (length == 0) {
       throw new IllegalArgumentException(name + " must not be empty");

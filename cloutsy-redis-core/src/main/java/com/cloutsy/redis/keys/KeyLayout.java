@@ -1,5 +1,7 @@
 package com.cloutsy.redis.keys;
 
+import java.util.Objects;
+
 /**
  * How {@link Keys} names keys: the seed service's names, or the same names with the owning id as a Redis Cluster
  * hash tag.
@@ -26,9 +28,7 @@ public enum KeyLayout {
    * @throws NullPointerException if {@code value} is null
    */
   public static KeyLayout parse(String value) {
-    if (value == null) {
-      throw new NullPointerException("key layout must not be null");
-    }
+    Objects.requireNonNull(value, "key layout must not be null");
     for (KeyLayout layout : values()) {
       // equalsIgnoreCase is locale-independent, unlike toUpperCase() without a Locale.
       if (layout.name().equalsIgnoreCase(value)) {

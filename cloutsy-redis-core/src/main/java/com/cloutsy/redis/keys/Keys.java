@@ -1,5 +1,7 @@
 package com.cloutsy.redis.keys;
 
+import java.util.Objects;
+
 /**
  * Builds the name of every Redis key this library reads or writes, in one {@link KeyLayout} and under one optional
  * prefix.
@@ -75,12 +77,8 @@ public final class Keys {
    * @throws NullPointerException if an argument is null
    */
   public static Keys of(KeyLayout layout, String prefix) {
-    if (layout == null) {
-      throw new NullPointerException("layout must not be null");
-    }
-    if (prefix == null) {
-      throw new NullPointerException("prefix must not be null");
-    }
+    Objects.requireNonNull(layout, "layout must not be null");
+    Objects.requireNonNull(prefix, "prefix must not be null");
     return prefix.isEmpty() ? (layout == KeyLayout.SEED ? SEED : CLUSTER) : new Keys(layout, checkPrefix(prefix));
   }
 

@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -97,17 +98,13 @@ public final class LoginGuard {
    * @throws IllegalArgumentException if an argument is null
    */
   public static LoginGuard create(RedisService redis, LoginPolicy policy, HmacKey deviceKey) {
-    if (deviceKey == null) {
-      throw new IllegalArgumentException("deviceKey must not be null");
-    }
+    Objects.requireNonNull(deviceKey, "deviceKey must not be null");
     return new LoginGuard(redis, policy, deviceKey);
   }
 
   private LoginGuard(RedisService redis, LoginPolicy policy, @Nullable HmacKey deviceKey) {
-    if (redis == null || policy == null) {
-      throw new IllegalArgumentException("redis and policy must not be null");
-    }
-    this.runtime = redis.runtime();
+    this.runtime = Objects.requireNonNull(redis, "redis must not be null").runtime();
+    Objects.requireNonNull(policy, "policy must not be null");
     this.deviceKey = deviceKey;
     this.keys = runtime.keyNames();
     this.policy = policy;

@@ -1,6 +1,7 @@
 package com.cloutsy.redis.login;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The thresholds of {@link LoginGuard}. Defaults: an identifier from one address locks after 5 failures in 15
@@ -29,9 +30,11 @@ public record LoginPolicy(Threshold pair, Threshold identifier, Threshold addres
 
   /** Validates the thresholds against each other. */
   public LoginPolicy {
-    if (pair == null || identifier == null || address == null || device == null || maxLockout == null) {
-      throw new IllegalArgumentException("pair, identifier, address, device and maxLockout must not be null");
-    }
+    Objects.requireNonNull(pair, "pair must not be null");
+    Objects.requireNonNull(identifier, "identifier must not be null");
+    Objects.requireNonNull(address, "address must not be null");
+    Objects.requireNonNull(device, "device must not be null");
+    Objects.requireNonNull(maxLockout, "maxLockout must not be null");
     if (identifier.maxFailures() > NIST_MAX_FAILURES) {
       throw new IllegalArgumentException("identifier maxFailures must be at most " + NIST_MAX_FAILURES
           + " (NIST SP 800-63B), was " + identifier.maxFailures());
@@ -89,10 +92,12 @@ public record LoginPolicy(Threshold pair, Threshold identifier, Threshold addres
       if (maxFailures < 1) {
         throw new IllegalArgumentException("maxFailures must be > 0, was " + maxFailures);
       }
-      if (window == null || window.toMillis() < 1) {
+      Objects.requireNonNull(window, "window must not be null");
+      Objects.requireNonNull(lockout, "lockout must not be null");
+      if (window.toMillis() < 1) {
         throw new IllegalArgumentException("window must be at least 1 ms, was " + window);
       }
-      if (lockout == null || lockout.toMillis() < 1) {
+      if (lockout.toMillis() < 1) {
         throw new IllegalArgumentException("lockout must be at least 1 ms, was " + lockout);
       }
     }

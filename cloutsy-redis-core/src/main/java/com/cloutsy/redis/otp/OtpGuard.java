@@ -226,7 +226,8 @@ public final class OtpGuard implements AutoCloseable {
   public CompletionStage<OtpVerifyResult> verifyAsync(String phone, String code, String purpose) {
     requirePhone(phone);
     requirePurpose(purpose);
-    if (code == null || code.length() > MAX_SUBMITTED_LENGTH) {
+    Objects.requireNonNull(code, "code must not be null");
+    if (code.length() > MAX_SUBMITTED_LENGTH) {
       throw new IllegalArgumentException("code must be a string of at most " + MAX_SUBMITTED_LENGTH + " characters");
     }
     String hmac = policy.secret().sign(macInput(phone, purpose, code));
@@ -409,15 +410,17 @@ public final class OtpGuard implements AutoCloseable {
   }
 
   private static void requirePhone(String phone) {
+    Objects.requireNonNull(phone, "phone must not be null");
     if (!isPhone(phone)) {
       throw new IllegalArgumentException("phone must be an E.164 number: + and 8-15 digits, the first not 0");
     }
   }
 
   private static void requirePurpose(String purpose) {
-    if (purpose == null || !PURPOSE.matcher(purpose).matches()) {
+    Objects.requireNonNull(purpose, "purpose must not be null");
+    if (!PURPOSE.matcher(purpose).matches()) {
       throw new IllegalArgumentException("purpose must be 1-32 characters of a-z 0-9 -, starting with a letter or"
-          + " digit, was " + (purpose == null ? "null" : "\"" + purpose + "\""));
+          + " digit, was \"" + purpose + "\"");
     }
   }
 
@@ -426,10 +429,7 @@ public final class OtpGuard implements AutoCloseable {
   }
 
   private static <T> T argument(T value, String name) {
-    if (value == null) {
-      throw new IllegalArgumentException(name + " must not be null");
-    }
-    return value;
+    return Objects.requireNonNull(value, () -> name + " must not be null");
   }
 
   /** The counters of every outcome, created once. */

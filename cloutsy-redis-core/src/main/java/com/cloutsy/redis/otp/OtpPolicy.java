@@ -1,6 +1,7 @@
 package com.cloutsy.redis.otp;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * How {@link OtpGuard} issues and verifies codes. The defaults are the seed's: a 60 s cooldown, 5 requests per
@@ -27,11 +28,9 @@ public record OtpPolicy(OtpSecret secret, int codeLength, Duration codeTtl, Dura
 
   /** Validates every component; messages name the setting and what was expected. */
   public OtpPolicy {
-    if (secret == null) {
-      throw new IllegalArgumentException("OTP secret must be configured: without a server key a stored code hash"
-          + " falls to a brute force of the code space (use OtpSecret.generateForDevelopment() only on a"
-          + " developer's machine)");
-    }
+    Objects.requireNonNull(secret, "OTP secret must be configured: without a server key a stored code hash"
+        + " falls to a brute force of the code space (use OtpSecret.generateForDevelopment() only on a"
+        + " developer's machine)");
     if (codeLength < 4 || codeLength > 10) {
       throw new IllegalArgumentException("codeLength must be 4-10, was " + codeLength);
     }
@@ -102,7 +101,8 @@ public record OtpPolicy(OtpSecret secret, int codeLength, Duration codeTtl, Dura
   }
 
   private static void requirePositive(Duration value, String name) {
-    if (value == null || value.isNegative() || value.toMillis() < 1) {
+    Objects.requireNonNull(value, () -> name + " must not be null");
+    if (value.isNegative() || value.toMillis() < 1) {
       throw new IllegalArgumentException(name + " must be at least 1 ms, was " + value);
     }
   }

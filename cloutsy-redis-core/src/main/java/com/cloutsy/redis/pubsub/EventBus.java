@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -120,12 +121,8 @@ public final class EventBus implements AutoCloseable {
 
   /** A bus with the given policy on a started service; connects nothing until the first subscribe. */
   public static EventBus create(RedisService redis, EventBusPolicy policy) {
-    if (redis == null) {
-      throw new NullPointerException("redis must not be null");
-    }
-    if (policy == null) {
-      throw new NullPointerException("policy must not be null");
-    }
+    Objects.requireNonNull(redis, "redis must not be null");
+    Objects.requireNonNull(policy, "policy must not be null");
     return new EventBus(redis, policy);
   }
 
@@ -142,9 +139,7 @@ public final class EventBus implements AutoCloseable {
    */
   public CompletionStage<Long> publishAsync(String channel, Object event) {
     checkName(channel, "channel");
-    if (event == null) {
-      throw new NullPointerException("event must not be null");
-    }
+    Objects.requireNonNull(event, "event must not be null");
     checkOpen();
     byte[] encoded = policy.codec().encode(event);
     redis.runtime().checkValueSize("event", encoded.length);
@@ -311,9 +306,7 @@ public final class EventBus implements AutoCloseable {
 
   private CompletionStage<Subscription> add(boolean pattern, String name, Type type, EventListener<?> listener) {
     checkName(name, pattern ? "pattern" : "channel");
-    if (listener == null) {
-      throw new NullPointerException("listener must not be null");
-    }
+    Objects.requireNonNull(listener, "listener must not be null");
     String redisName = prefix + name;
     Subscription subscription = new Subscription(this, pattern, name, redisName, type, listener);
     Registration registration;
@@ -393,18 +386,14 @@ public final class EventBus implements AutoCloseable {
   }
 
   private static void checkName(String name, String what) {
-    if (name == null) {
-      throw new NullPointerException(what + " must not be null");
-    }
+    Objects.requireNonNull(name, () -> what + " must not be null");
     if (name.isEmpty()) {
       throw new IllegalArgumentException(what + " must not be empty");
     }
   }
 
   private static <T> T checkType(T type) {
-    if (type == null) {
-      throw new NullPointerException("type must not be null");
-    }
+    Objects.requireNonNull(type, "type must not be null");
     return type;
   }
 

@@ -1,6 +1,7 @@
 package com.cloutsy.redis.pubsub;
 
 import com.cloutsy.redis.cache.Codec;
+import java.util.Objects;
 
 /**
  * How an {@link EventBus} encodes events and how much it buffers for slow listeners.
@@ -23,9 +24,7 @@ public record EventBusPolicy(Codec codec, int queueCapacity, int dispatchThreads
 
   /** Checks the values. */
   public EventBusPolicy {
-    if (codec == null) {
-      throw new NullPointerException("codec must not be null");
-    }
+    Objects.requireNonNull(codec, "codec must not be null");
     if (queueCapacity < 1) {
       throw new IllegalArgumentException("queueCapacity must be >= 1, was " + queueCapacity);
     }

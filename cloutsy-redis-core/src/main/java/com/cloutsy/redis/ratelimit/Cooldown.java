@@ -5,6 +5,7 @@ import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.function.UnaryOperator;
 
@@ -42,8 +43,8 @@ public final class Cooldown {
   private final FeatureCounters.Counter startedLocally;
   private final FeatureCounters.Counter activeLocally;
 
-  Cooldown(RedisService redis, FailurePolicy policy, Clock clock) {
-    this.limiter = new RateLimiter(redis, policy, clock);
+  private Cooldown(RedisService redis, FailurePolicy policy, Clock clock) {
+    this.limiter = RateLimiter.create(redis, policy, clock);
     String name = "cloutsy.redis.ratelimit.cooldowns";
     FeatureCounters counters = redis.runtime().counters();
     this.startedByRedis = counters.counter(name, "result", "started", "source", "redis");
@@ -59,7 +60,15 @@ public final class Cooldown {
 
   /** Cooldowns on {@code redis} with the given failure policy. */
   public static Cooldown create(RedisService redis, FailurePolicy policy) {
-    return new Cooldown(redis, policy, Clock.systemUTC());
+    return create(redis, policy, Clock.systemUTC());
+  }
+
+  /**
+   * Cooldowns on {@code redis} with the given failure policy whose in-process fallback keeps time with
+   * {@code clock}; every cooldown kept in Redis keeps Redis's time.
+   */
+  public static Cooldown create(RedisService redis, FailurePolicy policy, Clock clock) {
+    return new Cooldown(redis, policy, Objects.requireNonNull(clock, "clock must not be null"));
   }
 
   /** What these cooldowns do while Redis is unavailable. */
@@ -128,9 +137,7 @@ public final class Cooldown {
   }
 
   private static RateLimit once(Duration period) {
-    if (period == null) {
-      throw new NullPointerException("period must not be null");
-    }
+    Objects.requireNonNull(period, "period must not be null");
     if (period.toMillis() < 1 || period.compareTo(MAX_PERIOD) > 0) {
       throw new IllegalArgumentException("period must be 1 ms to 366 days, was " + period);
     }

@@ -3,6 +3,7 @@ package com.cloutsy.redis.ratelimit;
 import com.cloutsy.redis.script.MalformedReplyException;
 import com.cloutsy.redis.script.Reply;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The answer to one rate-limit or cooldown request: whether it was admitted and what a client needs to pace itself
@@ -27,12 +28,8 @@ public record Decision(
    * @throws NullPointerException if a duration is null
    */
   public Decision {
-    if (retryAfter == null) {
-      throw new NullPointerException("retryAfter must not be null");
-    }
-    if (resetAfter == null) {
-      throw new NullPointerException("resetAfter must not be null");
-    }
+    Objects.requireNonNull(retryAfter, "retryAfter must not be null");
+    Objects.requireNonNull(resetAfter, "resetAfter must not be null");
     if (limit < 0 || remaining < 0 || remaining > limit) {
       throw new IllegalArgumentException("need 0 <= remaining <= limit, was remaining " + remaining + ", limit "
           + limit);

@@ -1,6 +1,7 @@
 package com.cloutsy.redis.ratelimit;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * A limit: at most {@code limit} permits per {@code window}, counted with one {@link Algorithm}. Immutable; build
@@ -38,12 +39,8 @@ public record RateLimit(long limit, Duration window, long burst, Algorithm algor
    * @throws NullPointerException if {@code window} or {@code algorithm} is null
    */
   public RateLimit {
-    if (window == null) {
-      throw new NullPointerException("window must not be null");
-    }
-    if (algorithm == null) {
-      throw new NullPointerException("algorithm must not be null");
-    }
+    Objects.requireNonNull(window, "window must not be null");
+    Objects.requireNonNull(algorithm, "algorithm must not be null");
     if (limit <= 0 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT + ", was " + limit);
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Writes a {@link Decision} as HTTP response header fields, the same way for every web layer: no framework, just
@@ -62,12 +63,8 @@ public final class RateLimitHeaders {
    */
   public static Map<String, String> of(String policy, RateLimit limit, Decision decision) {
     String name = sfString(policy);
-    if (limit == null) {
-      throw new NullPointerException("limit must not be null");
-    }
-    if (decision == null) {
-      throw new NullPointerException("decision must not be null");
-    }
+    Objects.requireNonNull(limit, "limit must not be null");
+    Objects.requireNonNull(decision, "decision must not be null");
     long window = seconds(limit.window());
     long effective = decision.allowed() ? seconds(decision.resetAfter()) : retryAfterSeconds(decision.retryAfter());
     Map<String, String> fields = new LinkedHashMap<>();
@@ -90,9 +87,7 @@ public final class RateLimitHeaders {
    * @throws NullPointerException if the delay is null
    */
   public static String retryAfter(Duration delay) {
-    if (delay == null) {
-      throw new NullPointerException("delay must not be null");
-    }
+    Objects.requireNonNull(delay, "delay must not be null");
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative, was " + delay);
     }
@@ -109,9 +104,7 @@ public final class RateLimitHeaders {
   }
 
   private static String sfString(String policy) {
-    if (policy == null) {
-      throw new NullPointerException("policy must not be null");
-    }
+    Objects.requireNonNull(policy, "policy must not be null");
     if (policy.isEmpty() || policy.length() > 64) {
       throw new IllegalArgumentException("policy must be 1-64 printable ASCII characters, was \"" + policy + "\"");
     }

@@ -7,6 +7,7 @@ import com.cloutsy.redis.RedisUnavailableException;
 import com.cloutsy.redis.script.LuaScript;
 import com.cloutsy.redis.script.Reply;
 import java.time.Clock;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.function.UnaryOperator;
 
@@ -58,17 +59,13 @@ public final class RateLimiter {
   private final FeatureCounters.Counter allowedLocally;
   private final FeatureCounters.Counter deniedLocally;
 
-  RateLimiter(RedisService redis, FailurePolicy policy, Clock clock) {
+  private RateLimiter(RedisService redis, FailurePolicy policy, Clock clock) {
     this(redis, policy, new LocalLimiter(LOCAL_KEYS, clock));
   }
 
   private RateLimiter(RedisService redis, FailurePolicy policy, LocalLimiter local) {
-    if (redis == null) {
-      throw new NullPointerException("redis must not be null");
-    }
-    if (policy == null) {
-      throw new NullPointerException("policy must not be null");
-    }
+    Objects.requireNonNull(redis, "redis must not be null");
+    Objects.requireNonNull(policy, "policy must not be null");
     this.redis = redis;
     this.runtime = redis.runtime();
     this.policy = policy;
@@ -88,7 +85,15 @@ public final class RateLimiter {
 
   /** A limiter on {@code redis} with the given failure policy. */
   public static RateLimiter create(RedisService redis, FailurePolicy policy) {
-    return new RateLimiter(redis, policy, Clock.systemUTC());
+    return create(redis, policy, Clock.systemUTC());
+  }
+
+  /**
+   * A limiter on {@code redis} with the given failure policy whose insurance limiter keeps time with {@code clock};
+   * every decision made in Redis keeps Redis's time.
+   */
+  public static RateLimiter create(RedisService redis, FailurePolicy policy, Clock clock) {
+    return new RateLimiter(redis, policy, Objects.requireNonNull(clock, "clock must not be null"));
   }
 
   /** What this limiter does while Redis is unavailable. */
@@ -229,17 +234,13 @@ public final class RateLimiter {
   }
 
   static void checkKey(String key) {
-    if (key == null) {
-      throw new NullPointerException("key must not be null");
-    }
+    Objects.requireNonNull(key, "key must not be null");
     if (key.isEmpty()) {
       throw new IllegalArgumentException("key must not be empty");
     }
   }
 
   private static void checkLimit(RateLimit limit) {
-    if (limit == null) {
-      throw new NullPointerException("limit must not be null");
-    }
+    Objects.requireNonNull(limit, "limit must not be null");
   }
 }

@@ -46,7 +46,7 @@ class DiagnosticsTest {
   DiagnosticsTest(RedisEndpoint endpoint) {
     redis = TestRedis.start(endpoint, KeyLayout.CLUSTER);
     keys = redis.keyNames();
-    diagnostics = Diagnostics.of(redis, DiagnosticsPolicy.defaults().withTimeLimit(Duration.ofSeconds(60)));
+    diagnostics = Diagnostics.create(redis, DiagnosticsPolicy.defaults().withTimeLimit(Duration.ofSeconds(60)));
     biggestKey = keys.cache("reports", "yearly");
     biggestString = keys.session("user-77", "jti-77");
     populate();
@@ -111,7 +111,7 @@ class DiagnosticsTest {
   @Test
   void theWalksStopAtTheSampleLimitAndTheTimeLimitAndSaySo() {
     BigKeys sampled = diagnostics.bigKeys(1_000);
-    BigKeys hurried = Diagnostics.of(redis, DiagnosticsPolicy.defaults().withTimeLimit(Duration.ofNanos(1)))
+    BigKeys hurried = Diagnostics.create(redis, DiagnosticsPolicy.defaults().withTimeLimit(Duration.ofNanos(1)))
         .bigKeys(20_000);
 
     assertThat(sampled.end()).isEqualTo(ScanEnd.SAMPLE_LIMIT);
@@ -187,7 +187,7 @@ class DiagnosticsTest {
       own.set("slow:one", "1");
       own.get("slow:one");
 
-      List<SlowlogEntry> entries = Diagnostics.of(own).slowlog(3);
+      List<SlowlogEntry> entries = Diagnostics.create(own).slowlog(3);
 
       assertThat(entries).hasSize(3);
       // SLOWLOG GET is logged only once it has run, so the newest entry is the GET.

@@ -49,7 +49,7 @@ class HealthCheckTest {
 
   @Test
   void aHealthyServerIsUpWithItsNumbersAndTheProbeKeyExpires() {
-    try (RedisService redis = TestRedis.start(shared, KeyLayout.CLUSTER); HealthCheck check = HealthCheck.of(redis,
+    try (RedisService redis = TestRedis.start(shared, KeyLayout.CLUSTER); HealthCheck check = HealthCheck.create(redis,
         PATIENT)) {
       assertThat(check.lastReport()).isNull();
 
@@ -81,7 +81,7 @@ class HealthCheckTest {
       assertThat(server.uptime()).isGreaterThanOrEqualTo(Duration.ZERO);
       assertThat(check.lastReport()).isSameAs(report);
       List<String> probeKeys;
-      try (Stream<String> scanned = Diagnostics.of(redis).scan(redis.keyNames().prefix() + "cloutsy:health:*")) {
+      try (Stream<String> scanned = Diagnostics.create(redis).scan(redis.keyNames().prefix() + "cloutsy:health:*")) {
         // SCAN may return a key twice.
         probeKeys = scanned.distinct().toList();
       }
@@ -93,7 +93,7 @@ class HealthCheckTest {
   @Test
   void aSlowPingIsDegradedButStillUp() {
     try (RedisService redis = TestRedis.start(shared);
-        HealthCheck check = HealthCheck.of(redis, PATIENT.withLatencyThreshold(Duration.ofNanos(1)))) {
+        HealthCheck check = HealthCheck.create(redis, PATIENT.withLatencyThreshold(Duration.ofNanos(1)))) {
       HealthReport report = check.health();
 
       assertThat(report.status()).isEqualTo(HealthStatus.DEGRADED);
@@ -106,7 +106,7 @@ class HealthCheckTest {
   @Test
   void memoryAboveTheThresholdIsDegradedAndFullMemoryIsDownWithOom(EmbeddedRedis server) {
     try (RedisService redis = RedisService.start(settings(server).build());
-        HealthCheck check = HealthCheck.of(redis, PATIENT)) {
+        HealthCheck check = HealthCheck.create(redis, PATIENT)) {
       long used = check.health().server().memory().usedMemory();
       long max = used + 4 * 1024 * 1024;
       admin(redis).configSet("maxmemory", String.valueOf(max));
@@ -143,7 +143,7 @@ class HealthCheckTest {
   @Test
   void evictionsSinceThePreviousCheckAreDegraded(EmbeddedRedis server) {
     try (RedisService redis = RedisService.start(settings(server).build());
-        HealthCheck check = HealthCheck.of(redis, PATIENT.withMemoryThreshold(1))) {
+        HealthCheck check = HealthCheck.create(redis, PATIENT.withMemoryThreshold(1))) {
       long used = check.health().server().memory().usedMemory();
       admin(redis).configSet("maxmemory", String.valueOf(used + 2 * 1024 * 1024));
       admin(redis).configSet("maxmemory-policy", "allkeys-lru");
@@ -162,7 +162,7 @@ class HealthCheckTest {
   @Test
   void aStoppedServerIsDownWithTheErrorTextAndUpAgainAfterItReturns(EmbeddedRedis server) {
     try (RedisService redis = RedisService.start(settings(server).build());
-        HealthCheck check = HealthCheck.of(redis, PATIENT)) {
+        HealthCheck check = HealthCheck.create(redis, PATIENT)) {
       server.stop();
       await().atMost(WAIT).until(() -> !redis.isConnected());
 
@@ -185,7 +185,7 @@ class HealthCheckTest {
   @Test
   void aStalledServerIsDownWithinTheTimeout(EmbeddedRedis server) {
     try (RedisService redis = RedisService.start(settings(server).build());
-        HealthCheck check = HealthCheck.of(redis, PATIENT.withTimeout(Duration.ofMillis(300)))) {
+        HealthCheck check = HealthCheck.create(redis, PATIENT.withTimeout(Duration.ofMillis(300)))) {
       server.pause();
       try {
         HealthReport report = check.health();
@@ -216,7 +216,7 @@ class HealthCheckTest {
   @Test
   void aServiceThatIsNotStartedIsDown() {
     try (RedisService redis = RedisService.create(TestRedis.settings(shared).build());
-        HealthCheck check = HealthCheck.of(redis)) {
+        HealthCheck check = HealthCheck.create(redis)) {
       HealthReport report = check.health();
 
       assertThat(report.status()).isEqualTo(HealthStatus.DOWN);
@@ -244,7 +244,7 @@ class HealthCheckTest {
   @Test
   void aPasswordChangedUnderARunningServiceIsReportedAsAuthenticationOnceItReconnects(EmbeddedRedis server) {
     try (RedisService redis = RedisService.start(settings(server).build());
-        HealthCheck check = HealthCheck.of(redis, PATIENT)) {
+        HealthCheck check = HealthCheck.create(redis, PATIENT)) {
       assertThat(check.health().status()).isEqualTo(HealthStatus.UP);
       admin(redis).configSet("requirepass", "rotated-secret");
       try (RedisService other = RedisService.start(settings(server).password("rotated-secret").build())) {
@@ -294,7 +294,7 @@ class HealthCheckTest {
       nobody = probe.getLocalPort();
     }
     try (RedisService redis = RedisService.start(settings(server).build());
-        HealthCheck check = HealthCheck.of(redis, PATIENT)) {
+        HealthCheck check = HealthCheck.create(redis, PATIENT)) {
       admin(redis).replicaof("127.0.0.1", nobody);
 
       HealthReport report = check.health();
@@ -334,7 +334,7 @@ class HealthCheckTest {
   @Test
   void aLongRunningScriptIsBusy(EmbeddedRedis server) {
     try (RedisService redis = RedisService.start(settings(server).build());
-        HealthCheck check = HealthCheck.of(redis, PATIENT);
+        HealthCheck check = HealthCheck.create(redis, PATIENT);
         StatefulRedisConnection<String, String> blocker = redis.client().connect(redis.redisUri())) {
       admin(redis).configSet("lua-time-limit", "50");
       CompletionStage<Object> endless = blocker.async().eval("while true do end", io.lettuce.core.ScriptOutputType.STATUS);
@@ -353,7 +353,7 @@ class HealthCheckTest {
   void aClusterNodeReportsClusterStateAndSlotCoverage() {
     try (EmbeddedRedis node = EmbeddedRedis.builder().config("cluster-enabled", "yes").start();
         RedisService redis = RedisService.start(settings(node).build());
-        HealthCheck check = HealthCheck.of(redis, PATIENT)) {
+        HealthCheck check = HealthCheck.create(redis, PATIENT)) {
       HealthReport unassigned = check.health();
 
       assertThat(unassigned.status()).isEqualTo(HealthStatus.DOWN);

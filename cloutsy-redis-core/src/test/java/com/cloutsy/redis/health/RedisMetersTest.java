@@ -32,7 +32,7 @@ class RedisMetersTest {
   void everyFeatureCounterIsPublishedWithItsTagsAlsoThoseCreatedAfterBinding() {
     try (RedisService redis = TestRedis.start(endpoint, KeyLayout.SEED)) {
       redis.counters().counter("cloutsy.redis.cache.gets", "cache", "users", "result", "hit").add(3);
-      RedisMeters.of(redis).bindTo(registry);
+      RedisMeters.create(redis).bindTo(registry);
       redis.counters().counter("cloutsy.redis.ratelimit.decisions", "result", "denied", "source", "redis")
           .increment();
       redis.counters().counter("cloutsy.redis.cache.gets", "cache", "users", "result", "hit").increment();
@@ -47,7 +47,7 @@ class RedisMetersTest {
   @Test
   void pubSubCountersReachTheRegistry() {
     try (RedisService redis = TestRedis.start(endpoint, KeyLayout.SEED); EventBus bus = EventBus.create(redis)) {
-      RedisMeters.of(redis).bindTo(registry);
+      RedisMeters.create(redis).bindTo(registry);
       List<String> received = new CopyOnWriteArrayList<>();
       bus.subscribe("metered", String.class, (channel, text) -> {
         received.add(text);
@@ -69,7 +69,7 @@ class RedisMetersTest {
   @Test
   void theConnectionGaugeFollowsTheConnection() {
     RedisService redis = TestRedis.start(endpoint, KeyLayout.SEED);
-    RedisMeters.of(redis).bindTo(registry);
+    RedisMeters.create(redis).bindTo(registry);
 
     assertThat(registry.get("cloutsy.redis.connected").gauge().value()).isEqualTo(1);
     redis.close();
@@ -96,8 +96,8 @@ class RedisMetersTest {
   @Test
   void healthGaugesShowTheLastReportWithoutSendingCommands() {
     try (RedisService redis = TestRedis.start(endpoint, KeyLayout.SEED);
-        HealthCheck check = HealthCheck.of(redis, HealthPolicy.defaults().withLatencyThreshold(Duration.ofSeconds(5)))) {
-      RedisMeters.of(redis).withHealth(check).bindTo(registry);
+        HealthCheck check = HealthCheck.create(redis, HealthPolicy.defaults().withLatencyThreshold(Duration.ofSeconds(5)))) {
+      RedisMeters.create(redis).withHealth(check).bindTo(registry);
       assertThat(registry.get("cloutsy.redis.memory.used").gauge().value()).as("no report yet").isNaN();
 
       HealthReport report = check.health();

@@ -2,6 +2,7 @@ package com.cloutsy.redis.otp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
@@ -482,7 +483,7 @@ class OtpGuardTest {
       assertThatIllegalArgumentException().as(phone).isThrownBy(() -> guard.request(phone))
           .withMessage("phone must be an E.164 number: + and 8-15 digits, the first not 0");
     }
-    assertThatIllegalArgumentException().isThrownBy(() -> guard.request(null));
+    assertThatNullPointerException().isThrownBy(() -> guard.request(null)).withMessage("phone must not be null");
     assertThatIllegalArgumentException().isThrownBy(() -> guard.request(phone(), "Login!"))
         .withMessageStartingWith("purpose must be 1-32 characters of a-z 0-9 -");
     assertThatIllegalArgumentException().isThrownBy(() -> guard.verify(phone(), "1".repeat(33)))

@@ -2,6 +2,7 @@ package com.cloutsy.redis.otp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,7 +28,7 @@ class OtpPolicyTest {
 
   @Test
   void startUpFailsClearlyWithoutASecret() {
-    assertThatIllegalArgumentException().isThrownBy(() -> OtpPolicy.defaults(null))
+    assertThatNullPointerException().isThrownBy(() -> OtpPolicy.defaults(null))
         .withMessageStartingWith("OTP secret must be configured");
   }
 

@@ -179,7 +179,7 @@ final class Workload implements AutoCloseable {
         subscriptions.add(bus.subscribe(channel, Event.class, this::received));
       }
       subscriptions.add(bus.subscribe("probe", Event.class, (channel, event) -> probeEvents.add(event.sequence())));
-      health = HealthCheck.of(redis, HealthPolicy.defaults().withTimeout(Mode.COMMAND_TIMEOUT));
+      health = HealthCheck.create(redis, HealthPolicy.defaults().withTimeout(Mode.COMMAND_TIMEOUT));
     } catch (RuntimeException failed) {
       redis.close();
       throw failed;

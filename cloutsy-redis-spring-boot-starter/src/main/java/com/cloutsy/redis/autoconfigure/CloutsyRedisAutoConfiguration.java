@@ -171,7 +171,7 @@ public final class CloutsyRedisAutoConfiguration {
   @ConditionalOnMissingBean
   @ConditionalOnBooleanProperty(name = "cloutsy.redis.health.enabled", matchIfMissing = true)
   HealthCheck healthCheck(RedisService redis, CloutsyRedisProperties properties) {
-    return HealthCheck.of(redis, Policies.health(properties.getHealth()));
+    return HealthCheck.create(redis, Policies.health(properties.getHealth()));
   }
 
   /** SCAN-based key listing, big keys, slowlog: the seed's debug commands made safe. */
@@ -179,7 +179,7 @@ public final class CloutsyRedisAutoConfiguration {
   @ConditionalOnMissingBean
   @ConditionalOnBooleanProperty(name = "cloutsy.redis.diagnostics.enabled", matchIfMissing = true)
   Diagnostics diagnostics(RedisService redis, CloutsyRedisProperties properties) {
-    return Diagnostics.of(redis, Policies.diagnostics(properties.getDiagnostics()));
+    return Diagnostics.create(redis, Policies.diagnostics(properties.getDiagnostics()));
   }
 
   /** OTP issuance and verification: only with an {@link OtpSender} bean, which delivers the codes. */
@@ -216,7 +216,7 @@ public final class CloutsyRedisAutoConfiguration {
         if (settings.cacheUrl() != null) {
           CacheServer server = cacheServer.getObject();
           if (server.isSeparate()) {
-            RedisMeters.of(server.service()).bindTo(registry);
+            RedisMeters.create(server.service()).bindTo(registry);
           }
         }
       };

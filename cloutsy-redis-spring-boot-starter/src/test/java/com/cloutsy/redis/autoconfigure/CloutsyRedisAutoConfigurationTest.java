@@ -361,12 +361,12 @@ class CloutsyRedisAutoConfigurationTest {
 
     @Bean
     HealthCheck ownHealthCheck(RedisService redis) {
-      return HealthCheck.of(redis);
+      return HealthCheck.create(redis);
     }
 
     @Bean
     Diagnostics ownDiagnostics(RedisService redis) {
-      return Diagnostics.of(redis);
+      return Diagnostics.create(redis);
     }
   }
 

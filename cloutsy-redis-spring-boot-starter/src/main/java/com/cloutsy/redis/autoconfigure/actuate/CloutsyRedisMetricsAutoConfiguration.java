@@ -45,7 +45,7 @@ public final class CloutsyRedisMetricsAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   RedisMeters cloutsyRedisMeters(RedisService redis, ObjectProvider<HealthCheck> health) {
-    RedisMeters meters = RedisMeters.of(redis);
+    RedisMeters meters = RedisMeters.create(redis);
     HealthCheck check = health.getIfUnique();
     return check == null ? meters : meters.withHealth(check);
   }
