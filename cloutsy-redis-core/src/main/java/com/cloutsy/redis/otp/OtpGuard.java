@@ -251,10 +251,15 @@ public final class OtpGuard implements AutoCloseable {
    * @throws NullPointerException if the ticket is null
    */
   public boolean isVerified(String phone, String ticket, String purpose) {
+    return runtime.await(isVerifiedAsync(phone, ticket, purpose));
+  }
+
+  /** Asynchronous {@link #isVerified(String, String, String)}. */
+  public CompletionStage<Boolean> isVerifiedAsync(String phone, String ticket, String purpose) {
     String expected = verifiedValue(phone, purpose, requireTicket(ticket));
-    String stored = runtime.await(runtime.read(commands -> commands.get(verifiedKey(phone, purpose))));
-    return stored != null && MessageDigest.isEqual(stored.getBytes(StandardCharsets.UTF_8),
-        expected.getBytes(StandardCharsets.UTF_8));
+    return runtime.read(commands -> commands.get(verifiedKey(phone, purpose)))
+        .thenApply(stored -> stored != null && MessageDigest.isEqual(stored.getBytes(StandardCharsets.UTF_8),
+            expected.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** {@link #consumeVerification(String, String, String)} for the default purpose. */
