@@ -1,10 +1,9 @@
 package com.cloutsy.redis;
 
 import com.cloutsy.redis.config.RedisSettings;
+import com.cloutsy.redis.embedded.CommandCalls;
 import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.event.command.CommandStartedEvent;
-import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,27 +47,11 @@ public final class CommandStats implements AutoCloseable {
     long sentBefore = sent.get();
     action.run();
     long roundTrips = sent.get() - sentBefore;
-    Map<String, Long> after = calls();
-    Map<String, Long> delta = new HashMap<>();
-    after.forEach((command, count) -> {
-      long difference = count - before.getOrDefault(command, 0L);
-      if (difference > 0 && !command.equals("info")) {
-        delta.put(command, difference);
-      }
-    });
-    return new Delta(Map.copyOf(delta), roundTrips);
+    return new Delta(CommandCalls.since(before, calls()), roundTrips);
   }
 
   private Map<String, Long> calls() {
-    Map<String, Long> calls = new HashMap<>();
-    for (String line : admin.connection().sync().info("commandstats").split("\r?\n")) {
-      if (line.startsWith("cmdstat_")) {
-        String command = line.substring("cmdstat_".length(), line.indexOf(':')).toLowerCase(Locale.ROOT);
-        int start = line.indexOf("calls=") + "calls=".length();
-        calls.put(command, Long.parseLong(line.substring(start, line.indexOf(',', start))));
-      }
-    }
-    return calls;
+    return CommandCalls.parse(admin.connection().sync().info("commandstats"));
   }
 
   @Override
