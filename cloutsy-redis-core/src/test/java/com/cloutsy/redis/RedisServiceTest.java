@@ -270,7 +270,7 @@ class RedisServiceTest {
           .hasMessageContaining("cluster mode").hasMessageContaining("commands()").hasMessageContaining("clusterConnection()");
       assertThatThrownBy(redis::client).isInstanceOf(IllegalStateException.class).hasMessageContaining("clusterClient()");
       assertThat(redis.clusterConnection().sync().clusterInfo()).contains("cluster_state:ok");
-      assertThat(redis.clusterClient()).isNotNull();
+      assertThat(redis.clusterClient().getPartitions()).isNotEmpty();
     } else {
       assertThat(redis.isCluster()).isFalse();
       assertThatThrownBy(redis::clusterConnection).isInstanceOf(IllegalStateException.class)
@@ -278,7 +278,8 @@ class RedisServiceTest {
       assertThatThrownBy(redis::clusterClient).isInstanceOf(IllegalStateException.class);
       assertThat(redis.connection().sync().ping()).isEqualTo("PONG");
     }
-    assertThat(redis.resources()).isNotNull();
+    assertThat(redis.resources())
+        .isSameAs(redis.isCluster() ? redis.clusterClient().getResources() : redis.client().getResources());
   }
 
   @Test
