@@ -104,12 +104,11 @@ public final class SessionStore {
    * user id as a hash tag, so these keys lie in the slot of the keys the script declares.
    */
 
-  private static final String LIBRARY = "session-library.lua";
-  private static final LuaScript CREATE = LuaScript.load("session-create.lua", LIBRARY);
-  private static final LuaScript TOUCH = LuaScript.load("session-touch.lua", LIBRARY);
-  private static final LuaScript LIST = LuaScript.load("session-list.lua", LIBRARY);
-  private static final LuaScript REVOKE = LuaScript.load("session-revoke.lua", LIBRARY);
-  private static final LuaScript REVOKE_ALL = LuaScript.load("session-revoke-all.lua", LIBRARY);
+  private static final LuaScript CREATE = LuaScript.load("session-create.lua");
+  private static final LuaScript TOUCH = LuaScript.load("session-touch.lua");
+  private static final LuaScript LIST = LuaScript.load("session-list.lua");
+  private static final LuaScript REVOKE = LuaScript.load("session-revoke.lua");
+  private static final LuaScript REVOKE_ALL = LuaScript.load("session-revoke-all.lua");
 
   private static final SecureRandom JTI_RANDOM = new SecureRandom();
   private static final int JTI_BYTES = 16;

@@ -1,5 +1,6 @@
 -- session-create.lua: stores a new session and its index entry, pruning dead entries and evicting the oldest
 -- sessions over the limit, as one atomic step.
+-- Includes: session-library.lua
 -- KEYS: 1 session:{userId}:{jti}  2 sessions:{userId}
 -- ARGV: 1 jti  2 the value without its times: a compact JSON object  3 TTL ms  4 absolute lifetime ms
 --       5 max sessions per user, 0 for no limit  6 this user's session key without the jti

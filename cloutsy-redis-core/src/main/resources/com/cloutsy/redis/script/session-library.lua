@@ -1,4 +1,5 @@
--- session-library.lua: functions every session script shares; SessionStore puts this text before each of them.
+-- session-library.lua: functions every session script shares; LuaScript puts this text before every script
+-- whose header includes it.
 -- No KEYS, ARGV or reply of its own.
 local floor = math.floor
 

@@ -1,5 +1,6 @@
 -- session-list.lua: the live sessions of a user, or only their number, after pruning index entries whose session
 -- is gone, as one atomic step.
+-- Includes: session-library.lua
 -- KEYS: 1 sessions:{userId}
 -- ARGV: 1 this user's session key without the jti  2 "1" for the sessions, "0" for only their number
 --       3 "1" to keep the index alive exactly as long as its longest session, "0" to leave its TTL alone

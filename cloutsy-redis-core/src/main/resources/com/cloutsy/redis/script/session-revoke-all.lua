@@ -1,4 +1,5 @@
 -- session-revoke-all.lua: ends every session of a user, or every one but the given jti, as one atomic step.
+-- Includes: session-library.lua
 -- KEYS: 1 sessions:{userId}
 -- ARGV: 1 this user's session key without the jti  2 the jti to keep, or "" to end all
 --       3 "1" to keep the index alive exactly as long as the kept session, "0" to leave its TTL alone

@@ -1,5 +1,6 @@
 -- session-revoke.lua: ends one session and removes it from the index, pruning entries whose session is gone, as
 -- one atomic step.
+-- Includes: session-library.lua
 -- KEYS: 1 session:{userId}:{jti}  2 sessions:{userId}
 -- ARGV: 1 jti  2 this user's session key without the jti
 --       3 "1" to keep the index alive exactly as long as its longest session, "0" to leave its TTL alone

@@ -2,6 +2,7 @@
 -- absolute lifetime, then prunes the index, as one atomic step. Only lastSeenAt, expiresAt and absoluteExpiresAt
 -- change: every other byte of the stored JSON (fields another service wrote, number spellings, order, spacing)
 -- stays as it was.
+-- Includes: session-library.lua
 -- KEYS: 1 session:{userId}:{jti}  2 sessions:{userId}
 -- ARGV: 1 jti  2 idle timeout ms  3 absolute lifetime ms, for a session that does not record its own cap
 --       (written by the seed's code): the cap becomes createdAt plus this, and is recorded
