@@ -25,16 +25,7 @@ local ttl, lifetime, max = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + floor(tonumber(time[2]) / 1000)
 
--- Prune: drop index entries whose session is gone.
-local live = {}
-for _, jti in ipairs(redis.call('SMEMBERS', index)) do
-  local left = redis.call('PTTL', prefix .. encode(jti))
-  if left == -2 then
-    redis.call('SREM', index, jti)
-  else
-    live[#live + 1] = {jti = jti, left = left}
-  end
-end
+local live = prune(index, prefix)
 
 local evicted = {}
 if max > 0 and #live >= max then
@@ -65,10 +56,7 @@ redis.call('SET', KEYS[1], value, 'PX', ttl)
 redis.call('SADD', index, ARGV[1])
 
 if ARGV[7] == '1' then
-  local longest = ttl
-  for _, session in ipairs(live) do
-    if session.left == -1 or longest == -1 then longest = -1 elseif session.left > longest then longest = session.left end
-  end
-  if longest == -1 then redis.call('PERSIST', index) else redis.call('PEXPIRE', index, longest) end
+  live[#live + 1] = {jti = ARGV[1], left = ttl}
+  expire_index(index, live)
 end
 return {1, now, unpack(evicted)}

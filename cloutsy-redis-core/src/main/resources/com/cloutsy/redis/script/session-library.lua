@@ -51,19 +51,30 @@ local function parse_iso(s)
   return days * 86400000 + ((h * 60 + mi) * 60 + sec) * 1000 + ms - offset
 end
 
--- Drops index entries whose session is gone and keeps the index alive as long as its longest session.
-local function prune(index, prefix, expire)
-  local count, longest = 0, 0
+-- The index entries whose session is still there, each {jti = ..., left = its PTTL ms, -1 for no expiry}, in
+-- SMEMBERS order; entries whose session is gone leave the index. Bound: one SMEMBERS, one PTTL per entry and one
+-- SREM per dead entry, over this one user's index.
+local function prune(index, prefix)
+  local live = {}
   for _, jti in ipairs(redis.call('SMEMBERS', index)) do
     local left = redis.call('PTTL', prefix .. encode(jti))
     if left == -2 then
       redis.call('SREM', index, jti)
     else
-      count = count + 1
-      if left == -1 or longest == -1 then longest = -1 elseif left > longest then longest = left end
+      live[#live + 1] = {jti = jti, left = left}
     end
   end
-  if expire and count > 0 then
-    if longest == -1 then redis.call('PERSIST', index) else redis.call('PEXPIRE', index, longest) end
+  return live
+end
+
+-- Keeps the index alive exactly as long as the longest of the sessions (as prune returns them), so it neither
+-- outlives them nor expires before one of them; with no sessions it is left alone. One PEXPIRE or PERSIST.
+local function expire_index(index, sessions)
+  if #sessions == 0 then return end
+  local longest = 0
+  for _, session in ipairs(sessions) do
+    local left = session.left
+    if left == -1 or longest == -1 then longest = -1 elseif left > longest then longest = left end
   end
+  if longest == -1 then redis.call('PERSIST', index) else redis.call('PEXPIRE', index, longest) end
 end

@@ -19,7 +19,7 @@ if keep ~= '' then
   local left = redis.call('PTTL', prefix .. encode(keep))
   if left ~= -2 then
     redis.call('SADD', index, keep)
-    if ARGV[3] == '1' and left > 0 then redis.call('PEXPIRE', index, left) end
+    if ARGV[3] == '1' and left > 0 then expire_index(index, {{jti = keep, left = left}}) end
   end
 end
 return ended

@@ -10,5 +10,6 @@
 local index, prefix = KEYS[2], ARGV[2]
 local existed = redis.call('DEL', KEYS[1])
 redis.call('SREM', index, ARGV[1])
-prune(index, prefix, ARGV[3] == '1')
+local live = prune(index, prefix)
+if ARGV[3] == '1' then expire_index(index, live) end
 return existed

@@ -115,5 +115,6 @@ if fields then
 else
   redis.call('SREM', KEYS[2], ARGV[1])
 end
-prune(KEYS[2], ARGV[5], ARGV[4] == '1')
+local live = prune(KEYS[2], ARGV[5])
+if ARGV[4] == '1' then expire_index(KEYS[2], live) end
 return reply
