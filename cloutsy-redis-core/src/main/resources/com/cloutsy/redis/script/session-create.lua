@@ -22,8 +22,7 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
 end
 local index, prefix = KEYS[2], ARGV[6]
 local ttl, lifetime, max = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + floor(tonumber(time[2]) / 1000)
+local now = now_ms()
 
 local live = prune(index, prefix)
 
