@@ -8,6 +8,11 @@
 -- Reply: {0} when the jti already names a live session (nothing written);
 --        {1, now ms, evicted jti...} when stored, evicted oldest first.
 -- Time: Redis TIME for createdAt, lastSeenAt, expiresAt and absoluteExpiresAt (ISO-8601, UTC, milliseconds).
+-- Bound: prune's work; per live session, when at the limit, one GET and a JSON decode, then a sort of the live
+-- sessions and a DEL and an SREM per evicted one; EXISTS, TIME, SET, SADD and one PEXPIRE or PERSIST.
+-- The index holds one entry per session created (only the session scripts write it), at most
+-- maxSessionsPerUser when that is set.
+
 -- When a stored session began; a value nobody can read counts as the oldest of all.
 local function created_ms(key)
   local value = redis.pcall('GET', key)

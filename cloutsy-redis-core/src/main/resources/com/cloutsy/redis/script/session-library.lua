@@ -67,8 +67,8 @@ local function parse_iso(s)
 end
 
 -- The index entries whose session is still there, each {jti = ..., left = its PTTL ms, -1 for no expiry}, in
--- SMEMBERS order; entries whose session is gone leave the index. Bound: one SMEMBERS, one PTTL per entry and one
--- SREM per dead entry, over this one user's index.
+-- SMEMBERS order; entries whose session is gone leave the index. Bound (prune's work): one SMEMBERS, one PTTL per
+-- entry and one SREM per dead entry, over this one user's index.
 local function prune(index, prefix)
   local live = {}
   for _, jti in ipairs(redis.call('SMEMBERS', index)) do

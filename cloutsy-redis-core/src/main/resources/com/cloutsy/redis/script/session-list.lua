@@ -7,6 +7,9 @@
 -- Reply: with sessions {jti, value, TTL ms (-1: no expiry), ...}, a value that is not a string as ""; else the
 --        number of live sessions.
 -- Time: key TTLs only, no clock read.
+-- Bound: prune's work and, with the sessions, one GET per live session; one PEXPIRE or PERSIST.
+-- The index holds one entry per session created (only the session scripts write it), at most
+-- maxSessionsPerUser when that is set.
 
 local index, prefix = KEYS[1], ARGV[1]
 local live = prune(index, prefix)

@@ -5,6 +5,9 @@
 --       3 "1" to keep the index alive exactly as long as the kept session, "0" to leave its TTL alone
 -- Reply: the number of sessions ended (entries whose session was already gone are dropped, not counted).
 -- Time: key TTLs only, no clock read.
+-- Bound: one SMEMBERS and one DEL per entry of this one user's index, one DEL of the index, then at most one
+-- PTTL, SADD and PEXPIRE. The index holds one entry per session created (only the session scripts write it),
+-- at most maxSessionsPerUser when that is set.
 
 local index, prefix, keep = KEYS[1], ARGV[1], ARGV[2]
 local ended = 0

@@ -6,6 +6,9 @@
 --       3 "1" to keep the index alive exactly as long as its longest session, "0" to leave its TTL alone
 -- Reply: 1 if the session existed, else 0.
 -- Time: key TTLs only, no clock read.
+-- Bound: one DEL and one SREM, prune's work and one PEXPIRE or PERSIST.
+-- The index holds one entry per session created (only the session scripts write it), at most
+-- maxSessionsPerUser when that is set.
 
 local index, prefix = KEYS[2], ARGV[2]
 local existed = redis.call('DEL', KEYS[1])

@@ -11,6 +11,10 @@
 -- Reply: {0} no such session; {1, new value, TTL ms} touched; {2} the value is not a JSON object with a
 --        readable createdAt (nothing changed); {3} the absolute lifetime had passed, so the session was ended.
 -- Time: Redis TIME for lastSeenAt and the expiries.
+-- Bound: GET, a JSON decode and one scan of the value, TIME, SET and SADD; then prune's work and one PEXPIRE or
+-- PERSIST. The index holds one entry per session created (only the session scripts write it), at most
+-- maxSessionsPerUser when that is set.
+
 -- The bytes of JSON's structure the scanner stops at, as string.byte returns them: comparing numbers spares
 -- making a one-character string of every byte scanned.
 local QUOTE, COMMA = string.byte('"'), string.byte(',')
