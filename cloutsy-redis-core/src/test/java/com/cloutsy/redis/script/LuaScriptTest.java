@@ -94,4 +94,15 @@ class LuaScriptTest {
         .satisfies(e -> assertThat(ServerError.of(e)).as("still read as the server's error")
             .contains(ServerError.WRONGTYPE));
   }
+
+  @Test
+  void aRefusalForMemoryInALibraryStaysAnOutageAsRedis62WritesIt() {
+    String refused = "ERR Error running script (call to f_e35): @user_script:13: @user_script: 13: -OOM command not"
+        + " allowed when used memory > 'maxmemory'.";
+
+    String located = FAULTY.located(refused);
+
+    assertThat(located).endsWith("(user_script:13 is test-faulty-library.lua:9)");
+    assertThat(ServerError.of(located)).contains(ServerError.OOM);
+  }
 }
