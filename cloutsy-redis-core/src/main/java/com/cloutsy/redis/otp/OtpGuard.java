@@ -64,11 +64,10 @@ public final class OtpGuard implements AutoCloseable {
   public static final int SENDER_QUEUE = 1_000;
 
   private static final Logger log = LoggerFactory.getLogger(OtpGuard.class);
-  private static final String LIBRARY = "otp-library.lua";
   private static final LuaScript REQUEST = LuaScript.load("otp-request.lua");
   private static final LuaScript RELEASE = LuaScript.load("otp-release.lua");
-  private static final LuaScript VERIFY = LuaScript.load("otp-verify.lua", LIBRARY);
-  private static final LuaScript CONSUME = LuaScript.load("otp-consume.lua", LIBRARY);
+  private static final LuaScript VERIFY = LuaScript.load("otp-verify.lua");
+  private static final LuaScript CONSUME = LuaScript.load("otp-consume.lua");
   private static final String UNBOUND = "1";
   private static final String TICKET_FORMAT = "t1";
   private static final int MAX_TICKET_LENGTH = 64;

@@ -1,5 +1,6 @@
 package com.cloutsy.redis.script;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -15,7 +16,9 @@ import java.util.function.Function;
  *
  * <p>Obtain it from {@code RedisService.scripts()}. Failures arrive as the service maps them: connection trouble
  * and timeouts as {@code RedisUnavailableException}, script errors as Lettuce's
- * {@code RedisCommandExecutionException}.
+ * {@code RedisCommandExecutionException}. Where the server's message names a line of the script's built source
+ * ({@code user_script:41}), the message names the file and line it came from instead ({@code session-library.lua:12});
+ * an error the script returns with {@code redis.error_reply} carries no line, in Redis 6.2 and 7.x alike.
  */
 public final class ScriptRunner {
 
@@ -49,7 +52,21 @@ public final class ScriptRunner {
     return evalsha.exceptionallyCompose(error -> isNoScript(error)
         ? commands.<T>eval(script.source(), type, keys, args)
         : CompletableFuture.failedStage(error))
-        .exceptionallyCompose(error -> CompletableFuture.failedStage(failures.apply(error)));
+        .exceptionallyCompose(error -> CompletableFuture.failedStage(failures.apply(located(script, error))));
+  }
+
+  /**
+   * The script error with its lines named in the script's files. Only a plain script error: Lettuce's subclasses
+   * (BUSY, LOADING, READONLY, NOSCRIPT) are the server's state, not a line of the script, and keep their type.
+   */
+  private static Throwable located(LuaScript script, Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause.getClass() != RedisCommandExecutionException.class) {
+      return error;
+    }
+    String message = String.valueOf(cause.getMessage());
+    String located = script.located(message);
+    return located.equals(message) ? error : new RedisCommandExecutionException(located, cause);
   }
 
   private static boolean isNoScript(Throwable error) {

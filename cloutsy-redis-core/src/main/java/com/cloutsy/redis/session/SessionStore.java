@@ -104,13 +104,15 @@ public final class SessionStore {
    * user id as a hash tag, so these keys lie in the slot of the keys the script declares.
    */
 
-  private static final String LIBRARY = "session-library.lua";
-  private static final LuaScript CREATE = LuaScript.load("session-create.lua", LIBRARY);
-  private static final LuaScript TOUCH = LuaScript.load("session-touch.lua", LIBRARY);
-  private static final LuaScript LIST = LuaScript.load("session-list.lua", LIBRARY);
-  private static final LuaScript REVOKE = LuaScript.load("session-revoke.lua", LIBRARY);
-  private static final LuaScript REVOKE_ALL = LuaScript.load("session-revoke-all.lua", LIBRARY);
+  private static final LuaScript CREATE = LuaScript.load("session-create.lua");
+  private static final LuaScript TOUCH = LuaScript.load("session-touch.lua");
+  private static final LuaScript LIST = LuaScript.load("session-list.lua");
+  private static final LuaScript REVOKE = LuaScript.load("session-revoke.lua");
+  private static final LuaScript REVOKE_ALL = LuaScript.load("session-revoke-all.lua");
 
+  /** The session scripts' yes/no arguments, which they compare as strings ({@code ARGV[3] == '1'}). */
+  private static final String YES = "1";
+  private static final String NO = "0";
   private static final SecureRandom JTI_RANDOM = new SecureRandom();
   private static final int JTI_BYTES = 16;
   private static final Base64.Encoder JTI_ENCODING = Base64.getUrlEncoder().withoutPadding();
@@ -151,7 +153,7 @@ public final class SessionStore {
     this.idleMillis = Long.toString(policy.idleTimeout().toMillis());
     this.lifetimeMillis = Long.toString(policy.absoluteLifetime().toMillis());
     this.maxSessions = Integer.toString(policy.maxSessionsPerUser());
-    this.expireIndex = policy.expireIndex() ? "1" : "0";
+    this.expireIndex = policy.expireIndex() ? YES : NO;
     FeatureCounters counters = runtime.counters();
     this.created = counters.counter("cloutsy.redis.sessions.created");
     this.revoked = counters.counter("cloutsy.redis.sessions.revoked", "reason", "revoke");
@@ -358,7 +360,7 @@ public final class SessionStore {
    */
   public CompletionStage<List<Session>> listAsync(String userId) {
     String index = keys.sessionIndex(userId);
-    CompletionStage<Reply> reply = indexScript(userId, LIST, new String[] {index}, keys.sessionPrefix(userId), "1",
+    CompletionStage<Reply> reply = indexScript(userId, LIST, new String[] {index}, keys.sessionPrefix(userId), YES,
         expireIndex);
     return reply.thenApply(result -> {
       List<Session> sessions = new ArrayList<>(result.size() / 3);
@@ -387,7 +389,7 @@ public final class SessionStore {
    * @throws NullPointerException if the id is null
    */
   public CompletionStage<Long> countAsync(String userId) {
-    return indexScript(userId, LIST, new String[] {keys.sessionIndex(userId)}, keys.sessionPrefix(userId), "0",
+    return indexScript(userId, LIST, new String[] {keys.sessionIndex(userId)}, keys.sessionPrefix(userId), NO,
         expireIndex).thenApply(reply -> reply.integer(0));
   }
 

@@ -5,6 +5,7 @@
 --       lockout cap ms (equal to the lockout: not progressive), level memory ms
 -- Reply: {0, attempts left, counter that started a lockout or 0} when allowed; {1, locked counter, ms left} when
 -- locked. Time: key TTLs only, no clock read.
+-- Bound: per counter in KEYS (LoginGuard passes at most three) at most nine commands on its two keys.
 local counting = ARGV[1] == '1'
 local counters = #KEYS / 2
 

@@ -1,5 +1,6 @@
 -- otp-consume.lua: spends a phone's verification if the caller holds it, as one atomic step: only one of any number
 -- of concurrent callers with the right value can find and delete it, and a wrong value spends nothing.
+-- Includes: otp-library.lua
 -- KEYS: 1 otp:verified:{phone}[:purpose]
 -- ARGV: 1 the value the verification must hold: the purpose and the HMAC of the presented ticket, or the seed's
 --       bare "1" when an unbound verification may be spent

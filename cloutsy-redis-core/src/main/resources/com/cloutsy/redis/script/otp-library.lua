@@ -1,4 +1,5 @@
--- otp-library.lua: functions the OTP scripts share; OtpGuard puts this text before each of them.
+-- otp-library.lua: functions the OTP scripts share; LuaScript puts this text before every script
+-- whose header includes it.
 -- No KEYS, ARGV or reply of its own.
 
 -- Whether two strings are equal, looking at every byte whatever the first difference, so the time taken says

@@ -2,6 +2,7 @@
 -- KEYS: 1 otp:cooldown:{phone}  2 otp:requests:{phone}  3 otp:code:{phone}[:purpose]
 -- ARGV: 1 the HMAC of the code that was not sent
 -- Reply: 1 when the request was given back, 0 when a newer code had replaced it. Time: none.
+-- Bound: at most four commands on three keys.
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then
   return 0
 end

@@ -3,6 +3,7 @@
 -- ARGV: 1 code HMAC  2 code TTL ms  3 cooldown ms  4 request quota  5 quota window ms
 -- Reply: {status, ms}; status 0 issued (ms: code TTL), 1 cooldown active (ms left), 2 quota exceeded (ms until
 -- the window ends). Time: key TTLs only, no clock read.
+-- Bound: at most seven commands on four keys.
 -- The issuing path, the common one, runs four commands (five on a window's first request): the cooldown is started
 -- and the request counted first, and only a refusal undoes what it did.
 if not redis.call('SET', KEYS[1], '1', 'PX', ARGV[3], 'NX') then

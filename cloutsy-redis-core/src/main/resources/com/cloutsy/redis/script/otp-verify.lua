@@ -1,4 +1,5 @@
 -- otp-verify.lua: counts a verification attempt and compares HMACs in constant time, as one atomic step.
+-- Includes: otp-library.lua
 -- KEYS: 1 otp:code:{phone}[:purpose]  2 otp:attempts:{phone}[:purpose]  3 otp:verified:{phone}[:purpose]
 -- ARGV: 1 HMAC of the submitted code  2 attempts allowed per code  3 verified window ms
 --       4 the verified key's value if the code is right: the purpose and the HMAC of a fresh verification ticket

@@ -4,6 +4,7 @@
 -- ARGV: 1 limit  2 window ms  3 permits  4 mode: 1 consume, 0 peek (decide without writing)
 -- Reply: {allowed 0|1, limit, remaining, retry_after_ms, reset_after_ms}. Time: the key's TTL, no clock read;
 -- the key expires when its window ends.
+-- Bound: at most five commands on one key.
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local permits = tonumber(ARGV[3])

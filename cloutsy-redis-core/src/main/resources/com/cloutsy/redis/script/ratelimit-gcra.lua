@@ -4,6 +4,7 @@
 --       4 mode: 1 consume, 0 peek (decide without writing)
 -- Reply: {allowed 0|1, capacity, remaining, retry_after_ms, reset_after_ms}. Time: Redis TIME; the key expires
 -- when the bucket is full again, so an idle limiter leaves nothing behind.
+-- Bound: TIME, one GET and at most one SET on one key.
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
 local interval = tonumber(ARGV[1])

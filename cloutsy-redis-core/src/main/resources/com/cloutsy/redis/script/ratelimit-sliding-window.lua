@@ -4,6 +4,7 @@
 -- ARGV: 1 limit  2 window ms  3 permits  4 mode: 1 consume, 0 peek (decide without writing)
 -- Reply: {allowed 0|1, limit, remaining, retry_after_ms, reset_after_ms}. Time: Redis TIME; the key expires when
 -- the window after the current one ends, the last moment its counts can weigh on a decision.
+-- Bound: TIME, one GET and at most one SET on one key.
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local limit = tonumber(ARGV[1])

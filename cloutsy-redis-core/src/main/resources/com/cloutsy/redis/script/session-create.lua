@@ -1,5 +1,6 @@
 -- session-create.lua: stores a new session and its index entry, pruning dead entries and evicting the oldest
 -- sessions over the limit, as one atomic step.
+-- Includes: session-library.lua
 -- KEYS: 1 session:{userId}:{jti}  2 sessions:{userId}
 -- ARGV: 1 jti  2 the value without its times: a compact JSON object  3 TTL ms  4 absolute lifetime ms
 --       5 max sessions per user, 0 for no limit  6 this user's session key without the jti
@@ -7,6 +8,11 @@
 -- Reply: {0} when the jti already names a live session (nothing written);
 --        {1, now ms, evicted jti...} when stored, evicted oldest first.
 -- Time: Redis TIME for createdAt, lastSeenAt, expiresAt and absoluteExpiresAt (ISO-8601, UTC, milliseconds).
+-- Bound: prune's work; per live session, when at the limit, one GET and a JSON decode, then a sort of the live
+-- sessions and a DEL and an SREM per evicted one; EXISTS, TIME, SET, SADD and one PEXPIRE or PERSIST.
+-- The index holds one entry per session created (only the session scripts write it), at most
+-- maxSessionsPerUser when that is set.
+
 -- When a stored session began; a value nobody can read counts as the oldest of all.
 local function created_ms(key)
   local value = redis.pcall('GET', key)
@@ -21,19 +27,9 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
 end
 local index, prefix = KEYS[2], ARGV[6]
 local ttl, lifetime, max = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + floor(tonumber(time[2]) / 1000)
+local now = now_ms()
 
--- Prune: drop index entries whose session is gone.
-local live = {}
-for _, jti in ipairs(redis.call('SMEMBERS', index)) do
-  local left = redis.call('PTTL', prefix .. encode(jti))
-  if left == -2 then
-    redis.call('SREM', index, jti)
-  else
-    live[#live + 1] = {jti = jti, left = left}
-  end
-end
+local live = prune(index, prefix)
 
 local evicted = {}
 if max > 0 and #live >= max then
@@ -64,10 +60,7 @@ redis.call('SET', KEYS[1], value, 'PX', ttl)
 redis.call('SADD', index, ARGV[1])
 
 if ARGV[7] == '1' then
-  local longest = ttl
-  for _, session in ipairs(live) do
-    if session.left == -1 or longest == -1 then longest = -1 elseif session.left > longest then longest = session.left end
-  end
-  if longest == -1 then redis.call('PERSIST', index) else redis.call('PEXPIRE', index, longest) end
+  live[#live + 1] = {jti = ARGV[1], left = ttl}
+  expire_index(index, live)
 end
 return {1, now, unpack(evicted)}

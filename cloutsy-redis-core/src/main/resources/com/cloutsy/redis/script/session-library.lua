@@ -1,18 +1,34 @@
--- session-library.lua: functions every session script shares; SessionStore puts this text before each of them.
+-- session-library.lua: functions every session script shares; LuaScript puts this text before every script
+-- whose header includes it.
 -- No KEYS, ARGV or reply of its own.
 local floor = math.floor
+
+-- The calendar arithmetic below is Howard Hinnant's days_from_civil / civil_from_days: it counts days in 400-year
+-- eras that start on 0000-03-01, so that the leap day is the last day of a year and needs no special case.
+local MS_PER_DAY = 86400000
+local DAYS_PER_ERA = 146097
+-- Days from 0000-03-01, the start of the first era, to 1970-01-01.
+local EPOCH_DAY = 719468
 
 -- Keys.encode: A-Z a-z 0-9 . _ @ + - stay, every other byte becomes %XX.
 local function encode(id)
   return (string.gsub(id, '[^A-Za-z0-9%._@%+%-]', function(c) return string.format('%%%02X', string.byte(c)) end))
 end
 
+-- Redis TIME as milliseconds since the epoch: the server's clock, the same for every caller.
+local function now_ms()
+  local time = redis.call('TIME')
+  return tonumber(time[1]) * 1000 + floor(tonumber(time[2]) / 1000)
+end
+
+-- The ISO-8601 UTC text of milliseconds since the epoch, always with three digits of milliseconds (Java's
+-- Instant.toString leaves zero ones out): yyyy-MM-ddTHH:mm:ss.SSSZ, for years 0000 to 9999.
 local function iso(ms)
-  local days = floor(ms / 86400000)
-  local rem = ms - days * 86400000
-  local z = days + 719468
-  local era = floor(z / 146097)
-  local doe = z - era * 146097
+  local days = floor(ms / MS_PER_DAY)
+  local rem = ms - days * MS_PER_DAY
+  local z = days + EPOCH_DAY
+  local era = floor(z / DAYS_PER_ERA)
+  local doe = z - era * DAYS_PER_ERA
   local yoe = floor((doe - floor(doe / 1460) + floor(doe / 36524) - floor(doe / 146096)) / 365)
   local doy = doe - (365 * yoe + floor(yoe / 4) - floor(yoe / 100))
   local mp = floor((5 * doy + 2) / 153)
@@ -46,23 +62,34 @@ local function parse_iso(s)
   local era = floor(yy / 400)
   local yoe = yy - era * 400
   local doy = floor((153 * ((mo + 9) % 12) + 2) / 5) + d - 1
-  local days = era * 146097 + yoe * 365 + floor(yoe / 4) - floor(yoe / 100) + doy - 719468
-  return days * 86400000 + ((h * 60 + mi) * 60 + sec) * 1000 + ms - offset
+  local days = era * DAYS_PER_ERA + yoe * 365 + floor(yoe / 4) - floor(yoe / 100) + doy - EPOCH_DAY
+  return days * MS_PER_DAY + ((h * 60 + mi) * 60 + sec) * 1000 + ms - offset
 end
 
--- Drops index entries whose session is gone and keeps the index alive as long as its longest session.
-local function prune(index, prefix, expire)
-  local count, longest = 0, 0
+-- The index entries whose session is still there, each {jti = ..., left = its PTTL ms, -1 for no expiry}, in
+-- SMEMBERS order; entries whose session is gone leave the index. Bound (prune's work): one SMEMBERS, one PTTL per
+-- entry and one SREM per dead entry, over this one user's index.
+local function prune(index, prefix)
+  local live = {}
   for _, jti in ipairs(redis.call('SMEMBERS', index)) do
     local left = redis.call('PTTL', prefix .. encode(jti))
     if left == -2 then
       redis.call('SREM', index, jti)
     else
-      count = count + 1
-      if left == -1 or longest == -1 then longest = -1 elseif left > longest then longest = left end
+      live[#live + 1] = {jti = jti, left = left}
     end
   end
-  if expire and count > 0 then
-    if longest == -1 then redis.call('PERSIST', index) else redis.call('PEXPIRE', index, longest) end
+  return live
+end
+
+-- Keeps the index alive exactly as long as the longest of the sessions (as prune returns them), so it neither
+-- outlives them nor expires before one of them; with no sessions it is left alone. One PEXPIRE or PERSIST.
+local function expire_index(index, sessions)
+  if #sessions == 0 then return end
+  local longest = 0
+  for _, session in ipairs(sessions) do
+    local left = session.left
+    if left == -1 or longest == -1 then longest = -1 elseif left > longest then longest = left end
   end
+  if longest == -1 then redis.call('PERSIST', index) else redis.call('PEXPIRE', index, longest) end
 end

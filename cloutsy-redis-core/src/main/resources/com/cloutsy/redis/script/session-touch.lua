@@ -2,6 +2,7 @@
 -- absolute lifetime, then prunes the index, as one atomic step. Only lastSeenAt, expiresAt and absoluteExpiresAt
 -- change: every other byte of the stored JSON (fields another service wrote, number spellings, order, spacing)
 -- stays as it was.
+-- Includes: session-library.lua
 -- KEYS: 1 session:{userId}:{jti}  2 sessions:{userId}
 -- ARGV: 1 jti  2 idle timeout ms  3 absolute lifetime ms, for a session that does not record its own cap
 --       (written by the seed's code): the cap becomes createdAt plus this, and is recorded
@@ -10,12 +11,21 @@
 -- Reply: {0} no such session; {1, new value, TTL ms} touched; {2} the value is not a JSON object with a
 --        readable createdAt (nothing changed); {3} the absolute lifetime had passed, so the session was ended.
 -- Time: Redis TIME for lastSeenAt and the expiries.
+-- Bound: GET, a JSON decode and one scan of the value, TIME, SET and SADD; then prune's work and one PEXPIRE or
+-- PERSIST. The index holds one entry per session created (only the session scripts write it), at most
+-- maxSessionsPerUser when that is set.
+
+-- The bytes of JSON's structure the scanner stops at, as string.byte returns them: comparing numbers spares
+-- making a one-character string of every byte scanned.
+local QUOTE, COMMA = string.byte('"'), string.byte(',')
+local OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY = string.byte('{'), string.byte('}'), string.byte('[')
+
 -- The index of the quote that closes the JSON string opening at i.
 local function string_end(s, i)
   local j = i + 1
   while true do
     local k = string.find(s, '["\\]', j)
-    if string.byte(s, k) == 34 then return k end
+    if string.byte(s, k) == QUOTE then return k end
     j = k + 2
   end
 end
@@ -23,16 +33,16 @@ end
 -- The index of the last character of the JSON value starting at i.
 local function value_end(s, i)
   local c = string.byte(s, i)
-  if c == 34 then return string_end(s, i) end
-  if c == 123 or c == 91 then
+  if c == QUOTE then return string_end(s, i) end
+  if c == OPEN_OBJECT or c == OPEN_ARRAY then
     local depth, j = 0, i
     while true do
       local k = string.find(s, '[][{}"]', j)
       local b = string.byte(s, k)
-      if b == 34 then
+      if b == QUOTE then
         j = string_end(s, k) + 1
       else
-        depth = depth + ((b == 123 or b == 91) and 1 or -1)
+        depth = depth + ((b == OPEN_OBJECT or b == OPEN_ARRAY) and 1 or -1)
         if depth == 0 then return k end
         j = k + 1
       end
@@ -49,7 +59,7 @@ local function set_members(s, values, order)
   local tail = string.find(s, '{', 1, true) + 1
   local separator = ''
   local i = string.find(s, '%S', tail)
-  while string.byte(s, i) ~= 125 do
+  while string.byte(s, i) ~= CLOSE_OBJECT do
     local name_end = string_end(s, i)
     local name = string.sub(s, i + 1, name_end - 1)
     local value_start = string.find(s, '%S', string.find(s, ':', name_end + 1, true) + 1)
@@ -61,7 +71,7 @@ local function set_members(s, values, order)
     end
     tail, separator = last + 1, ','
     i = string.find(s, '%S', tail)
-    if string.byte(s, i) == 44 then i = string.find(s, '%S', i + 1) end
+    if string.byte(s, i) == COMMA then i = string.find(s, '%S', i + 1) end
   end
   parts[#parts + 1] = string.sub(s, copied, tail - 1)
   for _, name in ipairs(order) do
@@ -85,8 +95,7 @@ end
 
 local reply = {0}
 if fields then
-  local time = redis.call('TIME')
-  local now = tonumber(time[1]) * 1000 + floor(tonumber(time[2]) / 1000)
+    local now = now_ms()
   local values = {}
   local order = {'lastSeenAt', 'expiresAt'}
   local cap = parse_iso(fields.absoluteExpiresAt)
@@ -114,5 +123,6 @@ if fields then
 else
   redis.call('SREM', KEYS[2], ARGV[1])
 end
-prune(KEYS[2], ARGV[5], ARGV[4] == '1')
+local live = prune(KEYS[2], ARGV[5])
+if ARGV[4] == '1' then expire_index(KEYS[2], live) end
 return reply

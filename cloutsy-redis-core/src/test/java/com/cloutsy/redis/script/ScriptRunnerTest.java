@@ -52,7 +52,7 @@ class ScriptRunnerTest {
 
   @Test
   void aLibraryGoesBeforeTheScriptThatUsesIt() {
-    LuaScript twice = LuaScript.load("test-twice.lua", "test-library.lua");
+    LuaScript twice = LuaScript.load("test-twice.lua");
 
     Long reply = redis.await(redis.scripts().run(twice, ScriptOutputType.INTEGER, new String[0], "21"));
 
