@@ -1,4 +1,4 @@
-package com.cloutsy.redis.cache;
+package com.cloutsy.redis;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,20 +7,22 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock that moves only when a test moves it; thread-safe. */
-final class TestClock extends Clock {
+/** A clock for the tests of every capability: it moves only when a test moves it, in milliseconds; thread-safe. */
+public final class TestClock extends Clock {
 
   private final AtomicLong millis;
 
-  TestClock(Instant start) {
+  public TestClock(Instant start) {
     this.millis = new AtomicLong(start.toEpochMilli());
   }
 
-  void advance(Duration by) {
+  /** Moves the clock forward by {@code by}, whole milliseconds. */
+  public void advance(Duration by) {
     millis.addAndGet(by.toMillis());
   }
 
-  void set(long epochMillis) {
+  /** Sets the clock to {@code epochMillis}. */
+  public void set(long epochMillis) {
     millis.set(epochMillis);
   }
 
