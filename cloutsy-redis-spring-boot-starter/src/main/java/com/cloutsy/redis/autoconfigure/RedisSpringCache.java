@@ -1,8 +1,8 @@
 package com.cloutsy.redis.autoconfigure;
 
 import com.cloutsy.redis.cache.CacheLookup;
-import com.cloutsy.redis.cache.CodecException;
 import com.cloutsy.redis.cache.RedisCache;
+import com.cloutsy.redis.codec.CodecException;
 import com.cloutsy.redis.keys.Keys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
