@@ -29,7 +29,8 @@ final class ReadRetry implements RedisConnectionStateListener {
   private final boolean anyConnection;
   private final int maxRetries;
   private final Duration budget;
-  private final AtomicReference<CompletableFuture<Void>> nextReconnect = new AtomicReference<>(new CompletableFuture<>());
+  private final AtomicReference<CompletableFuture<Void>> nextReconnect =
+      new AtomicReference<>(new CompletableFuture<>());
 
   /**
    * Retries reads of {@code connection}. A cluster connection has one connection per node underneath, which are the

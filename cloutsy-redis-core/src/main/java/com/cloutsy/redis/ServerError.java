@@ -84,7 +84,8 @@ public enum ServerError {
 
   /**
    * The error of a server's reply text, also when a script's call failed: Redis 6.2 wraps it as {@code ERR Error
-   * running script (call to f_...): @user_script:7: -OOM command not allowed ...} (or without the {@code -}, or with the position twice), so an
+   * running script (call to f_...): @user_script:7: -OOM command not allowed ...} (or without the {@code -}, or with
+   * the position twice), so an
    * out-of-memory refusal of a script would otherwise look like a bug in the script; Redis 7 starts with the code.
    */
   public static Optional<ServerError> of(String reply) {

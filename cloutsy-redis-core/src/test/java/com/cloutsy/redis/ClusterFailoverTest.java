@@ -182,7 +182,8 @@ class ClusterFailoverTest {
 
       long failedAfterRecovery = load.failed.get() - failedUntilRecovery;
       String summary = String.format("Cluster failover under load (4 callers, %d users, 1 of 3 masters killed;"
-              + " SessionStore.createAsync and RateLimiter.tryAcquireAsync, fail closed): %d calls, %d failed (%d until the killed master's slots answered again, %d after); of the failed, %d"
+              + " SessionStore.createAsync and RateLimiter.tryAcquireAsync, fail closed): %d calls, %d failed"
+              + " (%d until the killed master's slots answered again, %d after); of the failed, %d"
               + " went to the masters that stayed up and were refused by the cluster with CLUSTERDOWN while a slot"
               + " range had no master; replica promoted %d ms after the kill, the client served the killed master's"
               + " slots again %d ms after the kill, the last call failed %d ms after the kill; health during: %s %s;"

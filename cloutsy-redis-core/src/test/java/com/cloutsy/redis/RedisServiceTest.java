@@ -267,8 +267,10 @@ class RedisServiceTest {
     if (endpoint.isCluster()) {
       assertThat(redis.isCluster()).isTrue();
       assertThatThrownBy(redis::connection).isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("cluster mode").hasMessageContaining("commands()").hasMessageContaining("clusterConnection()");
-      assertThatThrownBy(redis::client).isInstanceOf(IllegalStateException.class).hasMessageContaining("clusterClient()");
+          .hasMessageContaining("cluster mode").hasMessageContaining("commands()")
+        .hasMessageContaining("clusterConnection()");
+      assertThatThrownBy(redis::client).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("clusterClient()");
       assertThat(redis.clusterConnection().sync().clusterInfo()).contains("cluster_state:ok");
       assertThat(redis.clusterClient().getPartitions()).isNotEmpty();
     } else {

@@ -12,7 +12,8 @@ class TrafficTest {
   /** EVALSHA with a body that looks like a request header, then GET, then a MULTI ... EXEC batch. */
   private static final String STREAM = "*5\r\n$7\r\nEVALSHA\r\n$4\r\nabcd\r\n$1\r\n1\r\n$3\r\nk:1\r\n$6\r\n*2\r\n$3\r\n"
       + "*2\r\n$3\r\nGET\r\n$5\r\nkey:1\r\n"
-      + "*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$0\r\n\r\n*2\r\n$4\r\nINCR\r\n$1\r\nb\r\n*1\r\n$4\r\nEXEC\r\n";
+      + "*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$0\r\n\r\n"
+      + "*2\r\n$4\r\nINCR\r\n$1\r\nb\r\n*1\r\n$4\r\nEXEC\r\n";
 
   @Test
   void countsEveryRequestOfAStream() {

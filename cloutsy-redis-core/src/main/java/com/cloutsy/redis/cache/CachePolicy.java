@@ -1,5 +1,6 @@
 package com.cloutsy.redis.cache;
 
+import com.cloutsy.redis.codec.Codec;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package com.cloutsy.redis.cache;
 
+import com.cloutsy.redis.codec.CodecException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.DataFormatException;

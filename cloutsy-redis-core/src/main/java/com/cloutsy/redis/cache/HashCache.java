@@ -2,6 +2,8 @@ package com.cloutsy.redis.cache;
 
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
+import com.cloutsy.redis.codec.Codec;
+import com.cloutsy.redis.codec.CodecException;
 import com.cloutsy.redis.script.LuaScript;
 import io.lettuce.core.ScriptOutputType;
 import java.lang.reflect.Array;

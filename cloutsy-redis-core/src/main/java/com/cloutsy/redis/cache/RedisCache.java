@@ -4,6 +4,8 @@ import com.cloutsy.redis.FeatureCounters;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
 import com.cloutsy.redis.ValueTooLargeException;
+import com.cloutsy.redis.codec.Codec;
+import com.cloutsy.redis.codec.CodecException;
 import com.cloutsy.redis.config.RedisSettings;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisException;

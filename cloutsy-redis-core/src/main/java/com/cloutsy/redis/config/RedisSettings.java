@@ -140,7 +140,8 @@ public record RedisSettings(
     if (!clusterNodes.isEmpty()) {
       require(sentinelMaster == null, "REDIS_CLUSTER_NODES",
           "REDIS_CLUSTER_NODES and REDIS_SENTINEL_MASTER exclude each other: choose cluster or sentinel");
-      require(database == 0, "REDIS_DB", "REDIS_DB must be 0 with REDIS_CLUSTER_NODES: Redis Cluster has only database 0");
+      require(database == 0, "REDIS_DB",
+          "REDIS_DB must be 0 with REDIS_CLUSTER_NODES: Redis Cluster has only database 0");
       require(keyLayout == KeyLayout.CLUSTER, "REDIS_KEY_LAYOUT",
           "REDIS_KEY_LAYOUT must be cluster with REDIS_CLUSTER_NODES: the seed layout spreads one user's keys over"
               + " several slots, so its scripts would fail with CROSSSLOT");

@@ -21,7 +21,10 @@ public record KeyspaceSummary(List<Namespace> namespaces, long keysSampled, long
   /** The namespace of keys without a {@code :} after the prefix. */
   public static final String NO_NAMESPACE = "(none)";
 
-  /** Where keys go once {@link #MAX_NAMESPACES} distinct namespaces were seen, so a bad key design cannot exhaust memory. */
+  /**
+   * Where keys go once {@link #MAX_NAMESPACES} distinct namespaces were seen, so a bad key design cannot exhaust
+   * memory.
+   */
   public static final String OTHER_NAMESPACES = "(other)";
 
   /** The most distinct namespaces counted separately. */

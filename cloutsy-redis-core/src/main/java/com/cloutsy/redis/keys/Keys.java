@@ -32,7 +32,8 @@ import java.util.Objects;
  * </table>
  *
  * <p>In the cluster layout the owning id (user id, phone, login identifier or client address) is a hash tag, so
- * all keys of one owner hash to one slot and one Lua script may touch them all. Cache and config keys stay untagged: each is read and
+ * all keys of one owner hash to one slot and one Lua script may touch them all. Cache and config keys stay untagged:
+ * each is read and
  * written alone, so a tag would enable no multi-key command; it would only pile all keys that share a tag onto one
  * node, where a hot resource is better spread over the cluster.
  *

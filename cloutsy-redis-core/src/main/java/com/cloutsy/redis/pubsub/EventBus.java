@@ -3,7 +3,7 @@ package com.cloutsy.redis.pubsub;
 import com.cloutsy.redis.FeatureCounters;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
-import com.cloutsy.redis.cache.Codec;
+import com.cloutsy.redis.codec.Codec;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -29,7 +29,7 @@ import tools.jackson.core.type.TypeReference;
 
 /**
  * Typed publish/subscribe over Redis: the seed's {@code publish(channel, JSON.stringify(event))} and
- * {@code duplicate().subscribe(...)}, with the events encoded by the cache's {@link Codec} (JSON by default).
+ * {@code duplicate().subscribe(...)}, with the events encoded by the shared {@link Codec} (JSON by default).
  *
  * <pre>{@code
  * try (EventBus bus = EventBus.create(redis)) {
@@ -134,7 +134,7 @@ public final class EventBus implements AutoCloseable {
    *
    * @return a stage with the number of subscriber connections that received it (in Redis Cluster, on the node
    *     that took the message); it fails with {@link RedisUnavailableException} when Redis cannot be asked
-   * @throws com.cloutsy.redis.cache.CodecException if the codec cannot write the event, at once
+   * @throws com.cloutsy.redis.codec.CodecException if the codec cannot write the event, at once
    * @throws IllegalArgumentException if the channel is empty; NullPointerException if an argument is null
    */
   public CompletionStage<Long> publishAsync(String channel, Object event) {

@@ -1,6 +1,6 @@
 package com.cloutsy.redis.pubsub;
 
-import com.cloutsy.redis.cache.Codec;
+import com.cloutsy.redis.codec.Codec;
 import java.util.Objects;
 
 /**

@@ -105,7 +105,9 @@ public final class Subscription implements AutoCloseable {
     return true;
   }
 
-  /** Called on Lettuce's I/O thread: queues the message, or drops and counts it when the queue is full. Never blocks. */
+  /**
+   * Called on Lettuce's I/O thread: queues the message, or drops and counts it when the queue is full. Never blocks.
+   */
   void offer(String channel, String message) {
     long dropped;
     boolean schedule = false;

@@ -24,7 +24,8 @@ import java.util.function.UnaryOperator;
  * <p>A cooldown is a limit of one per period; its {@link Decision} has the rate limiters' shape: {@code allowed}
  * when the cooldown was started, {@code retryAfter} the time left when one was already running. Each call is one
  * Lua script in one round trip (the fixed-window limiter's, for a limit of one), atomic across processes: of many
- * concurrent callers exactly one starts the cooldown. The key holds {@code "1"} with the period as its TTL, as the seed writes it, so a
+ * concurrent callers exactly one starts the cooldown. The key holds {@code "1"} with the period as its TTL, as the seed
+ * writes it, so a
  * NestJS service sharing the key sees the same cooldown; a key found without a TTL is given one period.
  *
  * <p>Failure as in {@link RateLimiter}: {@link FailurePolicy#FAIL_CLOSED} (the default) throws

@@ -20,7 +20,8 @@ import java.util.Objects;
  * Retry-After: 3                      (only when denied)
  * </pre>
  * {@code RateLimit-Policy} and {@code RateLimit} follow the IETF HTTPAPI working group's
- * <a href="https://datatracker.ietf.org/doc/draft-ietf-httpapi-ratelimit-headers/">draft-ietf-httpapi-ratelimit-headers-11</a>
+ * <a href="https://datatracker.ietf.org/doc/draft-ietf-httpapi-ratelimit-headers/">
+ * draft-ietf-httpapi-ratelimit-headers-11</a>
  * (May 2026): a Structured Fields list of one item whose value is the policy name as an sf-string, with the quota
  * {@code q} and window {@code w} in the policy, the available quota {@code r} and effective window {@code t} in
  * {@code RateLimit}. {@code RateLimit-Limit}, {@code -Remaining} and {@code -Reset} are the fields of the draft's

@@ -2,6 +2,8 @@ package com.cloutsy.redis.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.cloutsy.redis.codec.Codec;
+import com.cloutsy.redis.codec.CodecException;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.List;
 import java.util.Map;

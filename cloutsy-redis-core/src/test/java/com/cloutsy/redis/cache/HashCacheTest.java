@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
+import com.cloutsy.redis.codec.Codec;
+import com.cloutsy.redis.codec.CodecException;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.keys.KeyLayout;

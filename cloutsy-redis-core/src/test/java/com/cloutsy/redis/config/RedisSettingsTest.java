@@ -99,7 +99,8 @@ class RedisSettingsTest {
     assertThat(fromVariables.isSentinel()).isTrue();
     assertThat(fromVariables.sentinelNodes())
         .containsExactly(new HostPort("s1", 26379), new HostPort("s2", 26380), new HostPort("::1", 26381));
-    assertThat(fromVariables.describeEndpoint()).isEqualTo("sentinel master mymaster via s1:26379,s2:26380,[::1]:26381");
+    assertThat(fromVariables.describeEndpoint())
+        .isEqualTo("sentinel master mymaster via s1:26379,s2:26380,[::1]:26381");
     assertThat(fromUrl.isSentinel()).isTrue();
     assertThat(fromUrl.describeEndpoint()).isEqualTo("sentinel master mymaster via s1:26379,s2:26380");
   }
@@ -124,13 +125,21 @@ class RedisSettingsTest {
       "REDIS_TLS                        | maybe        | REDIS_TLS must be true or false, was \"maybe\"",
       "REDIS_COMMAND_TIMEOUT_MS         | 0            | REDIS_COMMAND_TIMEOUT_MS must be an integer >= 1, was \"0\"",
       "REDIS_CONNECT_TIMEOUT_MS         | 2s           | REDIS_CONNECT_TIMEOUT_MS must be an integer >= 1, was \"2s\"",
-      "REDIS_MAX_RETRIES_PER_REQUEST    | -3           | REDIS_MAX_RETRIES_PER_REQUEST must be an integer >= 0, was \"-3\"",
-      "REDIS_RETRY_DELAY_ON_FAILOVER    | soon         | REDIS_RETRY_DELAY_ON_FAILOVER must be an integer >= 0, was \"soon\"",
-      "REDIS_RETRY_DELAY_ON_CLUSTER_DOWN| -1           | REDIS_RETRY_DELAY_ON_CLUSTER_DOWN must be an integer >= 0, was \"-1\"",
+      "REDIS_MAX_RETRIES_PER_REQUEST    | -3           | "
+          + "REDIS_MAX_RETRIES_PER_REQUEST must be an integer >= 0, was \"-3\"",
+      "REDIS_RETRY_DELAY_ON_FAILOVER    | soon         | "
+          + "REDIS_RETRY_DELAY_ON_FAILOVER must be an integer >= 0, was \"soon\"",
+      "REDIS_RETRY_DELAY_ON_CLUSTER_DOWN| -1           | "
+          + "REDIS_RETRY_DELAY_ON_CLUSTER_DOWN must be an integer >= 0, was \"-1\"",
       "REDIS_CLUSTER_NODES              | n1:7000,n2   | REDIS_CLUSTER_NODES must be host:port, was \"n2\"",
-      "REDIS_SENTINEL_NODES             | s1:notaport  | REDIS_SENTINEL_NODES must be an integer 1-65535, was \"notaport\"",
-      "REDIS_URL                        | http://x:1   | REDIS_URL must be redis://, rediss:// or redis-sentinel://[user:password@]host:port[/db], was \"http://x:1\"",
-      "REDIS_URL                        | redis://h:x  | REDIS_URL must be redis://, rediss:// or redis-sentinel://[user:password@]host:port[/db], was \"redis://h:x\"",
+      "REDIS_SENTINEL_NODES             | s1:notaport  | "
+          + "REDIS_SENTINEL_NODES must be an integer 1-65535, was \"notaport\"",
+      "REDIS_URL                        | http://x:1   | "
+          + "REDIS_URL must be redis://, rediss:// or redis-sentinel://[user:password@]host:port[/db], "
+          + "was \"http://x:1\"",
+      "REDIS_URL                        | redis://h:x  | "
+          + "REDIS_URL must be redis://, rediss:// or redis-sentinel://[user:password@]host:port[/db], "
+          + "was \"redis://h:x\"",
       "REDIS_KEY_PREFIX                 | {app}        | REDIS_KEY_PREFIX: ",
   })
   void aBadValueNamesItsVariableAndWhatWasExpected(String variable, String value, String message) {
@@ -237,7 +246,8 @@ class RedisSettingsTest {
 
   @ParameterizedTest(name = "{0}={1}")
   @CsvSource(delimiter = '|', textBlock = """
-      REDIS_TLS_CA_FILE     | /no/such/ca.pem | REDIS_TLS_CA_FILE must be a readable PEM file of CA certificates, was "/no/such/ca.pem"
+      REDIS_TLS_CA_FILE     | /no/such/ca.pem | REDIS_TLS_CA_FILE must be a readable PEM file of CA \
+      certificates, was "/no/such/ca.pem"
       REDIS_TLS_VERIFY_HOSTNAME | perhaps     | REDIS_TLS_VERIFY_HOSTNAME must be true or false, was "perhaps"
       REDIS_WAIT_REPLICAS   | -1              | REDIS_WAIT_REPLICAS must be an integer >= 0, was "-1"
       REDIS_WAIT_TIMEOUT_MS | 0               | REDIS_WAIT_TIMEOUT_MS must be an integer >= 1, was "0"

@@ -80,7 +80,8 @@ class DiagnosticsTest {
   void cleanUp() {
     List<String> ours = diagnostics.scan(keys.prefix() + "*").collect(Collectors.toList());
     for (int from = 0; from < ours.size(); from += 1_000) {
-      redis.await(redis.commands().unlink(ours.subList(from, Math.min(ours.size(), from + 1_000)).toArray(String[]::new)));
+      String[] batch = ours.subList(from, Math.min(ours.size(), from + 1_000)).toArray(String[]::new);
+      redis.await(redis.commands().unlink(batch));
     }
     redis.close();
   }
@@ -182,7 +183,8 @@ class DiagnosticsTest {
 
   @Test
   void theSlowlogListsSlowCommandsNewestFirst(EmbeddedRedis server) {
-    try (RedisService own = RedisService.start(RedisSettings.builder().host(server.host()).port(server.port()).build())) {
+    RedisSettings settings = RedisSettings.builder().host(server.host()).port(server.port()).build();
+    try (RedisService own = RedisService.start(settings)) {
       own.connection().sync().configSet("slowlog-log-slower-than", "0");
       own.set("slow:one", "1");
       own.get("slow:one");

@@ -124,7 +124,8 @@ class HealthCheckTest {
 
       // Filled until the check's own small probe is refused: right at the limit a 1 KB write can fail with OOM
       // while the probe, a few bytes smaller, still fits.
-      java.util.concurrent.atomic.AtomicReference<HealthReport> full = new java.util.concurrent.atomic.AtomicReference<>();
+      java.util.concurrent.atomic.AtomicReference<HealthReport> full =
+        new java.util.concurrent.atomic.AtomicReference<>();
       fillUntil(redis, () -> {
         HealthReport report = check.health();
         full.set(report);
@@ -267,7 +268,8 @@ class HealthCheckTest {
       Thread responder = new Thread(() -> {
         try (var client = plain.accept()) {
           client.getInputStream().read(new byte[512]);
-          client.getOutputStream().write("-ERR unknown command\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          client.getOutputStream()
+            .write("-ERR unknown command\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
           client.getOutputStream().flush();
           client.getInputStream().read();
         } catch (java.io.IOException closed) {
@@ -337,7 +339,8 @@ class HealthCheckTest {
         HealthCheck check = HealthCheck.create(redis, PATIENT);
         StatefulRedisConnection<String, String> blocker = redis.client().connect(redis.redisUri())) {
       admin(redis).configSet("lua-time-limit", "50");
-      CompletionStage<Object> endless = blocker.async().eval("while true do end", io.lettuce.core.ScriptOutputType.STATUS);
+      CompletionStage<Object> endless =
+        blocker.async().eval("while true do end", io.lettuce.core.ScriptOutputType.STATUS);
       try {
         await().atMost(WAIT).untilAsserted(() -> assertThat(check.health().reasons())
             .extracting(HealthReport.Reason::problem).contains(HealthProblem.BUSY));

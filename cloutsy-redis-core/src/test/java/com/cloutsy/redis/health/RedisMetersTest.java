@@ -96,7 +96,8 @@ class RedisMetersTest {
   @Test
   void healthGaugesShowTheLastReportWithoutSendingCommands() {
     try (RedisService redis = TestRedis.start(endpoint, KeyLayout.SEED);
-        HealthCheck check = HealthCheck.create(redis, HealthPolicy.defaults().withLatencyThreshold(Duration.ofSeconds(5)))) {
+        HealthCheck check =
+            HealthCheck.create(redis, HealthPolicy.defaults().withLatencyThreshold(Duration.ofSeconds(5)))) {
       RedisMeters.create(redis).withHealth(check).bindTo(registry);
       assertThat(registry.get("cloutsy.redis.memory.used").gauge().value()).as("no report yet").isNaN();
 

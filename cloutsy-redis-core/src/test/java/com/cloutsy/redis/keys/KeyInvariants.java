@@ -46,7 +46,8 @@ final class KeyInvariants {
   }
 
   /**
-   * Asserts that a key built from valid ids (those beyond the method's arity are ignored) is the method's pattern filled with the encoded ids, is printable ASCII
+   * Asserts that a key built from valid ids (those beyond the method's arity are ignored) is the method's pattern
+   * filled with the encoded ids, is printable ASCII
    * without glob characters, and carries exactly one hash tag in the cluster layout if the method has an owner.
    */
   static String assertKeyShape(KeyMethod method, Keys keys, String[] ids, Supplier<String> context) {

@@ -254,7 +254,8 @@ class LoginGuardTest {
       guard.recordFailure(user, "10.0.0." + i);
     }
 
-    ScanIterator<String> scan = ScanIterator.scan(raw(), ScanArgs.Builder.matches(keyNames().prefix() + "*").limit(500));
+    ScanIterator<String> scan =
+        ScanIterator.scan(raw(), ScanArgs.Builder.matches(keyNames().prefix() + "*").limit(500));
     List<String> keys = new ArrayList<>();
     scan.forEachRemaining(keys::add);
 

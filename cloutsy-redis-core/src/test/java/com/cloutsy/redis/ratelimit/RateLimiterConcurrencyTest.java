@@ -142,7 +142,8 @@ class RateLimiterConcurrencyTest {
     RateLimiter limiter = RateLimiter.create(first);
     Cooldown cooldown = Cooldown.create(second);
     Map<String, RateLimit> limits = new HashMap<>();
-    hundredPerHour().forEach(limit -> limits.put(first.keyNames().apiLimit(UUID.randomUUID().toString(), "mixed"), limit));
+    hundredPerHour().forEach(
+        limit -> limits.put(first.keyNames().apiLimit(UUID.randomUUID().toString(), "mixed"), limit));
 
     hammer(thread -> () -> {
       for (Map.Entry<String, RateLimit> entry : limits.entrySet()) {

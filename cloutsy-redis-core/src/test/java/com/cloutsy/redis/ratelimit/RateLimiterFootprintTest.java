@@ -89,7 +89,8 @@ class RateLimiterFootprintTest {
         admin.info("server").lines().filter(line -> line.startsWith("redis_version:")).findFirst().orElse("?"),
         algorithm, bytes.get(0), bytes.get(1), KeyLayout.CLUSTER);
     if (algorithm != Algorithm.SLIDING_WINDOW) {
-      assertThat(bytes).as("what a plain string key costs").allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(72));
+      assertThat(bytes).as("what a plain string key costs")
+          .allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(72));
     } else {
       assertThat(bytes).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(128));
     }

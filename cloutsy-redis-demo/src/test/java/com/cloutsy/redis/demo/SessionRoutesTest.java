@@ -20,7 +20,8 @@ class SessionRoutesTest extends DemoContext {
     Instant first = lastSeen(client().get("/auth/sessions", login.token()).json().get(0));
 
     Instant later = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
-        .until(() -> lastSeen(client().get("/auth/sessions", login.token()).json().get(0)), seen -> seen.isAfter(first));
+        .until(() -> lastSeen(client().get("/auth/sessions", login.token()).json().get(0)),
+            seen -> seen.isAfter(first));
 
     assertThat(later).isAfter(first);
     JsonNode device = client().get("/auth/sessions", login.token()).json().get(0);

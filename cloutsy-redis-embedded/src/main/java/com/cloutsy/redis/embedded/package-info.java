@@ -1,5 +1,6 @@
 /**
- * Real redis-server processes on loopback for tests and the zero-setup demo: {@link com.cloutsy.redis.embedded.EmbeddedRedis}
+ * Real redis-server processes on loopback for tests and the zero-setup demo:
+ * {@link com.cloutsy.redis.embedded.EmbeddedRedis}
  * finds or unpacks the binary, starts it on a free port of 127.0.0.1 (plain or TLS-only, with ACL users) and controls
  * its lifecycle (stop, kill, restart, pause) for fault tests; {@link com.cloutsy.redis.embedded.EmbeddedRedisCluster}
  * and {@link com.cloutsy.redis.embedded.EmbeddedSentinel} build Redis Cluster and Sentinel topologies from them.

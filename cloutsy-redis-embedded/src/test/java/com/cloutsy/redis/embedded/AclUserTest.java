@@ -29,7 +29,8 @@ class AclUserTest {
 
   @Test
   void userNamesAndRulesCannotInjectConfigLines() {
-    assertThatThrownBy(() -> EmbeddedRedis.builder().user("bad name", "on")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> EmbeddedRedis.builder().user("bad name", "on"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> EmbeddedRedis.builder().user("app", "on\nrequirepass x"))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -14,7 +14,8 @@ class EmbeddedSentinelTest {
       EmbeddedRedis replica = topology.servers().get(1);
       assertThat(master).isSameAs(topology.servers().get(0));
       assertThat(topology.sentinels()).hasSize(3).allMatch(EmbeddedRedis::isRunning);
-      assertThat(topology.sentinelUri()).matches("redis-sentinel://127\\.0\\.0\\.1:\\d+(,127\\.0\\.0\\.1:\\d+){2}#cloutsy");
+      assertThat(topology.sentinelUri())
+          .matches("redis-sentinel://127\\.0\\.0\\.1:\\d+(,127\\.0\\.0\\.1:\\d+){2}#cloutsy");
       assertThat(Loopback.call(master.port(), "SET", "k", "v")).isEqualTo("OK");
 
       long started = System.nanoTime();

@@ -82,7 +82,8 @@ final class Reliability {
         .append(System.getProperty("java.version")).append(" |\n");
     out.append("| redis-server | ").append(redisVersion).append(" |\n");
     out.append("| command timeout | ").append(Findings.millis(Mode.COMMAND_TIMEOUT)).append("; a call may take ")
-        .append(Findings.millis(Mode.callTimeBound())).append(" (timeout + ").append((int) (Mode.CALL_TIME_MARGIN * 100))
+        .append(Findings.millis(Mode.callTimeBound())).append(" (timeout + ")
+        .append((int) (Mode.CALL_TIME_MARGIN * 100))
         .append(" %); recovery within ").append(Findings.millis(Mode.RECOVERY_BOUND)).append(" |\n\n");
 
     out.append("## Summary\n\n| scenario | invariants | held |\n|---|---|---|\n");
@@ -97,8 +98,10 @@ final class Reliability {
     List<String> known = sections.stream().flatMap(section -> section.notes().stream())
         .filter(note -> note.startsWith("Known")).toList();
     if (!known.isEmpty()) {
-      out.append("## Known problems\n\nFound by this suite and not fixed yet; each is described in its scenario below.\n\n");
-      known.forEach(note -> out.append("- ").append(note.substring(0, note.contains(". ") ? note.indexOf(". ") + 1 : note.length())).append('\n'));
+      out.append("## Known problems\n\n")
+          .append("Found by this suite and not fixed yet; each is described in its scenario below.\n\n");
+      known.forEach(note -> out.append("- ")
+          .append(note.substring(0, note.contains(". ") ? note.indexOf(". ") + 1 : note.length())).append('\n'));
       out.append('\n');
     }
     for (Findings section : sections) {
@@ -107,7 +110,8 @@ final class Reliability {
       for (Findings.Row row : section.rows()) {
         out.append("| ").append(cell(row.what())).append(" | ").append(cell(row.measured())).append(" | ")
             .append(row.bound().isEmpty() ? "" : row.bound()).append(" | ")
-            .append(row.bound().isEmpty() ? "" : row.holds() ? "yes" : row.asserted() ? "**no**" : "**no** (not asserted)")
+            .append(row.bound().isEmpty() ? ""
+                : row.holds() ? "yes" : row.asserted() ? "**no**" : "**no** (not asserted)")
             .append(" |\n");
       }
       out.append('\n');

@@ -171,7 +171,8 @@ final class Workload implements AutoCloseable {
       }, Runnable::run);
       login = LoginGuard.create(redis, loginPolicy);
       cache = RedisCache.create(redis, CACHE, CachePolicy.defaults());
-      nearCache = RedisCache.create(redis, NEAR_CACHE, CachePolicy.defaults().withNearCache(1_000, Duration.ofMinutes(1)));
+      nearCache = RedisCache.create(redis, NEAR_CACHE,
+          CachePolicy.defaults().withNearCache(1_000, Duration.ofMinutes(1)));
       bus = EventBus.create(redis);
       for (String channel : CHANNELS) {
         acknowledgedEvents.put(channel, new ConcurrentHashMap<>());
@@ -599,7 +600,8 @@ final class Workload implements AutoCloseable {
     }
     return new Counts(liveSessions.size(), lostSessions, revokedAt.size(), overAdmitted, overLocal,
         totalOf(allowedByRedis), totalOf(allowedLocally), overLogin, acknowledged, lostEvents,
-        degraded(CACHE) + degraded(NEAR_CACHE), degraded(CACHE), acknowledgedIncrements.sum(), counted, attemptedIncrements.sum(),
+        degraded(CACHE) + degraded(NEAR_CACHE), degraded(CACHE), acknowledgedIncrements.sum(), counted,
+        attemptedIncrements.sum(),
         lostIncrements, doubleIncrements);
   }
 

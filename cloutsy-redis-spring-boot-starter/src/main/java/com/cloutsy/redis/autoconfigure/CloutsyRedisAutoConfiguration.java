@@ -1,8 +1,8 @@
 package com.cloutsy.redis.autoconfigure;
 
 import com.cloutsy.redis.RedisService;
-import com.cloutsy.redis.cache.Codec;
 import com.cloutsy.redis.cache.RedisCache;
+import com.cloutsy.redis.codec.Codec;
 import com.cloutsy.redis.config.HmacKey;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.health.Diagnostics;

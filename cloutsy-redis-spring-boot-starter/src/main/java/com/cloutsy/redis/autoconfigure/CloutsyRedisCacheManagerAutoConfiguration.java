@@ -1,6 +1,6 @@
 package com.cloutsy.redis.autoconfigure;
 
-import com.cloutsy.redis.cache.Codec;
+import com.cloutsy.redis.codec.Codec;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.BeanFactory;

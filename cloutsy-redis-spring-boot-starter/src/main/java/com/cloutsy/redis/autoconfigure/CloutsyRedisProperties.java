@@ -59,7 +59,9 @@ public class CloutsyRedisProperties {
   /** Bound on every command (REDIS_COMMAND_TIMEOUT_MS; default 2s). */
   private @Nullable Duration commandTimeout;
 
-  /** How many reconnects an interrupted read of the facade may wait through (REDIS_MAX_RETRIES_PER_REQUEST; default 3). */
+  /**
+   * How many reconnects an interrupted read of the facade may wait through (REDIS_MAX_RETRIES_PER_REQUEST; default 3).
+   */
   private @Nullable Integer maxRetriesPerRequest;
 
   /** First reconnect delay in cluster mode (REDIS_RETRY_DELAY_ON_CLUSTER_DOWN; default 100ms). */
@@ -364,7 +366,9 @@ public class CloutsyRedisProperties {
     /** Most sessions per user, the oldest evicted beyond it; 0 for no limit. */
     private int maxPerUser = 0;
 
-    /** Whether the index sessions:{userId} expires with its longest-lived session (off while seed code also writes it). */
+    /**
+     * Whether the index sessions:{userId} expires with its longest-lived session (off while seed code also writes it).
+     */
     private boolean expireIndex = true;
 
     private final Encryption encryption = new Encryption();
@@ -586,7 +590,9 @@ public class CloutsyRedisProperties {
     /** Failures of one identifier from one address (default 5 in 15m, locked for 15m). */
     private final Threshold pair = Threshold.of(5, Duration.ofMinutes(15), Duration.ofMinutes(15));
 
-    /** Failures of one identifier from any address, at most 100 and no fewer than the pair's (default 20 in 1h, 15m). */
+    /**
+     * Failures of one identifier from any address, at most 100 and no fewer than the pair's (default 20 in 1h, 15m).
+     */
     private final Threshold identifier = Threshold.of(20, Duration.ofHours(1), Duration.ofMinutes(15));
 
     /** Failures from one address across identifiers (default 50 in 15m, locked for 15m). */
@@ -707,7 +713,10 @@ public class CloutsyRedisProperties {
     /** Whether to create the RateLimiter and Cooldown beans. */
     private boolean enabled = true;
 
-    /** What the RateLimiter and Cooldown beans do while Redis cannot be asked: fail-closed throws, fail-open decides locally. */
+    /**
+     * What the RateLimiter and Cooldown beans do while Redis cannot be asked: fail-closed throws, fail-open decides
+     * locally.
+     */
     private FailurePolicy failurePolicy = FailurePolicy.FAIL_CLOSED;
 
     public boolean isEnabled() {
@@ -1057,7 +1066,9 @@ public class CloutsyRedisProperties {
       /** Algorithm of a @RateLimited route that names none. */
       private Algorithm algorithm = Algorithm.GCRA;
 
-      /** Limits by @RateLimited name that replace the annotation's values, so operations can tune them without a build. */
+      /**
+       * Limits by @RateLimited name that replace the annotation's values, so operations can tune them without a build.
+       */
       private Map<String, Policy> policies = new LinkedHashMap<>();
 
       public boolean isEnabled() {

@@ -1,7 +1,7 @@
 package com.cloutsy.redis.autoconfigure;
 
 import com.cloutsy.redis.cache.CachePolicy;
-import com.cloutsy.redis.cache.Codec;
+import com.cloutsy.redis.codec.Codec;
 import com.cloutsy.redis.config.HmacKey;
 import com.cloutsy.redis.health.DiagnosticsPolicy;
 import com.cloutsy.redis.health.HealthPolicy;

@@ -1,8 +1,8 @@
 package com.cloutsy.redis.autoconfigure;
 
 import com.cloutsy.redis.cache.CacheLookup;
-import com.cloutsy.redis.cache.CodecException;
 import com.cloutsy.redis.cache.RedisCache;
+import com.cloutsy.redis.codec.CodecException;
 import com.cloutsy.redis.keys.Keys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,7 +32,8 @@ import org.springframework.cache.support.SimpleValueWrapper;
  *   <li>Reads ({@code get}, {@code retrieve}) degrade to a miss when Redis is down, so the method runs.
  *   <li>{@link #put} does not wait for Redis and never fails for it: a value that could not be stored is only a miss
  *       later. A value the cache could not read back (a class outside the allowed packages) throws
- *       {@link CodecException} at once. A null is stored as a cached "not found" for the negative TTL, or, without negative caching, evicts.
+ *       {@link CodecException} at once. A null is stored as a cached "not found" for the negative TTL, or, without
+ *       negative caching, evicts.
  *   <li>{@link #evict}, {@link #clear} and their immediate forms wait for Redis and throw
  *       {@link com.cloutsy.redis.RedisUnavailableException} when it is down: a silently failed eviction would leave a
  *       stale value. {@link #clear} is SCAN + UNLINK of the name's keys, not atomic.

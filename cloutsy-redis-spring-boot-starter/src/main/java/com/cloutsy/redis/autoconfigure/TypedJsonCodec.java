@@ -1,7 +1,7 @@
 package com.cloutsy.redis.autoconfigure;
 
-import com.cloutsy.redis.cache.Codec;
-import com.cloutsy.redis.cache.CodecException;
+import com.cloutsy.redis.codec.Codec;
+import com.cloutsy.redis.codec.CodecException;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.cloutsy.redis.cache.CachePolicy;
-import com.cloutsy.redis.cache.Codec;
+import com.cloutsy.redis.codec.Codec;
 import com.cloutsy.redis.health.DiagnosticsPolicy;
 import com.cloutsy.redis.health.HealthPolicy;
 import com.cloutsy.redis.login.LoginPolicy;

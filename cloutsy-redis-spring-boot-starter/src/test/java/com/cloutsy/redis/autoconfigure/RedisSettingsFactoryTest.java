@@ -137,7 +137,8 @@ class RedisSettingsFactoryTest {
     assertThatThrownBy(() -> RedisSettingsFactory.settings(environment, properties))
         .isInstanceOfSatisfying(RedisPropertyException.class, failure -> {
           assertThat(failure.property()).isEqualTo("cloutsy.redis.port");
-          assertThat(failure.getMessage()).startsWith("cloutsy.redis.port must be an integer 1-65535").doesNotContain("REDIS_PORT");
+          assertThat(failure.getMessage())
+              .startsWith("cloutsy.redis.port must be an integer 1-65535").doesNotContain("REDIS_PORT");
           assertThat(failure.action()).contains("cloutsy.redis.port", "REDIS_PORT");
         });
   }

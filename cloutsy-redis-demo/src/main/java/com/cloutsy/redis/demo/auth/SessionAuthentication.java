@@ -11,7 +11,8 @@ import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
- * Authenticates the session routes of {@code /auth} and every {@code /api} route: reads {@code Authorization: Bearer <token>}, checks its
+ * Authenticates the session routes of {@code /auth} and every {@code /api} route: reads
+ * {@code Authorization: Bearer <token>}, checks its
  * MAC ({@link Tokens}), and touches its session ({@link SessionStore#touch}: one script that slides the expiry,
  * records {@code lastSeenAt} and answers whether the session still exists). A revoked or expired session, a forged
  * token and, on a {@link RequiresSession} route, a missing token are answered 401; the caller is put on the request

@@ -149,7 +149,8 @@ public class RateLimitInterceptor implements HandlerInterceptor, SmartInitializi
       long limit = policy != null && policy.getLimit() != null ? policy.getLimit()
           : annotation.limit() > 0 ? annotation.limit() : config.getDefaultLimit();
       Duration window = policy != null && policy.getWindow() != null ? policy.getWindow()
-          : annotation.window().isBlank() ? config.getDefaultWindow() : DurationStyle.detectAndParse(annotation.window());
+          : annotation.window().isBlank() ? config.getDefaultWindow()
+        : DurationStyle.detectAndParse(annotation.window());
       long burst = policy != null && policy.getBurst() != null ? policy.getBurst() : annotation.burst();
       RateLimitKey key = policy != null && policy.getKey() != null ? policy.getKey() : annotation.key();
       RateLimit rateLimit = new RateLimit(limit, window, burst,

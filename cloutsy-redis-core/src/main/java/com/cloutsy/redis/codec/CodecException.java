@@ -1,4 +1,4 @@
-package com.cloutsy.redis.cache;
+package com.cloutsy.redis.codec;
 
 /** A value could not be encoded, or stored bytes could not be decoded as the requested type. */
 public class CodecException extends RuntimeException {

@@ -1,4 +1,4 @@
-package com.cloutsy.redis.cache;
+package com.cloutsy.redis.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

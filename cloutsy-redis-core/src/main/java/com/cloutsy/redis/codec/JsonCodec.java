@@ -1,4 +1,4 @@
-package com.cloutsy.redis.cache;
+package com.cloutsy.redis.codec;
 
 import java.lang.reflect.Type;
 import tools.jackson.core.JacksonException;
