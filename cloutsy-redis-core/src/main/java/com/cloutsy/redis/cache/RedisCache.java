@@ -1,8 +1,10 @@
 package com.cloutsy.redis.cache;
 
 import com.cloutsy.redis.FeatureCounters;
+import com.cloutsy.redis.RedisRuntime;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
+import com.cloutsy.redis.ServerError;
 import com.cloutsy.redis.ValueTooLargeException;
 import com.cloutsy.redis.config.RedisSettings;
 import io.lettuce.core.KeyScanCursor;
@@ -91,7 +93,7 @@ import tools.jackson.core.type.TypeReference;
  *
  * <pre>{@code
  * RedisCache users = RedisCache.create(redis, "users", CachePolicy.of(Duration.ofMinutes(10)));
- * User user = users.getOrLoad(redis.keyNames().cache("users", id), Duration.ofMinutes(5), User.class,
+ * User user = users.getOrLoad(runtime.keyNames().cache("users", id), Duration.ofMinutes(5), User.class,
  *     () -> repository.findById(id).orElse(null));
  * }</pre>
  *
@@ -194,6 +196,7 @@ public final class RedisCache implements AutoCloseable {
   private record Loaded(@Nullable Object value, int loadMicros) {}
 
   private final RedisService redis;
+  private final RedisRuntime runtime;
   private final @Nullable RedisService ownedService;
   private final String name;
   private final CachePolicy policy;
@@ -222,7 +225,7 @@ public final class RedisCache implements AutoCloseable {
 
   private RedisCache(RedisService redis, String name, CachePolicy policy, Executor executor, Clock clock,
       boolean ownsService) {
-    required(redis, "redis").commands();
+    required(redis, "redis").runtime().commands();
     if (required(name, "name").isBlank()) {
       throw new IllegalArgumentException("name must not be blank");
     }
@@ -234,13 +237,14 @@ public final class RedisCache implements AutoCloseable {
           + " RedisCache.start), where the near cache works");
     }
     this.redis = redis;
+    this.runtime = redis.runtime();
     this.ownedService = ownsService ? redis : null;
     this.name = name;
     this.policy = required(policy, "policy");
     this.codec = policy.codec();
     this.executor = required(executor, "executor");
     this.clock = clock;
-    FeatureCounters counters = redis.counters();
+    FeatureCounters counters = runtime.counters();
     String gets = "cloutsy.redis.cache.gets";
     this.hits = counters.counter(gets, "cache", name, "result", "hit");
     this.nearHits = counters.counter(gets, "cache", name, "result", "near_hit");
@@ -321,7 +325,7 @@ public final class RedisCache implements AutoCloseable {
    * returned as null. Concurrent calls for one key share one loader call; the loader runs on the calling thread of
    * one of them. If Redis fails or times out, the loader's value is returned and nothing is written.
    *
-   * @param key the Redis key, e.g. {@code redis.keyNames().cache("users", id)}
+   * @param key the Redis key, e.g. {@code runtime.keyNames().cache("users", id)}
    * @param ttl how long the value stays cached, at least 1 ms
    * @param type the value's class
    * @param loader reads the value from the source of truth; null for "not found"
@@ -406,7 +410,7 @@ public final class RedisCache implements AutoCloseable {
    * @throws CodecException if the value cannot be encoded
    */
   public void put(String key, Object value, Duration ttl) {
-    redis.await(putAsync(key, value, ttl));
+    runtime.await(putAsync(key, value, ttl));
   }
 
   /** Asynchronous {@link #put(String, Object, Duration)}; encodes on the calling thread. */
@@ -425,7 +429,7 @@ public final class RedisCache implements AutoCloseable {
    * @throws RedisUnavailableException if Redis could not be asked
    */
   public boolean invalidate(String key) {
-    return redis.await(invalidateAsync(key));
+    return runtime.await(invalidateAsync(key));
   }
 
   /** Asynchronous {@link #invalidate(String)}. */
@@ -438,7 +442,7 @@ public final class RedisCache implements AutoCloseable {
   }
 
   /**
-   * Deletes every key that starts with {@code prefix}, e.g. {@code redis.keyNames().cachePrefix("users")}: SCAN with a
+   * Deletes every key that starts with {@code prefix}, e.g. {@code runtime.keyNames().cachePrefix("users")}: SCAN with a
    * MATCH pattern in batches of about 500, and UNLINK of each batch, never KEYS. The prefix is matched literally:
    * glob characters in it ({@code * ? [ ] \}) are escaped, so it can never match more than its own keys. Not
    * atomic: keys written while it runs may survive. Its cost grows with the whole keyspace, not with the keys
@@ -452,7 +456,7 @@ public final class RedisCache implements AutoCloseable {
    * @throws RedisUnavailableException if Redis could not be asked; some keys may be deleted already
    */
   public long invalidatePrefix(String prefix) {
-    return redis.await(invalidatePrefixAsync(prefix));
+    return runtime.await(invalidatePrefixAsync(prefix));
   }
 
   /** Asynchronous {@link #invalidatePrefix(String)}. */
@@ -520,8 +524,8 @@ public final class RedisCache implements AutoCloseable {
 
   // ---- what HashCache shares ----
 
-  RedisService redis() {
-    return redis;
+  RedisRuntime runtime() {
+    return runtime;
   }
 
   Executor executor() {
@@ -645,7 +649,7 @@ public final class RedisCache implements AutoCloseable {
       degrade(new RedisUnavailableException("Storing a loaded value in cache '" + name + "' did not finish within"
           + " the command timeout; it may still be stored", late));
     } catch (ExecutionException failed) {
-      Throwable error = RedisService.unwrap(failed);
+      Throwable error = ServerError.unwrap(failed);
       if (error instanceof RedisUnavailableException down) {
         degrade(down);
       } else if (error instanceof ValueTooLargeException tooLarge) {
@@ -686,7 +690,7 @@ public final class RedisCache implements AutoCloseable {
     NearCache.Read read = read(key);
     byte[] bytes;
     try {
-      bytes = redis.await(read.reply());
+      bytes = runtime.await(read.reply());
     } catch (RedisUnavailableException down) {
       abandon(key, read.pending());
       degrade(down);
@@ -727,7 +731,7 @@ public final class RedisCache implements AutoCloseable {
         if (failure == null) {
           mine.complete(outcome);
         } else {
-          mine.completeExceptionally(RedisService.unwrap(failure));
+          mine.completeExceptionally(ServerError.unwrap(failure));
         }
         flights.remove(flight, mine);
       });
@@ -742,7 +746,7 @@ public final class RedisCache implements AutoCloseable {
       @Nullable Throwable failure) {
     if (failure != null) {
       abandon(key, pending);
-      Throwable error = RedisService.unwrap(failure);
+      Throwable error = ServerError.unwrap(failure);
       if (!(error instanceof RedisUnavailableException down)) {
         return CompletableFuture.failedFuture(error);
       }
@@ -776,7 +780,7 @@ public final class RedisCache implements AutoCloseable {
         return fresh;
       }
       refreshLog.warn("Cache '" + name + "' could not refresh an entry early; it serves the current value, which is"
-          + " still within its TTL", RedisService.unwrap(failure));
+          + " still within its TTL", ServerError.unwrap(failure));
       return current;
     });
   }
@@ -787,7 +791,7 @@ public final class RedisCache implements AutoCloseable {
       if (failure == null) {
         return null;
       }
-      Throwable error = RedisService.unwrap(failure);
+      Throwable error = ServerError.unwrap(failure);
       if (error instanceof RedisUnavailableException down) {
         degrade(down);
         return null;
@@ -823,7 +827,7 @@ public final class RedisCache implements AutoCloseable {
     return decodeWhereCheap(read.reply(), (bytes, failure) -> {
       if (failure != null) {
         abandon(key, read.pending());
-        Throwable error = RedisService.unwrap(failure);
+        Throwable error = ServerError.unwrap(failure);
         if (!(error instanceof RedisUnavailableException down)) {
           throw error instanceof RuntimeException runtime ? runtime : new CompletionException(error);
         }
@@ -913,7 +917,7 @@ public final class RedisCache implements AutoCloseable {
         lifetime = jittered(ttlMillis);
         entry = Envelope.value(codec.encode(value), policy.compressionThreshold(), loadMicros,
             clock.millis() + lifetime);
-        redis.checkValueSize("entry of cache '" + name + "'", entry.length);
+        runtime.checkValueSize("entry of cache '" + name + "'", entry.length);
       }
     } catch (RuntimeException unwritable) {
       return CompletableFuture.failedFuture(unwritable);
@@ -995,7 +999,7 @@ public final class RedisCache implements AutoCloseable {
     } catch (RuntimeException rejected) {
       sent = CompletableFuture.failedFuture(rejected);
     }
-    return redis.mapFailures(sent);
+    return runtime.mapFailures(sent);
   }
 
   private int microsSince(Instant started) {
@@ -1011,7 +1015,7 @@ public final class RedisCache implements AutoCloseable {
   }
 
   private String checkedPrefix(@Nullable String prefix) {
-    String keyPrefix = redis.keyNames().prefix();
+    String keyPrefix = runtime.keyNames().prefix();
     if (!required(prefix, "prefix").startsWith(keyPrefix) || prefix.length() == keyPrefix.length()) {
       throw new IllegalArgumentException("prefix must start with the key prefix \"" + keyPrefix
           + "\" and name something after it, was \"" + prefix + "\"");
@@ -1038,7 +1042,7 @@ public final class RedisCache implements AutoCloseable {
     try {
       return running.join();
     } catch (CompletionException failed) {
-      Throwable cause = RedisService.unwrap(failed);
+      Throwable cause = ServerError.unwrap(failed);
       if (cause instanceof RuntimeException runtime) {
         throw runtime;
       }
