@@ -452,8 +452,8 @@ class RedisCacheTest {
 
   @Test
   void aGlobPatternIsEscapedCharacterByCharacter() {
-    assertThat(RedisCache.escapeGlob("a*b?c[d]e\\f")).isEqualTo("a\\*b\\?c\\[d\\]e\\\\f");
-    assertThat(RedisCache.escapeGlob("cache:users:")).isEqualTo("cache:users:");
+    assertThat(PrefixInvalidation.escapeGlob("a*b?c[d]e\\f")).isEqualTo("a\\*b\\?c\\[d\\]e\\\\f");
+    assertThat(PrefixInvalidation.escapeGlob("cache:users:")).isEqualTo("cache:users:");
   }
 
   @Test
