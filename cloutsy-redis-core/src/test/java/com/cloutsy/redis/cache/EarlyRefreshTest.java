@@ -64,7 +64,7 @@ class EarlyRefreshTest {
     all[0] = "cache";
     all[1] = "hot";
     System.arraycopy(tags, 0, all, 2, tags.length);
-    return redis.counters().counter("cloutsy.redis.cache." + name, all).count();
+    return redis.runtime().counters().counter("cloutsy.redis.cache." + name, all).count();
   }
 
   @Test

@@ -103,7 +103,7 @@ class RedisCacheTest {
 
   private long count(String name, String... tags) {
     String[] all = Stream.concat(Stream.of("cache", "users"), Stream.of(tags)).toArray(String[]::new);
-    return redis.counters().counter("cloutsy.redis.cache." + name, all).count();
+    return redis.runtime().counters().counter("cloutsy.redis.cache." + name, all).count();
   }
 
   private long gets(String result) {
