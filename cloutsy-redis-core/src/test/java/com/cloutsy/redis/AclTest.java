@@ -134,7 +134,8 @@ class AclTest {
       assertThat(diagnostics.slowlog(10)).isNotNull();
       assertThat(redis.runtime().await(redis.runtime().awaitReplicas("acl:k", 1, Duration.ofMillis(10)))).isZero();
 
-      assertThatThrownBy(() -> redis.runtime().await(redis.runtime().commands().flushdb())).hasMessageContaining("NOPERM");
+      assertThatThrownBy(() -> redis.runtime().await(redis.runtime().commands().flushdb()))
+          .hasMessageContaining("NOPERM");
       assertThatThrownBy(() -> redis.runtime().await(redis.runtime().commands().configSet("maxmemory", "1")))
           .hasMessageContaining("NOPERM");
     }

@@ -65,7 +65,7 @@ import tools.jackson.core.type.TypeReference;
  *
  * <pre>{@code
  * RedisCache users = RedisCache.create(redis, "users", CachePolicy.of(Duration.ofMinutes(10)));
- * User user = users.getOrLoad(runtime.keyNames().cache("users", id), Duration.ofMinutes(5), User.class,
+ * User user = users.getOrLoad(redis.keyNames().cache("users", id), Duration.ofMinutes(5), User.class,
  *     () -> repository.findById(id).orElse(null));
  * }</pre>
  *
@@ -221,7 +221,7 @@ public final class RedisCache implements AutoCloseable {
    * returned as null. Concurrent calls for one key share one loader call; the loader runs on the calling thread of
    * one of them. If Redis fails or times out, the loader's value is returned and nothing is written.
    *
-   * @param key the Redis key, e.g. {@code runtime.keyNames().cache("users", id)}
+   * @param key the Redis key, e.g. {@code redis.keyNames().cache("users", id)}
    * @param ttl how long the value stays cached, at least 1 ms
    * @param type the value's class
    * @param loader reads the value from the source of truth; null for "not found"
@@ -338,7 +338,7 @@ public final class RedisCache implements AutoCloseable {
   }
 
   /**
-   * Deletes every key that starts with {@code prefix}, e.g. {@code runtime.keyNames().cachePrefix("users")}: SCAN with a
+   * Deletes every key that starts with {@code prefix}, e.g. {@code redis.keyNames().cachePrefix("users")}: SCAN with a
    * MATCH pattern in batches of about 500, and UNLINK of each batch, never KEYS. The prefix is matched literally:
    * glob characters in it ({@code * ? [ ] \}) are escaped, so it can never match more than its own keys. Not
    * atomic: keys written while it runs may survive. Its cost grows with the whole keyspace, not with the keys

@@ -80,7 +80,8 @@ class DiagnosticsTest {
   void cleanUp() {
     List<String> ours = diagnostics.scan(keys.prefix() + "*").collect(Collectors.toList());
     for (int from = 0; from < ours.size(); from += 1_000) {
-      redis.runtime().await(redis.runtime().commands().unlink(ours.subList(from, Math.min(ours.size(), from + 1_000)).toArray(String[]::new)));
+      redis.runtime().await(redis.runtime().commands()
+          .unlink(ours.subList(from, Math.min(ours.size(), from + 1_000)).toArray(String[]::new)));
     }
     redis.close();
   }

@@ -90,7 +90,8 @@ class ScriptRunnerTest {
   void aScriptErrorIsACallerBugNotAnOutage() {
     LuaScript failing = LuaScript.load("test-error.lua");
 
-    assertThatThrownBy(() -> redis.runtime().await(redis.scripts().run(failing, ScriptOutputType.STATUS, new String[0])))
+    assertThatThrownBy(() ->
+        redis.runtime().await(redis.scripts().run(failing, ScriptOutputType.STATUS, new String[0])))
         .isInstanceOf(RedisCommandExecutionException.class)
         .isNotInstanceOf(RedisUnavailableException.class)
         .hasMessageContaining("deliberate test failure");
