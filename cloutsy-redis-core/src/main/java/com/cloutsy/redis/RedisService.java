@@ -353,7 +353,8 @@ public final class RedisService implements AutoCloseable {
     StatefulConnection<String, String> connection = current().connection();
     if (clusterClient != null) {
       throw new IllegalStateException("RedisService for " + endpoint + " is in cluster mode (REDIS_CLUSTER_NODES):"
-          + " it has no single-server connection; use runtime() for commands routed by key, or clusterConnection()");
+          + " it has no single-server connection; use runtime().commands() for commands routed by key, or"
+          + " clusterConnection()");
     }
     return (StatefulRedisConnection<String, String>) connection;
   }
