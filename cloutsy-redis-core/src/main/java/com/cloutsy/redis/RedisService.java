@@ -1,22 +1,18 @@
 package com.cloutsy.redis;
 
-import com.cloutsy.redis.config.Durability;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.keys.Keys;
 import com.cloutsy.redis.script.ScriptRunner;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -25,12 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
@@ -43,9 +35,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Topologies: a single server, a Sentinel-managed master (reads and writes go to the master; after a failover the
  * reconnect asks the sentinels for the new one), or a Redis Cluster when {@link RedisSettings#clusterNodes()} is set:
  * then one cluster connection routes every command to the master of its key's slot, follows MOVED and ASK, and
- * refreshes the topology when nodes fail and periodically. {@link #commands()} and {@link #scripts()} are the same
- * in all three, so capabilities run unchanged; {@link #connection()} exists only for a single server or Sentinel and
- * {@link #clusterConnection()} only for a cluster.
+ * refreshes the topology when nodes fail and periodically. The commands and scripts of {@link #runtime()} are the
+ * same in all three, so capabilities run unchanged; {@link #connection()} exists only for a single server or
+ * Sentinel and {@link #clusterConnection()} only for a cluster.
  *
  * <p>Lifecycle: {@link #create} configures, {@link #start} connects (the seed's {@code onModuleInit}),
  * {@link #close} releases the connection and threads (the seed's {@code onModuleDestroy}). Between them the
@@ -353,7 +345,7 @@ public final class RedisService implements AutoCloseable {
    * a shared connection interleaves with other threads' commands; prefer a Lua script.
    *
    * <p>A single server or Sentinel only. A Redis Cluster has no one connection to hand out: code meant for both
-   * uses {@link #commands()} (routed by key), code meant for a cluster {@link #clusterConnection()}.
+   * uses {@link #runtime()} (routed by key), code meant for a cluster {@link #clusterConnection()}.
    *
    * @throws IllegalStateException before {@link #start()}, after {@link #close()}, or in cluster mode
    */
@@ -361,7 +353,8 @@ public final class RedisService implements AutoCloseable {
     StatefulConnection<String, String> connection = current().connection();
     if (clusterClient != null) {
       throw new IllegalStateException("RedisService for " + endpoint + " is in cluster mode (REDIS_CLUSTER_NODES):"
-          + " it has no single-server connection; use commands() for commands routed by key, or clusterConnection()");
+          + " it has no single-server connection; use runtime().commands() for commands routed by key, or"
+          + " clusterConnection()");
     }
     return (StatefulRedisConnection<String, String>) connection;
   }
@@ -379,22 +372,6 @@ public final class RedisService implements AutoCloseable {
       throw new IllegalStateException("RedisService for " + endpoint + " is not in cluster mode; use connection()");
     }
     return (StatefulRedisClusterConnection<String, String>) connection;
-  }
-
-  /**
-   * The asynchronous commands of the shared connection, typed to what a single server and a Redis Cluster
-   * connection have in common: capabilities use only these, so they run unchanged on either. Results arrive as
-   * Lettuce reports them; pass them through {@link #mapFailures} or {@link #await}.
-   *
-   * @throws IllegalStateException before {@link #start()} or after {@link #close()}
-   */
-  public RedisClusterAsyncCommands<String, String> commands() {
-    return current().async();
-  }
-
-  /** Counts of what the capabilities built on this service did, for metrics and the operations page. */
-  public FeatureCounters counters() {
-    return counters;
   }
 
   /**
@@ -468,31 +445,11 @@ public final class RedisService implements AutoCloseable {
     return settings;
   }
 
-  /** {@link RedisRuntime#checkValueSize}. */
-  public void checkValueSize(String what, long bytes) {
-    runtime.checkValueSize(what, bytes);
-  }
-
   private void checkValueSize(String what, String value) {
     // A char is at most three UTF-8 bytes, so only a value near the limit needs counting.
     if ((long) value.length() * 3 > settings.maxValueBytes()) {
       runtime.checkValueSize(what, value.getBytes(StandardCharsets.UTF_8).length);
     }
-  }
-
-  /** {@link ServerError#unwrap}. */
-  public static Throwable unwrap(Throwable failure) {
-    return ServerError.unwrap(failure);
-  }
-
-  /** {@link RedisRuntime#await(CompletionStage)}. */
-  public <T> T await(CompletionStage<T> stage) {
-    return runtime.await(stage);
-  }
-
-  /** {@link RedisRuntime#mapFailures}. */
-  public <T> CompletionStage<T> mapFailures(CompletionStage<T> stage) {
-    return runtime.mapFailures(stage);
   }
 
   /**

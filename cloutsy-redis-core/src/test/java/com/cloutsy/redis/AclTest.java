@@ -58,7 +58,7 @@ class AclTest {
     try (RedisService redis = RedisService.start(as("app", APP_PASSWORD).build())) {
       redis.set("acl:k", "v");
       assertThat(redis.get("acl:k")).isEqualTo("v");
-      java.util.List<Object> counted = redis.await(redis.scripts().run(LuaScript.load("test-counter.lua"),
+      java.util.List<Object> counted = redis.runtime().await(redis.scripts().run(LuaScript.load("test-counter.lua"),
           ScriptOutputType.MULTI, new String[] {"acl:counter"}, "60000"));
       assertThat(counted.get(0)).isEqualTo(1L);
     }
@@ -103,13 +103,13 @@ class AclTest {
           .hasMessageContaining("NOPERM")
           .hasMessageContaining("'set'")
           .hasCauseInstanceOf(RedisCommandExecutionException.class);
-      assertThatThrownBy(() -> redis.await(redis.scripts().run(LuaScript.load("test-counter.lua"),
+      assertThatThrownBy(() -> redis.runtime().await(redis.scripts().run(LuaScript.load("test-counter.lua"),
           ScriptOutputType.MULTI, new String[] {"acl:counter"}, "60000")))
           .isInstanceOf(RedisMisconfigurationException.class)
           .hasMessageContaining("NOPERM");
     }
     try (RedisService app = RedisService.start(as("app", APP_PASSWORD).build())) {
-      assertThatThrownBy(() -> app.await(app.commands().flushall()))
+      assertThatThrownBy(() -> app.runtime().await(app.runtime().commands().flushall()))
           .isInstanceOf(RedisMisconfigurationException.class)
           .hasMessageContaining("refused ACL user \"app\": NOPERM");
     }
@@ -133,10 +133,11 @@ class AclTest {
       assertThat(diagnostics.keyspaceSummary().keysSampled()).isPositive();
       assertThat(diagnostics.bigKeys(100).keysSampled()).isPositive();
       assertThatCode(() -> diagnostics.slowlog(10)).as("SLOWLOG GET is granted").doesNotThrowAnyException();
-      assertThat(redis.await(redis.runtime().awaitReplicas("acl:k", 1, Duration.ofMillis(10)))).isZero();
+      assertThat(redis.runtime().await(redis.runtime().awaitReplicas("acl:k", 1, Duration.ofMillis(10)))).isZero();
 
-      assertThatThrownBy(() -> redis.await(redis.commands().flushdb())).hasMessageContaining("NOPERM");
-      assertThatThrownBy(() -> redis.await(redis.commands().configSet("maxmemory", "1")))
+      assertThatThrownBy(() -> redis.runtime().await(redis.runtime().commands().flushdb()))
+          .hasMessageContaining("NOPERM");
+      assertThatThrownBy(() -> redis.runtime().await(redis.runtime().commands().configSet("maxmemory", "1")))
           .hasMessageContaining("NOPERM");
     }
   }

@@ -261,10 +261,11 @@ class ClusterFailoverTest {
         boolean ok;
         try {
           if (call % 2 == 0) {
-            Decision decision = redis.await(limiter.tryAcquireAsync(keys.apiLimit(user, "/feed"), PER_MINUTE));
+            Decision decision =
+                redis.runtime().await(limiter.tryAcquireAsync(keys.apiLimit(user, "/feed"), PER_MINUTE));
             assertThat(decision.decidedLocally()).as("fail closed: Redis decided").isFalse();
           } else {
-            redis.await(sessions.createAsync(user, "jti-" + call, PHONE));
+            redis.runtime().await(sessions.createAsync(user, "jti-" + call, PHONE));
           }
           ok = true;
         } catch (RedisUnavailableException failure) {

@@ -167,7 +167,7 @@ class SentinelFailoverTest {
         List<CompletableFuture<Optional<Session>>> found = batch.stream()
             .map(login -> writes.store.getAsync(login.userId(), login.jti()).toCompletableFuture()).toList();
         for (CompletableFuture<Optional<Session>> one : found) {
-          lost += writes.redis.await(one).isPresent() ? 0 : 1;
+          lost += writes.redis.runtime().await(one).isPresent() ? 0 : 1;
         }
       }
       return new Outcome(acknowledged.size(), lost, writes.failed.get(), writes.unconfirmed.get(), followed);

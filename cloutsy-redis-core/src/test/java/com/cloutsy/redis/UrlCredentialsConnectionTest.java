@@ -75,7 +75,7 @@ class UrlCredentialsConnectionTest {
             assertThat(redis.ping()).as(userInfo).isPositive();
             redis.set("url:" + user, "works");
             assertThat(redis.get("url:" + user)).as(userInfo).isEqualTo("works");
-            assertThat(redis.await(redis.commands().aclWhoami())).as(userInfo).isEqualTo(user);
+            assertThat(redis.runtime().await(redis.runtime().commands().aclWhoami())).as(userInfo).isEqualTo(user);
             assertThat(redis.toString() + redis.settings()).doesNotContain(password, UrlSecrets.encode(password));
           }
         }
@@ -129,11 +129,11 @@ class UrlCredentialsConnectionTest {
     String password = "only/me@here #\u00E9+";
     try (EmbeddedRedis plain = EmbeddedRedis.start();
         RedisService setup = RedisService.start(RedisSettings.builder().url(plain.uri()).build())) {
-      setup.await(setup.commands().configSet("requirepass", password));
+      setup.runtime().await(setup.runtime().commands().configSet("requirepass", password));
       for (String userInfo : List.of(":" + password, password, ":" + UrlSecrets.encode(password))) {
         try (RedisService redis = RedisService.start(RedisSettings.builder()
             .url("redis://" + userInfo + "@" + plain.host() + ":" + plain.port()).build())) {
-          assertThat(redis.await(redis.commands().aclWhoami())).as(userInfo).isEqualTo("default");
+          assertThat(redis.runtime().await(redis.runtime().commands().aclWhoami())).as(userInfo).isEqualTo("default");
         }
       }
     }

@@ -1,11 +1,11 @@
 package com.cloutsy.redis.cache;
 
-import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RedisRuntime;
 import com.cloutsy.redis.RedisUnavailableException;
 import com.cloutsy.redis.codec.Codec;
 import com.cloutsy.redis.codec.CodecException;
+import com.cloutsy.redis.ServerError;
 import com.cloutsy.redis.script.LuaScript;
-import io.lettuce.core.ScriptOutputType;
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -56,12 +56,12 @@ public final class HashCache {
   private static final LuaScript PUT = LuaScript.load("hash-cache-put.lua");
 
   private final RedisCache cache;
-  private final RedisService redis;
+  private final RedisRuntime runtime;
   private final Codec codec;
 
   HashCache(RedisCache cache) {
     this.cache = cache;
-    this.redis = cache.redis();
+    this.runtime = cache.runtime();
     this.codec = cache.policy().codec();
   }
 
@@ -142,7 +142,7 @@ public final class HashCache {
    * @throws CodecException if the value cannot be written as text
    */
   public boolean hset(String key, String field, Object value, Duration ttl) {
-    return redis.await(hsetAsync(key, field, value, ttl));
+    return runtime.await(hsetAsync(key, field, value, ttl));
   }
 
   /** Asynchronous {@link #hset(String, String, Object, Duration)}; encodes on the calling thread. */
@@ -160,7 +160,7 @@ public final class HashCache {
    * @throws RedisUnavailableException if Redis could not be asked; a timed-out write may still have happened
    */
   public long hsetAll(String key, Map<String, ?> fields, Duration ttl) {
-    return redis.await(hsetAllAsync(key, fields, ttl));
+    return runtime.await(hsetAllAsync(key, fields, ttl));
   }
 
   /** Asynchronous {@link #hsetAll(String, Map, Duration)}; encodes on the calling thread. */
@@ -175,7 +175,7 @@ public final class HashCache {
    * @throws RedisUnavailableException if Redis could not be asked; a timed-out write may still have happened
    */
   public long hsetAll(String key, Record fields, Duration ttl) {
-    return redis.await(hsetAllAsync(key, fields, ttl));
+    return runtime.await(hsetAllAsync(key, fields, ttl));
   }
 
   /** Asynchronous {@link #hsetAll(String, Record, Duration)}; encodes on the calling thread. */
@@ -189,7 +189,7 @@ public final class HashCache {
    * @throws RedisUnavailableException if Redis could not be asked
    */
   public long hdel(String key, String... fields) {
-    return redis.await(hdelAsync(key, fields));
+    return runtime.await(hdelAsync(key, fields));
   }
 
   /** Asynchronous {@link #hdel(String, String...)}. */
@@ -202,7 +202,7 @@ public final class HashCache {
       RedisCache.required(field, "field");
     }
     cache.ensureOpen();
-    return redis.mapFailures(redis.commands().hdel(checked, fields));
+    return runtime.send(commands -> commands.hdel(checked, fields));
   }
 
   // ---- reading ----
@@ -224,18 +224,18 @@ public final class HashCache {
   }
 
   private CompletionStage<@Nullable String> rawField(String key, String field) {
-    return redis.mapFailures(redis.commands().hget(key, field));
+    return runtime.send(commands -> commands.hget(key, field));
   }
 
   private CompletionStage<Map<String, String>> rawAll(String key) {
-    return redis.mapFailures(redis.commands().hgetall(key));
+    return runtime.send(commands -> commands.hgetall(key));
   }
 
   /** Waits for a read; a Redis failure degrades to {@code absent}. */
   private <R> R await(CompletionStage<R> read, R absent) {
     cache.ensureOpen();
     try {
-      return redis.await(read);
+      return runtime.await(read);
     } catch (RedisUnavailableException down) {
       cache.degrade(down);
       return absent;
@@ -251,7 +251,7 @@ public final class HashCache {
       if (failure == null) {
         return decode.apply(reply);
       }
-      Throwable error = RedisService.unwrap(failure);
+      Throwable error = ServerError.unwrap(failure);
       if (error instanceof RedisUnavailableException down) {
         cache.degrade(down);
         return decode.apply(absent);
@@ -324,7 +324,7 @@ public final class HashCache {
     } catch (RuntimeException corrupt) {
       cache.countCorrupt(corrupt);
       // Fire and forget: if the delete fails, the next read finds the field corrupt again and retries.
-      redis.mapFailures(redis.commands().hdel(key, field));
+      runtime.send(commands -> commands.hdel(key, field));
       return null;
     }
   }
@@ -352,10 +352,11 @@ public final class HashCache {
       }
     });
     args.set(1, String.valueOf((args.size() - 2) / 2));
-    redis.checkValueSize("fields written to a hash",
+    runtime.checkValueSize("fields written to a hash",
         args.stream().skip(2).mapToLong(text -> text.getBytes(StandardCharsets.UTF_8).length).sum());
     args.addAll(removed);
-    return redis.scripts().run(PUT, ScriptOutputType.INTEGER, new String[] {checked}, args.toArray(new String[0]));
+    return runtime.run(PUT, new String[] {checked}, args.toArray(new String[0]))
+        .thenApply(reply -> HashWrite.fromReply(reply).added());
   }
 
   private String text(Object value) {

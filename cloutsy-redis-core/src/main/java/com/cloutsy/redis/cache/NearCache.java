@@ -158,7 +158,7 @@ final class NearCache implements PushListener, RedisConnectionStateListener, Aut
     connection.addListener((RedisConnectionStateListener) near);
     try {
       long first = near.epoch.get();
-      redis.await(redis.mapFailures(near.commands.clientTracking(TrackingArgs.Builder.enabled())));
+      redis.runtime().await(redis.runtime().mapFailures(near.commands.clientTracking(TrackingArgs.Builder.enabled())));
       near.armedEpoch = first;
       return near;
     } catch (RuntimeException refused) {
@@ -198,7 +198,7 @@ final class NearCache implements PushListener, RedisConnectionStateListener, Aut
     } catch (RuntimeException rejected) {
       get.completeExceptionally(rejected);
     }
-    return new Read(redis.mapFailures(get), pending);
+    return new Read(redis.runtime().mapFailures(get), pending);
   }
 
   /** Puts the value a read returned in place of its placeholder, unless the key was invalidated meanwhile. */

@@ -1,46 +1,19 @@
 package com.cloutsy.redis.cache;
 
 import com.cloutsy.redis.FeatureCounters;
+import com.cloutsy.redis.RedisRuntime;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
-import com.cloutsy.redis.ValueTooLargeException;
-import com.cloutsy.redis.codec.Codec;
 import com.cloutsy.redis.codec.CodecException;
 import com.cloutsy.redis.config.RedisSettings;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisException;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
-import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
 import java.lang.reflect.Type;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.core.type.TypeReference;
 
 /*
@@ -143,88 +116,23 @@ import tools.jackson.core.type.TypeReference;
  */
 public final class RedisCache implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(RedisCache.class);
-  private static final RedisCodec<String, byte[]> BYTES = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
-  private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
-  private static final int SCAN_BATCH = 500;
-  // Entries up to this size are decoded where their read completed; see the design notes.
-  private static final int INLINE_DECODE_BYTES = 1024;
-  private static final String GLOB_SPECIALS = "*?[]\\";
-  /** Beyond 40 deltas before expiry the chance of an early refresh is below e^-40: skip the random draw. */
-  private static final double EARLY_REFRESH_HORIZON = 40;
-
-  /**
-   * The cache's own String/byte[] connection and its commands: a connection to the server, or on Redis Cluster a
-   * cluster connection that routes by slot. The commands are typed to what both have in common.
-   */
-  private record BinaryConnection(StatefulConnection<String, byte[]> connection,
-      RedisClusterAsyncCommands<String, byte[]> commands) {
-
-    static BinaryConnection open(RedisService redis, String name) {
-      try {
-        if (redis.isCluster()) {
-          StatefulRedisClusterConnection<String, byte[]> cluster = redis.clusterClient().connect(BYTES);
-          return new BinaryConnection(cluster, cluster.async());
-        }
-        StatefulRedisConnection<String, byte[]> single = redis.client().connect(BYTES, redis.redisUri());
-        return new BinaryConnection(single, single.async());
-      } catch (RedisException unreachable) {
-        throw new RedisUnavailableException("Cache '" + name + "' could not connect to Redis at "
-            + redis.settings().describeEndpoint() + ": " + unreachable.getMessage(), unreachable);
-      }
-    }
-  }
-
-  /** Concurrent calls for one key and type share one flight. */
-  private record Flight(String key, Type type) {}
-
-  /**
-   * What a lookup or a load produced.
-   *
-   * @param value the value, or null for "not found"
-   * @param cached whether it came from the cache, and so may be due for an early refresh
-   */
-  private record Outcome(@Nullable Object value, boolean cached, int loadMicros, long expiresAtMillis) {
-    /** A blocking read found Redis unavailable (and degraded); compared by identity. */
-    static final Outcome UNAVAILABLE = new Outcome(null, false, 0, 0);
-
-    static Outcome loaded(@Nullable Object value) {
-      return new Outcome(value, false, 0, Long.MAX_VALUE);
-    }
-  }
-
-  private record Loaded(@Nullable Object value, int loadMicros) {}
-
   private final RedisService redis;
+  private final RedisRuntime runtime;
   private final @Nullable RedisService ownedService;
   private final String name;
   private final CachePolicy policy;
-  private final Codec codec;
-  private final Executor executor;
-  private final Clock clock;
-  private final StatefulConnection<String, byte[]> connection;
-  private final RedisClusterAsyncCommands<String, byte[]> commands;
+  private final CacheConnection connection;
   private final @Nullable NearCache near;
+  private final CacheEntries entries;
+  private final BlockingDriver blocking;
+  private final AsyncDriver async;
+  private final PrefixInvalidation prefixes;
   private final HashCache hashes;
-  private final ConcurrentHashMap<Flight, CompletableFuture<Outcome>> flights = new ConcurrentHashMap<>();
-  private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
-  private final FeatureCounters.Counter hits;
-  private final FeatureCounters.Counter nearHits;
-  private final FeatureCounters.Counter misses;
-  private final FeatureCounters.Counter negativeHits;
-  private final FeatureCounters.Counter loads;
-  private final FeatureCounters.Counter refreshes;
-  private final FeatureCounters.Counter degraded;
-  private final FeatureCounters.Counter corrupt;
-  private final RateLimitedLog degradedLog = new RateLimitedLog(log, LOG_INTERVAL);
-  private final RateLimitedLog corruptLog = new RateLimitedLog(log, LOG_INTERVAL);
-  private final RateLimitedLog refreshLog = new RateLimitedLog(log, LOG_INTERVAL);
-  private final RateLimitedLog oversizedLog = new RateLimitedLog(log, LOG_INTERVAL);
   private volatile boolean closed;
 
   private RedisCache(RedisService redis, String name, CachePolicy policy, Executor executor, Clock clock,
       boolean ownsService) {
-    required(redis, "redis").commands();
+    required(redis, "redis").runtime().commands();
     if (required(name, "name").isBlank()) {
       throw new IllegalArgumentException("name must not be blank");
     }
@@ -236,31 +144,22 @@ public final class RedisCache implements AutoCloseable {
           + " RedisCache.start), where the near cache works");
     }
     this.redis = redis;
+    this.runtime = redis.runtime();
     this.ownedService = ownsService ? redis : null;
     this.name = name;
     this.policy = required(policy, "policy");
-    this.codec = policy.codec();
-    this.executor = required(executor, "executor");
-    this.clock = clock;
-    FeatureCounters counters = redis.counters();
-    String gets = "cloutsy.redis.cache.gets";
-    this.hits = counters.counter(gets, "cache", name, "result", "hit");
-    this.nearHits = counters.counter(gets, "cache", name, "result", "near_hit");
-    this.misses = counters.counter(gets, "cache", name, "result", "miss");
-    this.negativeHits = counters.counter(gets, "cache", name, "result", "negative_hit");
-    this.loads = counters.counter("cloutsy.redis.cache.loads", "cache", name);
-    this.refreshes = counters.counter("cloutsy.redis.cache.refreshes", "cache", name);
-    this.degraded = counters.counter("cloutsy.redis.cache.degraded", "cache", name);
-    this.corrupt = counters.counter("cloutsy.redis.cache.corrupt", "cache", name);
-    BinaryConnection binary = BinaryConnection.open(redis, name);
-    this.connection = binary.connection();
-    this.commands = binary.commands();
+    required(executor, "executor");
+    this.connection = CacheConnection.open(redis, name);
     try {
       this.near = policy.hasNearCache() ? NearCache.open(redis, name, policy, clock) : null;
     } catch (RuntimeException failed) {
       connection.close();
       throw failed;
     }
+    this.entries = new CacheEntries(name, policy, runtime, executor, clock, connection, near);
+    this.blocking = new BlockingDriver(entries);
+    this.async = new AsyncDriver(entries);
+    this.prefixes = new PrefixInvalidation(connection, executor);
     this.hashes = new HashCache(this);
   }
 
@@ -408,7 +307,7 @@ public final class RedisCache implements AutoCloseable {
    * @throws CodecException if the value cannot be encoded
    */
   public void put(String key, Object value, Duration ttl) {
-    redis.await(putAsync(key, value, ttl));
+    runtime.await(putAsync(key, value, ttl));
   }
 
   /** Asynchronous {@link #put(String, Object, Duration)}; encodes on the calling thread. */
@@ -417,7 +316,7 @@ public final class RedisCache implements AutoCloseable {
     required(value, "value");
     long ttlMillis = ttlMillis(ttl);
     ensureOpen();
-    return storeAsync(checked, value, 0, ttlMillis);
+    return entries.store(checked, value, 0, ttlMillis);
   }
 
   /**
@@ -427,15 +326,15 @@ public final class RedisCache implements AutoCloseable {
    * @throws RedisUnavailableException if Redis could not be asked
    */
   public boolean invalidate(String key) {
-    return redis.await(invalidateAsync(key));
+    return runtime.await(invalidateAsync(key));
   }
 
   /** Asynchronous {@link #invalidate(String)}. */
   public CompletionStage<Boolean> invalidateAsync(String key) {
     String checked = checkedKey(key);
     ensureOpen();
-    return send(() -> commands.unlink(checked))
-        .whenComplete((count, failure) -> forgetLocally(checked))
+    return connection.unlink(checked)
+        .whenComplete((count, failure) -> entries.forgetLocally(checked))
         .thenApply(count -> count > 0);
   }
 
@@ -454,15 +353,14 @@ public final class RedisCache implements AutoCloseable {
    * @throws RedisUnavailableException if Redis could not be asked; some keys may be deleted already
    */
   public long invalidatePrefix(String prefix) {
-    return redis.await(invalidatePrefixAsync(prefix));
+    return runtime.await(invalidatePrefixAsync(prefix));
   }
 
   /** Asynchronous {@link #invalidatePrefix(String)}. */
   public CompletionStage<Long> invalidatePrefixAsync(String prefix) {
     String checked = checkedPrefix(prefix);
     ensureOpen();
-    ScanArgs match = ScanArgs.Builder.matches(escapeGlob(checked) + "*").limit(SCAN_BATCH);
-    return scanAndUnlink(ScanCursor.INITIAL, match, 0).whenComplete((count, failure) -> {
+    return prefixes.unlinkAll(checked).whenComplete((count, failure) -> {
       if (near != null) {
         near.invalidatePrefix(checked);
       }
@@ -520,489 +418,64 @@ public final class RedisCache implements AutoCloseable {
     return near != null && near.isArmed();
   }
 
+  // ---- the drivers, on an open cache ----
+
+  private @Nullable Object load(String key, long ttlMillis, Type type, Supplier<?> loader) {
+    ensureOpen();
+    return blocking.load(key, ttlMillis, type, loader);
+  }
+
+  private CompletionStage<@Nullable Object> loadAsync(
+      String key, long ttlMillis, Type type, Supplier<? extends CompletionStage<?>> loader) {
+    ensureOpen();
+    return async.load(key, ttlMillis, type, loader);
+  }
+
+  private <T> CacheLookup<T> lookup(String key, Type type) {
+    ensureOpen();
+    return cast(blocking.lookup(key, type));
+  }
+
+  private <T> CompletionStage<CacheLookup<T>> lookupAsync(String key, Type type) {
+    ensureOpen();
+    return async.lookup(key, type).thenApply(RedisCache::cast);
+  }
+
   // ---- what HashCache shares ----
 
-  RedisService redis() {
-    return redis;
+  RedisRuntime runtime() {
+    return runtime;
   }
 
   Executor executor() {
-    return executor;
+    return entries.executor;
   }
 
   FeatureCounters.Counter hits() {
-    return hits;
+    return entries.hits;
   }
 
   FeatureCounters.Counter misses() {
-    return misses;
+    return entries.misses;
   }
 
   void degrade(RedisUnavailableException down) {
-    degraded.increment();
-    degradedLog.warn("Cache '" + name + "' is degraded: while Redis is unavailable, reads fall back to the loader or"
-        + " miss, and loaded values are not stored", down);
+    entries.degradation.degrade(down);
   }
 
   void countCorrupt(RuntimeException why) {
-    corrupt.increment();
-    corruptLog.warn("Cache '" + name + "' found a corrupt entry; it was deleted and treated as a miss", why);
+    entries.degradation.countCorrupt(why);
   }
 
   /** The TTL to write: {@code ttlMillis} less up to the policy's jitter share, at least 1 ms. */
   long jittered(long ttlMillis) {
-    int percent = policy.ttlJitterPercent();
-    if (percent == 0) {
-      return ttlMillis;
-    }
-    long spread = (long) (ttlMillis * (percent / 100.0));
-    return Math.max(1, ttlMillis - ThreadLocalRandom.current().nextLong(spread + 1));
+    return entries.jittered(ttlMillis);
   }
 
   void ensureOpen() {
     if (closed) {
       throw new IllegalStateException("cache '" + name + "' is closed");
     }
-  }
-
-  // ---- blocking paths: all work on the caller's thread ----
-
-  private @Nullable Object load(String key, long ttlMillis, Type type, Supplier<?> loader) {
-    ensureOpen();
-    long deadline = System.nanoTime() + redis.settings().commandTimeout().toNanos();
-    NearCache.Entry kept = near == null ? null : near.get(key);
-    if (kept != null && kept.matches(type)) {
-      nearHits.increment();
-      return refreshIfDue(key, ttlMillis, kept.value(), kept.loadMicros(), kept.expiresAtMillis(), loader,
-          deadline);
-    }
-    Flight flight = new Flight(key, type);
-    CompletableFuture<Outcome> mine = new CompletableFuture<>();
-    CompletableFuture<Outcome> running = flights.putIfAbsent(flight, mine);
-    Outcome outcome;
-    if (running != null) {
-      outcome = joined(running);
-    } else {
-      try {
-        outcome = lookupOrLoad(key, ttlMillis, type, loader, deadline);
-        mine.complete(outcome);
-      } catch (RuntimeException | Error failed) {
-        mine.completeExceptionally(failed);
-        throw failed;
-      } finally {
-        flights.remove(flight, mine);
-      }
-    }
-    return outcome.cached()
-        ? refreshIfDue(key, ttlMillis, outcome.value(), outcome.loadMicros(), outcome.expiresAtMillis(), loader,
-            deadline)
-        : outcome.value();
-  }
-
-  private Outcome lookupOrLoad(String key, long ttlMillis, Type type, Supplier<?> loader, long deadline) {
-    Outcome cached = readBlocking(key, type);
-    if (cached == Outcome.UNAVAILABLE) {
-      return Outcome.loaded(timedLoad(loader).value());
-    }
-    if (cached != null) {
-      return cached;
-    }
-    long loading = System.nanoTime();
-    Loaded loaded = timedLoad(loader);
-    storeQuietly(key, loaded, ttlMillis, deadline + (System.nanoTime() - loading));
-    return Outcome.loaded(loaded.value());
-  }
-
-  private @Nullable Object refreshIfDue(String key, long ttlMillis, @Nullable Object current, int loadMicros,
-      long expiresAtMillis, Supplier<?> loader, long deadline) {
-    if (current == null || !isDueForEarlyRefresh(expiresAtMillis, loadMicros) || !refreshing.add(key)) {
-      return current;
-    }
-    try {
-      refreshes.increment();
-      long loading = System.nanoTime();
-      Loaded loaded = timedLoad(loader);
-      storeQuietly(key, loaded, ttlMillis, deadline + (System.nanoTime() - loading));
-      return loaded.value();
-    } catch (RuntimeException failed) {
-      refreshLog.warn("Cache '" + name + "' could not refresh an entry early; it serves the current value, which is"
-          + " still within its TTL", failed);
-      return current;
-    } finally {
-      refreshing.remove(key);
-    }
-  }
-
-  /**
-   * Stores a loaded value, waiting no longer than what is left of the call's command timeout (the loader's own time
-   * does not count), so a read and a store that both meet a stalled server never keep the caller twice as long. A
-   * Redis failure or a store still under way only degrades: the caller has its value either way.
-   */
-  private void storeQuietly(String key, Loaded loaded, long ttlMillis, long deadline) {
-    CompletableFuture<Void> stored = storeAsync(key, loaded.value(), loaded.loadMicros(), ttlMillis)
-        .toCompletableFuture();
-    try {
-      stored.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException late) {
-      degrade(new RedisUnavailableException("Storing a loaded value in cache '" + name + "' did not finish within"
-          + " the command timeout; it may still be stored", late));
-    } catch (ExecutionException failed) {
-      Throwable error = RedisService.unwrap(failed);
-      if (error instanceof RedisUnavailableException down) {
-        degrade(down);
-      } else if (error instanceof ValueTooLargeException tooLarge) {
-        oversizedLog.warn("Cache '" + name + "' serves a loaded value without storing it", tooLarge);
-      } else {
-        throw error instanceof RuntimeException runtime ? runtime : new CompletionException(error);
-      }
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
-      degrade(new RedisUnavailableException("Interrupted while storing in cache '" + name + "'", interrupted));
-    }
-  }
-
-
-  private Loaded timedLoad(Supplier<?> loader) {
-    loads.increment();
-    Instant started = clock.instant();
-    Object value = loader.get();
-    return new Loaded(value, microsSince(started));
-  }
-
-  private <T> CacheLookup<T> lookup(String key, Type type) {
-    ensureOpen();
-    NearCache.Entry kept = near == null ? null : near.get(key);
-    if (kept != null && kept.matches(type)) {
-      nearHits.increment();
-      return lookupOf(kept.value());
-    }
-    Outcome outcome = readBlocking(key, type);
-    return outcome == null || outcome == Outcome.UNAVAILABLE ? new CacheLookup.Miss<>() : lookupOf(outcome.value());
-  }
-
-  /**
-   * Reads and decodes the entry at {@code key} on this thread: its outcome, null on a miss (or a corrupt entry), or
-   * {@link Outcome#UNAVAILABLE} after degrading when Redis could not be asked.
-   */
-  private @Nullable Outcome readBlocking(String key, Type type) {
-    NearCache.Read read = read(key);
-    byte[] bytes;
-    try {
-      bytes = redis.await(read.reply());
-    } catch (RedisUnavailableException down) {
-      abandon(key, read.pending());
-      degrade(down);
-      return Outcome.UNAVAILABLE;
-    } catch (RuntimeException failed) {
-      abandon(key, read.pending());
-      throw failed;
-    }
-    return outcome(key, bytes, type, read.pending());
-  }
-
-  // ---- asynchronous paths: decoding and loaders on the executor ----
-
-  private CompletionStage<@Nullable Object> loadAsync(
-      String key, long ttlMillis, Type type, Supplier<? extends CompletionStage<?>> loader) {
-    ensureOpen();
-    NearCache.Entry kept = near == null ? null : near.get(key);
-    if (kept != null && kept.matches(type)) {
-      nearHits.increment();
-      return refreshIfDueAsync(key, ttlMillis, kept.value(), kept.loadMicros(), kept.expiresAtMillis(), loader);
-    }
-    Flight flight = new Flight(key, type);
-    CompletableFuture<Outcome> mine = new CompletableFuture<>();
-    CompletableFuture<Outcome> running = flights.putIfAbsent(flight, mine);
-    if (running == null) {
-      running = mine;
-      CompletionStage<Outcome> led;
-      try {
-        NearCache.Read read = read(key);
-        led = decodeWhereCheap(read.reply(),
-            (bytes, failure) -> afterRead(key, ttlMillis, type, loader, read.pending(), bytes, failure))
-            .thenCompose(stage -> stage);
-      } catch (RuntimeException failed) {
-        led = CompletableFuture.failedFuture(failed);
-      }
-      // Whatever happens, the flight ends: a flight left behind would hold every later caller of this key.
-      led.whenComplete((outcome, failure) -> {
-        if (failure == null) {
-          mine.complete(outcome);
-        } else {
-          mine.completeExceptionally(RedisService.unwrap(failure));
-        }
-        flights.remove(flight, mine);
-      });
-    }
-    return running.thenCompose(outcome -> outcome.cached()
-        ? refreshIfDueAsync(key, ttlMillis, outcome.value(), outcome.loadMicros(), outcome.expiresAtMillis(), loader)
-        : CompletableFuture.completedFuture(outcome.value()));
-  }
-
-  private CompletionStage<Outcome> afterRead(String key, long ttlMillis, Type type,
-      Supplier<? extends CompletionStage<?>> loader, NearCache.@Nullable Pending pending, byte @Nullable [] bytes,
-      @Nullable Throwable failure) {
-    if (failure != null) {
-      abandon(key, pending);
-      Throwable error = RedisService.unwrap(failure);
-      if (!(error instanceof RedisUnavailableException down)) {
-        return CompletableFuture.failedFuture(error);
-      }
-      degrade(down);
-      return timedLoadAsync(loader).thenApply(loaded -> Outcome.loaded(loaded.value()));
-    }
-    Outcome cached = outcome(key, bytes, type, pending);
-    if (cached != null) {
-      return CompletableFuture.completedFuture(cached);
-    }
-    return timedLoadAsync(loader).thenComposeAsync(loaded -> storeQuietlyAsync(key, loaded, ttlMillis)
-        .thenApply(stored -> Outcome.loaded(loaded.value())), executor);
-  }
-
-  private CompletionStage<@Nullable Object> refreshIfDueAsync(String key, long ttlMillis, @Nullable Object current,
-      int loadMicros, long expiresAtMillis, Supplier<? extends CompletionStage<?>> loader) {
-    if (current == null || !isDueForEarlyRefresh(expiresAtMillis, loadMicros) || !refreshing.add(key)) {
-      return CompletableFuture.completedFuture(current);
-    }
-    refreshes.increment();
-    CompletionStage<@Nullable Object> refreshed;
-    try {
-      refreshed = timedLoadAsync(loader).thenComposeAsync(
-          loaded -> storeQuietlyAsync(key, loaded, ttlMillis).thenApply(stored -> loaded.value()), executor);
-    } catch (RuntimeException rejected) {
-      refreshed = CompletableFuture.failedFuture(rejected);
-    }
-    return refreshed.handle((fresh, failure) -> {
-      refreshing.remove(key);
-      if (failure == null) {
-        return fresh;
-      }
-      refreshLog.warn("Cache '" + name + "' could not refresh an entry early; it serves the current value, which is"
-          + " still within its TTL", RedisService.unwrap(failure));
-      return current;
-    });
-  }
-
-  /** Stores a loaded value; a Redis failure only degrades, other failures (encoding) fail the stage. */
-  private CompletionStage<Void> storeQuietlyAsync(String key, Loaded loaded, long ttlMillis) {
-    return storeAsync(key, loaded.value(), loaded.loadMicros(), ttlMillis).handle((ok, failure) -> {
-      if (failure == null) {
-        return null;
-      }
-      Throwable error = RedisService.unwrap(failure);
-      if (error instanceof RedisUnavailableException down) {
-        degrade(down);
-        return null;
-      }
-      if (error instanceof ValueTooLargeException tooLarge) {
-        oversizedLog.warn("Cache '" + name + "' serves a loaded value without storing it", tooLarge);
-        return null;
-      }
-      throw error instanceof RuntimeException runtime ? runtime : new CompletionException(error);
-    });
-  }
-
-  private CompletionStage<Loaded> timedLoadAsync(Supplier<? extends CompletionStage<?>> loader) {
-    return CompletableFuture.supplyAsync(() -> {
-      loads.increment();
-      Instant started = clock.instant();
-      CompletionStage<?> stage = loader.get();
-      if (stage == null) {
-        throw new NullPointerException("loader returned null instead of a CompletionStage");
-      }
-      return stage.thenApply(value -> new Loaded(value, microsSince(started)));
-    }, executor).thenCompose(stage -> stage);
-  }
-
-  private <T> CompletionStage<CacheLookup<T>> lookupAsync(String key, Type type) {
-    ensureOpen();
-    NearCache.Entry kept = near == null ? null : near.get(key);
-    if (kept != null && kept.matches(type)) {
-      nearHits.increment();
-      return CompletableFuture.completedFuture(lookupOf(kept.value()));
-    }
-    NearCache.Read read = read(key);
-    return decodeWhereCheap(read.reply(), (bytes, failure) -> {
-      if (failure != null) {
-        abandon(key, read.pending());
-        Throwable error = RedisService.unwrap(failure);
-        if (!(error instanceof RedisUnavailableException down)) {
-          throw error instanceof RuntimeException runtime ? runtime : new CompletionException(error);
-        }
-        degrade(down);
-        return new CacheLookup.Miss<>();
-      }
-      Outcome outcome = outcome(key, bytes, type, read.pending());
-      CacheLookup<T> lookup = outcome == null ? new CacheLookup.Miss<>() : lookupOf(outcome.value());
-      return lookup;
-    });
-  }
-
-  /**
-   * Handles a read's reply where it is cheapest: a miss, a failure or a small uncompressed entry on the thread that
-   * completed the read (decoding a few hundred bytes of JSON costs less than handing it to another thread, which on
-   * a busy pool costs milliseconds), anything larger on the cache's executor. Loaders always run on the executor.
-   */
-  private <R> CompletionStage<R> decodeWhereCheap(CompletionStage<byte @Nullable []> reply,
-      BiFunction<byte @Nullable [], @Nullable Throwable, R> handler) {
-    return reply.handle((bytes, failure) -> bytes == null || bytes.length <= INLINE_DECODE_BYTES
-            && (bytes.length == 0 || bytes[0] != Envelope.COMPRESSED)
-        ? CompletableFuture.completedFuture(handler.apply(bytes, failure))
-        : CompletableFuture.supplyAsync(() -> handler.apply(bytes, failure), executor))
-        .thenCompose(stage -> stage);
-  }
-
-  // ---- shared steps ----
-
-  private NearCache.Read read(String key) {
-    return near != null ? near.read(key) : new NearCache.Read(send(() -> commands.get(key)), null);
-  }
-
-  /**
-   * What a GET reply holds, counted as a get: an outcome for a value or a cached "not found", null for a miss. A
-   * corrupt entry is deleted and counted, and is a miss.
-   */
-  private @Nullable Outcome outcome(String key, byte @Nullable [] bytes, Type type,
-      NearCache.@Nullable Pending pending) {
-    if (bytes == null) {
-      abandon(key, pending);
-      misses.increment();
-      return null;
-    }
-    Envelope.Stored stored;
-    Object value;
-    try {
-      stored = Envelope.read(bytes);
-      byte[] payload = stored.payload();
-      value = payload == null ? null : codec.decode(payload, type);
-    } catch (RuntimeException corruptEntry) {
-      // Whatever a codec throws on bytes it cannot read, the caller gets a miss, never the exception.
-      abandon(key, pending);
-      discardCorrupt(key, corruptEntry);
-      misses.increment();
-      return null;
-    }
-    (value == null ? negativeHits : hits).increment();
-    if (pending != null && near != null) {
-      near.fill(key, pending, new NearCache.Entry(value, type, stored.loadMicros(), stored.expiresAtMillis()));
-    }
-    return new Outcome(value, true, stored.loadMicros(), stored.expiresAtMillis());
-  }
-
-  private void discardCorrupt(String key, RuntimeException why) {
-    countCorrupt(why);
-    forgetLocally(key);
-    // Fire and forget: if the delete fails, the next read finds the entry corrupt again and retries.
-    send(() -> commands.unlink(key));
-  }
-
-  /**
-   * Writes the entry for a value or, for null, a "not found" (nothing when negative caching is off); then this
-   * process's near cache drops the key, so its next read sees the write. Encoding happens on the calling thread;
-   * failures, encoding included, arrive in the stage.
-   */
-  private CompletionStage<Void> storeAsync(String key, @Nullable Object value, int loadMicros, long ttlMillis) {
-    byte[] entry;
-    long lifetime;
-    try {
-      if (value == null) {
-        if (!policy.cachesNotFound()) {
-          return CompletableFuture.completedFuture(null);
-        }
-        lifetime = jittered(policy.negativeTtl().toMillis());
-        entry = Envelope.notFound(loadMicros, clock.millis() + lifetime);
-      } else {
-        lifetime = jittered(ttlMillis);
-        entry = Envelope.value(codec.encode(value), policy.compressionThreshold(), loadMicros,
-            clock.millis() + lifetime);
-        redis.checkValueSize("entry of cache '" + name + "'", entry.length);
-      }
-    } catch (RuntimeException unwritable) {
-      return CompletableFuture.failedFuture(unwritable);
-    }
-    return send(() -> commands.set(key, entry, SetArgs.Builder.px(lifetime)))
-        .whenComplete((ok, failure) -> forgetLocally(key))
-        .thenApply(ok -> null);
-  }
-
-  private CompletionStage<Long> scanAndUnlink(ScanCursor cursor, ScanArgs match, long unlinked) {
-    return send(() -> commands.scan(cursor, match)).thenCompose((KeyScanCursor<String> page) -> {
-      List<String> keys = page.getKeys();
-      CompletionStage<Long> batch = keys.isEmpty()
-          ? CompletableFuture.completedFuture(0L)
-          : send(() -> commands.unlink(keys.toArray(new String[0])));
-      // The next page is asked for on the executor, never on the I/O thread that completed this one: Lettuce's
-      // cluster SCAN opens the connection to the next master with a blocking wait, which on that thread would wait
-      // for itself.
-      return batch.thenComposeAsync(count -> page.isFinished()
-          ? CompletableFuture.completedFuture(unlinked + count)
-          : scanAndUnlink(page, match, unlinked + count), executor);
-    });
-  }
-
-  private boolean isDueForEarlyRefresh(long expiresAtMillis, int loadMicros) {
-    double beta = policy.earlyRefreshBeta();
-    if (beta == 0) {
-      return false;
-    }
-    long now = clock.millis();
-    if ((expiresAtMillis - (double) now) * 1000 > loadMicros * beta * EARLY_REFRESH_HORIZON) {
-      return false;
-    }
-    return isDueForEarlyRefresh(now, expiresAtMillis, loadMicros, beta,
-        1.0 - ThreadLocalRandom.current().nextDouble());
-  }
-
-  /**
-   * XFetch's test: refresh when {@code now - delta * beta * ln(uniform) >= expiry}, with delta the load time.
-   *
-   * @param uniform a uniform random number in (0, 1]
-   */
-  static boolean isDueForEarlyRefresh(long nowMillis, long expiresAtMillis, int loadMicros, double beta,
-      double uniform) {
-    double leftMicros = (expiresAtMillis - (double) nowMillis) * 1000;
-    return leftMicros <= loadMicros * beta * -Math.log(uniform);
-  }
-
-  /** Escapes the characters special in a Redis MATCH pattern, so {@code literal} matches only itself. */
-  static String escapeGlob(String literal) {
-    StringBuilder escaped = new StringBuilder(literal.length() + 8);
-    for (int i = 0; i < literal.length(); i++) {
-      char c = literal.charAt(i);
-      if (GLOB_SPECIALS.indexOf(c) >= 0) {
-        escaped.append('\\');
-      }
-      escaped.append(c);
-    }
-    return escaped.toString();
-  }
-
-  private void forgetLocally(String key) {
-    if (near != null) {
-      near.invalidate(key);
-    }
-  }
-
-  private void abandon(String key, NearCache.@Nullable Pending pending) {
-    if (pending != null && near != null) {
-      near.abandon(key, pending);
-    }
-  }
-
-  /** Sends a command; one that Lettuce refuses at once fails the stage like any other failure. */
-  private <R> CompletionStage<R> send(Supplier<? extends CompletionStage<R>> command) {
-    CompletionStage<R> sent;
-    try {
-      sent = command.get();
-    } catch (RuntimeException rejected) {
-      sent = CompletableFuture.failedFuture(rejected);
-    }
-    return redis.mapFailures(sent);
-  }
-
-  private int microsSince(Instant started) {
-    long micros = ChronoUnit.MICROS.between(started, clock.instant());
-    return (int) Math.max(0, Math.min(Integer.MAX_VALUE, micros));
   }
 
   static String checkedKey(@Nullable String key) {
@@ -1013,7 +486,7 @@ public final class RedisCache implements AutoCloseable {
   }
 
   private String checkedPrefix(@Nullable String prefix) {
-    String keyPrefix = redis.keyNames().prefix();
+    String keyPrefix = runtime.keyNames().prefix();
     if (!required(prefix, "prefix").startsWith(keyPrefix) || prefix.length() == keyPrefix.length()) {
       throw new IllegalArgumentException("prefix must start with the key prefix \"" + keyPrefix
           + "\" and name something after it, was \"" + prefix + "\"");
@@ -1032,23 +505,8 @@ public final class RedisCache implements AutoCloseable {
     return required(type, "type").getType();
   }
 
-  private static <T> CacheLookup<T> lookupOf(@Nullable Object value) {
+  static <T> CacheLookup<T> lookupOf(@Nullable Object value) {
     return value == null ? new CacheLookup.NotFound<>() : new CacheLookup.Hit<>(cast(value));
-  }
-
-  private static Outcome joined(CompletableFuture<Outcome> running) {
-    try {
-      return running.join();
-    } catch (CompletionException failed) {
-      Throwable cause = RedisService.unwrap(failed);
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw failed;
-    }
   }
 
   @SuppressWarnings("unchecked")

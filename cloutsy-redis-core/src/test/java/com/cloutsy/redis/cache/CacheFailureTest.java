@@ -51,7 +51,7 @@ class CacheFailureTest {
     all[0] = "cache";
     all[1] = "users";
     System.arraycopy(tags, 0, all, 2, tags.length);
-    return redis.counters().counter("cloutsy.redis.cache." + name, all).count();
+    return redis.runtime().counters().counter("cloutsy.redis.cache." + name, all).count();
   }
 
   private long degradedWarnings() {

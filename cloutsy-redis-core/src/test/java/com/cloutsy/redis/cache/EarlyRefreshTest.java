@@ -65,22 +65,22 @@ class EarlyRefreshTest {
     all[0] = "cache";
     all[1] = "hot";
     System.arraycopy(tags, 0, all, 2, tags.length);
-    return redis.counters().counter("cloutsy.redis.cache." + name, all).count();
+    return redis.runtime().counters().counter("cloutsy.redis.cache." + name, all).count();
   }
 
   @Test
   void theDecisionIsXFetchs() {
     double oneOverE = Math.exp(-1);
 
-    assertThat(RedisCache.isDueForEarlyRefresh(0, 60_000, 100_000, 1.0, 1e-9))
+    assertThat(EarlyRefresh.isDue(0, 60_000, 100_000, 1.0, 1e-9))
         .as("a minute ahead with a 100 ms load: not even for a one-in-a-billion draw").isFalse();
-    assertThat(RedisCache.isDueForEarlyRefresh(60_000, 60_000, 100_000, 1.0, 1.0)).as("at expiry, always").isTrue();
-    assertThat(RedisCache.isDueForEarlyRefresh(60_001, 60_000, 0, 1.0, 1.0)).as("past it, always").isTrue();
-    assertThat(RedisCache.isDueForEarlyRefresh(59_899, 60_000, 100_000, 1.0, oneOverE)).isFalse();
-    assertThat(RedisCache.isDueForEarlyRefresh(59_901, 60_000, 100_000, 1.0, oneOverE))
+    assertThat(EarlyRefresh.isDue(60_000, 60_000, 100_000, 1.0, 1.0)).as("at expiry, always").isTrue();
+    assertThat(EarlyRefresh.isDue(60_001, 60_000, 0, 1.0, 1.0)).as("past it, always").isTrue();
+    assertThat(EarlyRefresh.isDue(59_899, 60_000, 100_000, 1.0, oneOverE)).isFalse();
+    assertThat(EarlyRefresh.isDue(59_901, 60_000, 100_000, 1.0, oneOverE))
         .as("with U = 1/e the horizon is one load time").isTrue();
-    assertThat(RedisCache.isDueForEarlyRefresh(59_799, 60_000, 100_000, 2.0, oneOverE)).isFalse();
-    assertThat(RedisCache.isDueForEarlyRefresh(59_801, 60_000, 100_000, 2.0, oneOverE))
+    assertThat(EarlyRefresh.isDue(59_799, 60_000, 100_000, 2.0, oneOverE)).isFalse();
+    assertThat(EarlyRefresh.isDue(59_801, 60_000, 100_000, 2.0, oneOverE))
         .as("beta stretches the horizon").isTrue();
   }
 

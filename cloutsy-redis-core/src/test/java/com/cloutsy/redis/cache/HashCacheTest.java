@@ -80,7 +80,7 @@ class HashCacheTest {
     all[0] = "cache";
     all[1] = "prefs";
     System.arraycopy(tags, 0, all, 2, tags.length);
-    return redis.counters().counter("cloutsy.redis.cache." + name, all).count();
+    return redis.runtime().counters().counter("cloutsy.redis.cache." + name, all).count();
   }
 
   @Test

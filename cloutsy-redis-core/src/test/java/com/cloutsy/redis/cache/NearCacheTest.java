@@ -94,7 +94,8 @@ class NearCacheTest {
   }
 
   private long gets(String result) {
-    return serviceA.counters().counter("cloutsy.redis.cache.gets", "cache", "niches", "result", result).count();
+    return serviceA.runtime().counters()
+        .counter("cloutsy.redis.cache.gets", "cache", "niches", "result", result).count();
   }
 
   @Test

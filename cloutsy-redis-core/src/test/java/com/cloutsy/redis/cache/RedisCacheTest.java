@@ -103,7 +103,7 @@ class RedisCacheTest {
 
   private long count(String name, String... tags) {
     String[] all = Stream.concat(Stream.of("cache", "users"), Stream.of(tags)).toArray(String[]::new);
-    return redis.counters().counter("cloutsy.redis.cache." + name, all).count();
+    return redis.runtime().counters().counter("cloutsy.redis.cache." + name, all).count();
   }
 
   private long gets(String result) {
@@ -452,8 +452,8 @@ class RedisCacheTest {
 
   @Test
   void aGlobPatternIsEscapedCharacterByCharacter() {
-    assertThat(RedisCache.escapeGlob("a*b?c[d]e\\f")).isEqualTo("a\\*b\\?c\\[d\\]e\\\\f");
-    assertThat(RedisCache.escapeGlob("cache:users:")).isEqualTo("cache:users:");
+    assertThat(PrefixInvalidation.escapeGlob("a*b?c[d]e\\f")).isEqualTo("a\\*b\\?c\\[d\\]e\\\\f");
+    assertThat(PrefixInvalidation.escapeGlob("cache:users:")).isEqualTo("cache:users:");
   }
 
   @Test

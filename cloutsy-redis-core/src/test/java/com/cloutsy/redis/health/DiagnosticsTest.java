@@ -55,7 +55,7 @@ class DiagnosticsTest {
   /** 10,000 keys in one pipeline: sessions (strings), OTP codes (hashes), cache entries (strings and lists). */
   private void populate() {
     List<CompletionStage<?>> writes = new ArrayList<>();
-    var commands = redis.commands();
+    var commands = redis.runtime().commands();
     for (int i = 0; i < SESSIONS; i++) {
       String key = keys.session("user-" + i, "jti-" + i);
       writes.add(commands.set(key, key.equals(biggestString) ? "s".repeat(20_000) : "{\"deviceId\":\"d" + i + "\"}"));
@@ -72,7 +72,7 @@ class DiagnosticsTest {
       fields[i] = "row-" + i + "-" + "x".repeat(50);
     }
     writes.add(commands.sadd(biggestKey, fields));
-    writes.forEach(write -> redis.await(write));
+    writes.forEach(write -> redis.runtime().await(write));
     assertThat(diagnostics.scan(keys.prefix() + "*").count()).isGreaterThanOrEqualTo(KEYS);
   }
 
@@ -81,7 +81,7 @@ class DiagnosticsTest {
     List<String> ours = diagnostics.scan(keys.prefix() + "*").collect(Collectors.toList());
     for (int from = 0; from < ours.size(); from += 1_000) {
       String[] batch = ours.subList(from, Math.min(ours.size(), from + 1_000)).toArray(String[]::new);
-      redis.await(redis.commands().unlink(batch));
+      redis.runtime().await(redis.runtime().commands().unlink(batch));
     }
     redis.close();
   }
@@ -229,7 +229,7 @@ class DiagnosticsTest {
   }
 
   private long scanCalls() {
-    String stats = redis.await(redis.commands().info("commandstats"));
+    String stats = redis.runtime().await(redis.runtime().commands().info("commandstats"));
     return java.util.Arrays.stream(stats.split("\r?\n")).filter(line -> line.startsWith("cmdstat_scan:"))
         .map(line -> line.replaceAll(".*calls=(\\d+).*", "$1")).mapToLong(Long::parseLong).findFirst().orElse(0);
   }

@@ -396,7 +396,7 @@ class HealthCheckTest {
     for (int batch = 0; batch < 640 && !done.getAsBoolean(); batch++) {
       List<CompletionStage<String>> writes = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
-        writes.add(redis.commands().set("filler:" + batch + ":" + i, value));
+        writes.add(redis.runtime().commands().set("filler:" + batch + ":" + i, value));
       }
       writes.forEach(write -> write.toCompletableFuture().handle((ok, oom) -> ok).join());
     }

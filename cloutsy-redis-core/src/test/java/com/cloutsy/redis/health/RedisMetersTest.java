@@ -31,11 +31,11 @@ class RedisMetersTest {
   @Test
   void everyFeatureCounterIsPublishedWithItsTagsAlsoThoseCreatedAfterBinding() {
     try (RedisService redis = TestRedis.start(endpoint, KeyLayout.SEED)) {
-      redis.counters().counter("cloutsy.redis.cache.gets", "cache", "users", "result", "hit").add(3);
+      redis.runtime().counters().counter("cloutsy.redis.cache.gets", "cache", "users", "result", "hit").add(3);
       RedisMeters.create(redis).bindTo(registry);
-      redis.counters().counter("cloutsy.redis.ratelimit.decisions", "result", "denied", "source", "redis")
+      redis.runtime().counters().counter("cloutsy.redis.ratelimit.decisions", "result", "denied", "source", "redis")
           .increment();
-      redis.counters().counter("cloutsy.redis.cache.gets", "cache", "users", "result", "hit").increment();
+      redis.runtime().counters().counter("cloutsy.redis.cache.gets", "cache", "users", "result", "hit").increment();
 
       assertThat(registry.get("cloutsy.redis.cache.gets").tags("cache", "users", "result", "hit").functionCounter()
           .count()).isEqualTo(4);

@@ -78,7 +78,7 @@ class EventBusTest {
   }
 
   private long count(String name) {
-    return redis.counters().counter(name).count();
+    return redis.runtime().counters().counter(name).count();
   }
 
   @Test
@@ -136,7 +136,7 @@ class EventBusTest {
       for (long n = 0; n < perChannel; n++) {
         sent.add(bus.publishAsync("events:" + stream, new Numbered(stream, n)));
       }
-      sent.forEach(stage -> redis.await(stage));
+      sent.forEach(stage -> redis.runtime().await(stage));
     });
 
     await().atMost(WAIT).until(() -> received.values().stream().allMatch(numbers -> numbers.size() == perChannel));
@@ -200,8 +200,8 @@ class EventBusTest {
     bus.subscribe("user:notifications", Notification.class, (channel, event) -> received.add(event));
     String channel = redis.keyNames().prefix() + "user:notifications";
 
-    redis.await(redis.commands().publish(channel, "not json"));
-    redis.await(redis.commands().publish(channel, "null"));
+    redis.runtime().await(redis.runtime().commands().publish(channel, "not json"));
+    redis.runtime().await(redis.runtime().commands().publish(channel, "null"));
     bus.publish("user:notifications", new Notification(7, "message", "after"));
 
     await().atMost(WAIT).until(() -> received.size() == 1);

@@ -158,6 +158,6 @@ class CooldownTest {
   }
 
   private FeatureCounters.Counter counter(String result) {
-    return redis.counters().counter("cloutsy.redis.ratelimit.cooldowns", "result", result, "source", "redis");
+    return redis.runtime().counters().counter("cloutsy.redis.ratelimit.cooldowns", "result", result, "source", "redis");
   }
 }

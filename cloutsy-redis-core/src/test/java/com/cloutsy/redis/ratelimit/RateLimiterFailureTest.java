@@ -137,7 +137,7 @@ class RateLimiterFailureTest {
       assertThat(started.decidedLocally()).isTrue();
       assertThat(active.allowed()).isFalse();
       assertThat(active.retryAfter()).isPositive().isLessThanOrEqualTo(minute);
-      assertThat(redis.counters().counter("cloutsy.redis.ratelimit.cooldowns", "result", "active", "source",
+      assertThat(redis.runtime().counters().counter("cloutsy.redis.ratelimit.cooldowns", "result", "active", "source",
           "local").count()).isEqualTo(1);
 
       server.restart();

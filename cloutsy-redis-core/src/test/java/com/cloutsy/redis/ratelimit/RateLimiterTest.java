@@ -323,7 +323,7 @@ class RateLimiterTest {
   }
 
   static FeatureCounters.Counter decisions(RedisService redis, String result, String source) {
-    return redis.counters().counter("cloutsy.redis.ratelimit.decisions", "result", result, "source", source);
+    return redis.runtime().counters().counter("cloutsy.redis.ratelimit.decisions", "result", result, "source", source);
   }
 
   private static <T> T nothing() {

@@ -35,14 +35,14 @@ class LuaScriptTest {
   }
 
   private String fail(String how) {
-    return redis.await(redis.scripts().run(FAULTY, ScriptOutputType.STATUS, new String[] {key}, how));
+    return redis.runtime().await(redis.scripts().run(FAULTY, ScriptOutputType.STATUS, new String[] {key}, how));
   }
 
   @Test
   void includesEachLibraryOnceAfterItsOwnIncludes() {
     LuaScript both = LuaScript.load("test-include-both.lua");
 
-    String reply = redis.await(redis.scripts().run(both, ScriptOutputType.VALUE, new String[0]));
+    String reply = redis.runtime().await(redis.scripts().run(both, ScriptOutputType.VALUE, new String[0]));
 
     assertThat(reply).isEqualTo("first second");
     String source = both.source();

@@ -38,7 +38,7 @@ class ScriptRunnerTest {
   }
 
   private List<Object> count() {
-    return redis.await(redis.scripts().run(COUNTER, ScriptOutputType.MULTI, new String[] {key}, "60000"));
+    return redis.runtime().await(redis.scripts().run(COUNTER, ScriptOutputType.MULTI, new String[] {key}, "60000"));
   }
 
   @Test
@@ -54,7 +54,7 @@ class ScriptRunnerTest {
   void aLibraryGoesBeforeTheScriptThatUsesIt() {
     LuaScript twice = LuaScript.load("test-twice.lua");
 
-    Long reply = redis.await(redis.scripts().run(twice, ScriptOutputType.INTEGER, new String[0], "21"));
+    Long reply = redis.runtime().await(redis.scripts().run(twice, ScriptOutputType.INTEGER, new String[0], "21"));
 
     assertThat(reply).isEqualTo(42);
     assertThat(twice.source()).startsWith("-- test-library.lua").contains("-- test-twice.lua");
@@ -90,7 +90,8 @@ class ScriptRunnerTest {
   void aScriptErrorIsACallerBugNotAnOutage() {
     LuaScript failing = LuaScript.load("test-error.lua");
 
-    assertThatThrownBy(() -> redis.await(redis.scripts().run(failing, ScriptOutputType.STATUS, new String[0])))
+    assertThatThrownBy(() ->
+        redis.runtime().await(redis.scripts().run(failing, ScriptOutputType.STATUS, new String[0])))
         .isInstanceOf(RedisCommandExecutionException.class)
         .isNotInstanceOf(RedisUnavailableException.class)
         .hasMessageContaining("deliberate test failure");

@@ -76,7 +76,7 @@ class SessionLibraryDatesTest {
     }
     long before = System.currentTimeMillis();
 
-    List<Object> reply = redis.await(redis.scripts().run(DATES, ScriptOutputType.MULTI, new String[0],
+    List<Object> reply = redis.runtime().await(redis.scripts().run(DATES, ScriptOutputType.MULTI, new String[0],
         args.toArray(new String[0])));
 
     for (int i = 0; i < INSTANTS; i++) {

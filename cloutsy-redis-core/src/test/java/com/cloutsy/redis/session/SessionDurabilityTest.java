@@ -98,7 +98,7 @@ class SessionDurabilityTest {
         RedisService plainService = RedisService.start(settings(alone).keyPrefix(redis.keyNames().prefix()).build())) {
       SessionStore store = SessionStore.create(redis);
       SessionStore plain = SessionStore.create(plainService);
-      long createdBefore = redis.counters().counter("cloutsy.redis.sessions.created").count();
+      long createdBefore = redis.runtime().counters().counter("cloutsy.redis.sessions.created").count();
       String unconfirmed = "only 0 of 1 replicas confirmed it within 200 ms (REDIS_WAIT_REPLICAS,"
           + " REDIS_WAIT_TIMEOUT_MS)";
 
@@ -120,7 +120,7 @@ class SessionDurabilityTest {
           .isLessThan(WAIT_TIMEOUT.plusSeconds(1));
       assertThat(store.get("u-1", "a")).as("the failed login left no session behind").isEmpty();
       assertThat(store.count("u-1")).isZero();
-      assertThat(redis.counters().counter("cloutsy.redis.sessions.created").count()).isEqualTo(createdBefore);
+      assertThat(redis.runtime().counters().counter("cloutsy.redis.sessions.created").count()).isEqualTo(createdBefore);
       assertThatThrownBy(() -> store.create("u-1", "a", PHONE)).as("a retry is not refused as a duplicate jti")
           .isInstanceOf(UnconfirmedWriteException.class);
 

@@ -447,7 +447,7 @@ abstract class SessionStoreContract {
     int perThread = 10;
     SessionStore limited = store(policy().withMaxSessionsPerUser(limit));
     FeatureCounters.Counter evictions =
-        redis.counters().counter("cloutsy.redis.sessions.revoked", "reason", "evicted");
+        redis.runtime().counters().counter("cloutsy.redis.sessions.revoked", "reason", "evicted");
     long evictionsBefore = evictions.count();
     String user = newUser();
     ConcurrentLinkedQueue<String> evicted = new ConcurrentLinkedQueue<>();
@@ -554,7 +554,7 @@ abstract class SessionStoreContract {
 
   @Test
   void countersCountCreationsAndEndedSessionsByReason() {
-    FeatureCounters counters = redis.counters();
+    FeatureCounters counters = redis.runtime().counters();
     long createdBefore = counters.counter("cloutsy.redis.sessions.created").count();
     long revokeBefore = counters.counter("cloutsy.redis.sessions.revoked", "reason", "revoke").count();
     long othersBefore = counters.counter("cloutsy.redis.sessions.revoked", "reason", "revoke_others").count();

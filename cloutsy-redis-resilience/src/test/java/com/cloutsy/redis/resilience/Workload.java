@@ -460,7 +460,8 @@ final class Workload implements AutoCloseable {
   private void countWrite() {
     attemptedIncrements.increment();
     Long value = ledger.call("counter.incr", true,
-        () -> redis.await(redis.mapFailures(redis.commands().incr(keys.config("counter")))), done -> false);
+        () -> redis.runtime().await(redis.runtime().send(commands -> commands.incr(keys.config("counter")))),
+        done -> false);
     if (value != null) {
       acknowledgedIncrements.increment();
     }
@@ -617,11 +618,11 @@ final class Workload implements AutoCloseable {
 
   /** How many times the named cache degraded so far. */
   long degraded(String cacheName) {
-    return redis.counters().counter("cloutsy.redis.cache.degraded", "cache", cacheName).count();
+    return redis.runtime().counters().counter("cloutsy.redis.cache.degraded", "cache", cacheName).count();
   }
 
   FeatureCounters counters() {
-    return redis.counters();
+    return redis.runtime().counters();
   }
 
   private static long count(Map<String, LongAdder> counts, String key) {

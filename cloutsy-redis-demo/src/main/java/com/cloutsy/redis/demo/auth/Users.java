@@ -100,7 +100,8 @@ public final class Users {
     String id = tokens.userIdForPhone(phone);
     String prefs = redis.keyNames().userPrefs(id);
     // HSETNX decides the first login's type once, also between two instances logging the phone in at once.
-    boolean first = redis.await(redis.mapFailures(redis.commands().hsetnx(prefs, USER_TYPE, firstType.stored())));
+    boolean first = redis.runtime().await(
+        redis.runtime().send(commands -> commands.hsetnx(prefs, USER_TYPE, firstType.stored())));
     UserType type = first ? firstType : phoneUserType(phone).orElse(firstType);
     return new User(id, phone, type, Kind.PHONE);
   }
