@@ -2,6 +2,7 @@
 -- KEYS: 1 the hash, e.g. user:{userId}:prefs
 -- ARGV: 1 TTL ms  2 number of fields to set n  3 .. 2+2n field/value pairs  then the fields to remove
 -- Reply: how many of the fields set were new. Time: key TTL only, no clock read.
+-- Bound: one HSET or HDEL per field the call passes, one EXISTS, one PEXPIRE; nothing stored beforehand is read.
 local hash = KEYS[1]
 local pairs_to_set = tonumber(ARGV[2])
 local added = 0
