@@ -1,6 +1,7 @@
 package com.cloutsy.redis.ratelimit;
 
 import com.cloutsy.redis.RedisUnavailableException;
+import com.cloutsy.redis.ServerError;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -69,9 +69,7 @@ final class LocalLimiter {
   CompletionStage<Decision> orDecide(
       CompletionStage<Decision> remote, String key, RateLimit limit, long permits, boolean consume) {
     return remote.exceptionallyCompose(failure -> {
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-          ? failure.getCause() : failure;
-      return cause instanceof RedisUnavailableException
+      return ServerError.unwrap(failure) instanceof RedisUnavailableException
           ? CompletableFuture.completedFuture(decide(key, limit, permits, consume))
           : CompletableFuture.failedStage(failure);
     });
