@@ -26,7 +26,7 @@ final class Reliability {
 
   private static final List<String> NOT_COVERED = List.of(
       "Redis Cluster and Sentinel failover under this suite's mixed load: they are measured by core's"
-          + " ClusterFailoverTest and SentinelFailoverTest (sessions and rate limits while a master is killed; lost"
+          + " ClusterFailoverIT and SentinelFailoverIT (sessions and rate limits while a master is killed; lost"
           + " acknowledged sessions with and without WAIT), whose figures are in docs/OPERATIONS.md, not here.",
       "TLS: no fault runs through a TLS connection (a failed handshake on reconnect disables reconnect for good"
           + " in Lettuce, see REDIS-FACTS).",

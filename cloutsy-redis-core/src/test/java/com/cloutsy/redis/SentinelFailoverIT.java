@@ -44,7 +44,7 @@ import org.junit.jupiter.api.TestReporter;
 @WithRedis
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SentinelFailoverTest {
+class SentinelFailoverIT {
 
   private static final Duration FOLLOW_WITHIN = Duration.ofSeconds(15);
   /** Bounds of each load: it stops at whichever comes first. */
@@ -56,7 +56,7 @@ class SentinelFailoverTest {
 
   private final EmbeddedSentinel topology;
 
-  SentinelFailoverTest(EmbeddedSentinel topology) {
+  SentinelFailoverIT(EmbeddedSentinel topology) {
     this.topology = topology;
   }
 

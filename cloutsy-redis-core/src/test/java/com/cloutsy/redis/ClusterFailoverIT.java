@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
 @WithRedis
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ClusterFailoverTest {
+class ClusterFailoverIT {
 
   /** High enough that every decision of the load is allowed: a denial is an answer too, but this keeps them alike. */
   private static final RateLimit PER_MINUTE = RateLimit.fixedWindow(1_000_000, Duration.ofMinutes(1));
@@ -69,7 +69,7 @@ class ClusterFailoverTest {
   private final RateLimiter limiter;
   private final SessionStore sessions;
 
-  ClusterFailoverTest(EmbeddedRedisCluster cluster) {
+  ClusterFailoverIT(EmbeddedRedisCluster cluster) {
     this.cluster = cluster;
     this.redis = RedisService.start(RedisSettings.builder()
         .clusterNodes(List.of(HostPort.parse(cluster.nodes().get(0).host() + ":" + cluster.nodes().get(0).port(),

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @WithRedis
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TlsTest {
+class TlsIT {
 
   private static final String NO_TLS = "skipped: " + EmbeddedRedis.binaryDescription()
       + " is not built with TLS; set REDIS_SERVER_BIN to a redis-server that is (Debian's redis-server package)";
@@ -46,7 +46,7 @@ class TlsTest {
   private EmbeddedRedis server;
   private EmbeddedRedis otherName;
 
-  TlsTest() {
+  TlsIT() {
     try {
       certificates = Files.createTempDirectory("cloutsy-tls-");
     } catch (IOException e) {
@@ -59,7 +59,7 @@ class TlsTest {
   @BeforeAll
   void startServers() {
     if (!EmbeddedRedis.supportsTls()) {
-      System.out.println("TlsTest " + NO_TLS);
+      System.out.println("TlsIT " + NO_TLS);
       return;
     }
     server = EmbeddedRedis.builder().tls(ca.issueServer("redis", List.of("localhost"), List.of("127.0.0.1"))).start();

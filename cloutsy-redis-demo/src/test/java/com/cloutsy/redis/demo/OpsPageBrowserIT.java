@@ -33,7 +33,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * revokes one of their sessions with the button, and the API then refuses that session's token. Screenshots at a
  * desktop and a phone width go to {@code target/}. Skipped, saying why, only when no Chromium is installed.
  */
-class OpsPageBrowserTest extends DemoContext {
+class OpsPageBrowserIT extends DemoContext {
 
   private static final Path CHROMIUM = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
   private static final Path CHROMEDRIVER = Path.of(System.getProperty("chromium.driver", "/usr/bin/chromedriver"));
