@@ -47,11 +47,14 @@ class MemoryPressureTest {
         int written = flood(scenario.admin.sync(), false);
         findings.figure("flood keys written before the server refused", written);
         long full = System.nanoTime();
-        LockSupport.parkNanos(mode.faultLoad().toNanos());
+        int toppedUp = holdFull(scenario.admin.sync(), mode.faultLoad());
         long refused = scenario.ledger.calls().stream()
             .filter(call -> call.start() >= full && call.result() == Ledger.Result.UNAVAILABLE).count();
         findings.atLeast("calls refused with RedisUnavailableException while full", refused, 1);
         unflood(scenario.admin.sync(), written);
+        for (int i = 0; i < toppedUp; i++) {
+          scenario.admin.sync().del("flood:top:" + i);
+        }
         scenario.recover("OOM", started, System.nanoTime());
         LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
         findings.figure("operations run", load.steps());
@@ -125,6 +128,29 @@ class MemoryPressureTest {
       assertThat(failOpen.tryAcquire(redis.keyNames().apiLimit("42", "feed"), RateLimit.of(10, Duration.ofMinutes(1))))
           .satisfies(decision -> assertThat(decision.decidedLocally()).isTrue());
     }
+  }
+
+  /**
+   * Keeps the server full for {@code window}: memory the server frees after the flood's refusal (the refused
+   * value's query buffer) would otherwise let the load's small writes through, so 1 KiB values top it up whenever
+   * it takes one. Returns how many were written.
+   */
+  private static int holdFull(RedisCommands<String, String> admin, Duration window) {
+    String value = "x".repeat(1024);
+    long end = System.nanoTime() + window.toNanos();
+    int written = 0;
+    while (System.nanoTime() < end) {
+      try {
+        admin.set("flood:top:" + written, value);
+        written++;
+      } catch (RedisCommandExecutionException refused) {
+        if (!String.valueOf(refused.getMessage()).startsWith("OOM")) {
+          throw refused;
+        }
+        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+      }
+    }
+    return written;
   }
 
   /** Writes flood values until the server refuses one, or all of them; returns how many were written. */
