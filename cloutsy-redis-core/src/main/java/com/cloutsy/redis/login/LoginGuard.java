@@ -250,7 +250,7 @@ public final class LoginGuard {
     Optional<Group> device = deviceGroup(identifier, deviceToken);
     successes.increment();
     if (device.isPresent()) {
-      return runtime.send(commands -> commands.del(device.get().keys())).thenApply(deleted -> null);
+      return runtime.send(commands -> commands.del(device.get().keyNames())).thenApply(deleted -> null);
     }
     String[] reset = {keys.loginPairAttempts(identifier, clientAddress), keys.loginAttempts(identifier),
         keys.loginPairLockouts(identifier, clientAddress), keys.loginLockouts(identifier)};
@@ -313,7 +313,7 @@ public final class LoginGuard {
       args.add(String.valueOf(cap.toMillis()));
       args.add(String.valueOf(LoginPolicy.LEVEL_MEMORY.toMillis()));
     }
-    CompletionStage<Reply> reply = runtime.run(CHECK, group.keys(), args.toArray(String[]::new));
+    CompletionStage<Reply> reply = runtime.run(CHECK, group.keyNames(), args.toArray(String[]::new));
     return reply.thenApply(result -> {
       LoginCheck check = LoginCheck.fromReply(result, group.scopes());
       int started = check.isAllowed() ? result.smallInteger(2) : 0;
@@ -324,6 +324,6 @@ public final class LoginGuard {
     });
   }
 
-  /** Counters that share a hash slot, checked by one script: their scopes, thresholds and keys in order. */
-  private record Group(List<LockScope> scopes, List<Threshold> thresholds, String[] keys) {}
+  /** Counters that share a hash slot, checked by one script: their scopes, thresholds and key names in order. */
+  private record Group(List<LockScope> scopes, List<Threshold> thresholds, String[] keyNames) {}
 }
