@@ -79,14 +79,7 @@ public final class RedisRuntime {
    * @throws IllegalStateException before the service is started or after it is closed
    */
   public <T> CompletionStage<T> send(Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
-    RedisClusterAsyncCommands<String, String> commands = connected.get().async();
-    CompletionStage<T> sent;
-    try {
-      sent = command.apply(commands);
-    } catch (RedisException refused) {
-      sent = CompletableFuture.failedStage(refused);
-    }
-    return mapFailures(sent);
+    return send(connected.get().async(), command);
   }
 
   /**
@@ -135,7 +128,11 @@ public final class RedisRuntime {
    */
   public <T> CompletionStage<T> sendDurable(
       Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
-    RedisClusterAsyncCommands<String, String> commands = connected.get().durable().async();
+    return send(connected.get().durable().async(), command);
+  }
+
+  private <T> CompletionStage<T> send(RedisClusterAsyncCommands<String, String> commands,
+      Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
     CompletionStage<T> sent;
     try {
       sent = command.apply(commands);
