@@ -34,12 +34,13 @@ final class SingleFlight<K, V> {
       led = CompletableFuture.failedFuture(failed);
     }
     led.whenComplete((value, failure) -> {
+      // Ended before its result is delivered: a caller that has the result and asks again starts a new flight.
+      flights.remove(key, mine);
       if (failure == null) {
         mine.complete(value);
       } else {
         mine.completeExceptionally(ServerError.unwrap(failure));
       }
-      flights.remove(key, mine);
     });
     return mine;
   }

@@ -37,6 +37,19 @@ class SingleFlightTest {
     assertThat(flights.join("k", () -> CompletableFuture.completedFuture("again"))).isCompletedWithValue("again");
   }
 
+  /** A blocking cache call returns as soon as its flight's result arrives, maybe before the completing thread ends. */
+  @Test
+  void aCallerThatHasTheResultAndAsksAgainStartsANewFlight() {
+    CompletableFuture<String> led = new CompletableFuture<>();
+    CompletableFuture<CompletableFuture<String>> askedAgain = new CompletableFuture<>();
+    flights.join("k", () -> led).thenRun(() -> askedAgain.complete(
+        flights.join("k", () -> CompletableFuture.completedFuture("fresh"))));
+
+    led.complete("first");
+
+    assertThat(askedAgain.join()).as("a flight of its own, not the finished one").isCompletedWithValue("fresh");
+  }
+
   @Test
   void aFailedOrThrowingLeaderEndsItsFlightAndItsFailureArrivesUnwrapped() throws InterruptedException {
     RedisUnavailableException down = new RedisUnavailableException("down", new IllegalStateException());
