@@ -14,9 +14,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The steps of a cache that its blocking and asynchronous drivers share: reading an entry (through the near cache
- * when there is one), decoding and counting it, deleting a corrupt one, and writing one; with the parts both drivers
- * use: the single flights, early refresh and degradation.
+ * The steps that {@link CacheReads} composes: reading an entry (through the near cache when there is one), decoding
+ * and counting it, deleting a corrupt one, and writing one; with the parts every read uses: the single flights,
+ * early refresh and degradation.
  */
 final class CacheEntries {
 
@@ -30,9 +30,6 @@ final class CacheEntries {
    * @param cached whether it came from the cache, and so may be due for an early refresh
    */
   record Outcome(@Nullable Object value, boolean cached, int loadMicros, long expiresAtMillis) {
-    /** A blocking read found Redis unavailable (and degraded); compared by identity. */
-    static final Outcome UNAVAILABLE = new Outcome(null, false, 0, 0);
-
     static Outcome loaded(@Nullable Object value) {
       return new Outcome(value, false, 0, Long.MAX_VALUE);
     }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
@@ -122,8 +123,8 @@ public final class HashCache {
    */
   public <R extends Record> @Nullable R hgetAllAsRecord(String key, Class<R> recordType) {
     checkRecord(recordType);
-    Map<String, String> fields = await(rawAll(RedisCache.checkedKey(key)), Map.of());
-    return toRecord(key, fields, recordType);
+    CallerThread caller = cache.callerThread();
+    return caller.await(readOn(key, this::rawAll, fields -> toRecord(key, fields, recordType), Map.of(), caller));
   }
 
   /** Asynchronous {@link #hgetAllAsRecord(String, Class)}; decodes on the cache's executor. */
@@ -208,19 +209,22 @@ public final class HashCache {
   // ---- reading ----
 
   private <T> @Nullable T fieldValue(String key, String field, Type type) {
-    String checked = RedisCache.checkedKey(key);
-    String raw = await(rawField(checked, RedisCache.required(field, "field")), null);
-    return decodeCounted(checked, field, raw, type);
+    CallerThread caller = cache.callerThread();
+    return caller.await(this.<T>fieldValueOn(key, field, type, caller));
   }
 
   private <T> CompletionStage<@Nullable T> fieldValueAsync(String key, String field, Type type) {
+    return fieldValueOn(key, field, type, cache.onExecutor());
+  }
+
+  private <T> CompletionStage<@Nullable T> fieldValueOn(String key, String field, Type type, Executor work) {
     RedisCache.required(field, "field");
-    return readAsync(key, checked -> rawField(checked, field), raw -> decodeCounted(key, field, raw, type), null);
+    return readOn(key, checked -> rawField(checked, field), raw -> decodeCounted(key, field, raw, type), null, work);
   }
 
   private <T> Map<String, T> allFields(String key, Type type) {
-    String checked = RedisCache.checkedKey(key);
-    return decodeAll(checked, await(rawAll(checked), Map.of()), type);
+    CallerThread caller = cache.callerThread();
+    return caller.await(readOn(key, this::rawAll, fields -> decodeAll(key, fields, type), Map.of(), caller));
   }
 
   private CompletionStage<@Nullable String> rawField(String key, String field) {
@@ -231,20 +235,17 @@ public final class HashCache {
     return runtime.send(commands -> commands.hgetall(key));
   }
 
-  /** Waits for a read; a Redis failure degrades to {@code absent}. */
-  private <R> R await(CompletionStage<R> read, R absent) {
-    cache.ensureOpen();
-    try {
-      return runtime.await(read);
-    } catch (RedisUnavailableException down) {
-      cache.degrade(down);
-      return absent;
-    }
-  }
-
-  /** Sends a read and decodes its reply on the executor; a Redis failure degrades to {@code absent}. */
   private <R, T> CompletionStage<T> readAsync(String key, Function<String, CompletionStage<R>> read,
       Function<R, T> decode, R absent) {
+    return readOn(key, read, decode, absent, cache.onExecutor());
+  }
+
+  /**
+   * Sends a read and decodes its reply on {@code work} (the caller's thread for a blocking form); a Redis failure
+   * degrades to {@code absent}.
+   */
+  private <R, T> CompletionStage<T> readOn(String key, Function<String, CompletionStage<R>> read,
+      Function<R, T> decode, R absent, Executor work) {
     String checked = RedisCache.checkedKey(key);
     cache.ensureOpen();
     return read.apply(checked).handleAsync((reply, failure) -> {
@@ -257,7 +258,7 @@ public final class HashCache {
         return decode.apply(absent);
       }
       throw error instanceof RuntimeException runtime ? runtime : new CompletionException(error);
-    }, cache.executor());
+    }, work);
   }
 
   private <T> @Nullable T decodeCounted(String key, String field, @Nullable String raw, Type type) {

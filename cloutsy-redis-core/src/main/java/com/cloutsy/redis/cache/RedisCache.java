@@ -9,9 +9,11 @@ import com.cloutsy.redis.config.RedisSettings;
 import java.lang.reflect.Type;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
@@ -124,8 +126,8 @@ public final class RedisCache implements AutoCloseable {
   private final CacheConnection connection;
   private final @Nullable NearCache near;
   private final CacheEntries entries;
-  private final BlockingDriver blocking;
-  private final AsyncDriver async;
+  private final CacheReads reads;
+  private final CacheReads.Work onExecutor;
   private final PrefixInvalidation prefixes;
   private final HashCache hashes;
   private volatile boolean closed;
@@ -157,8 +159,8 @@ public final class RedisCache implements AutoCloseable {
       throw failed;
     }
     this.entries = new CacheEntries(name, policy, runtime, executor, clock, connection, near);
-    this.blocking = new BlockingDriver(entries);
-    this.async = new AsyncDriver(entries);
+    this.reads = new CacheReads(entries);
+    this.onExecutor = executor::execute;
     this.prefixes = new PrefixInvalidation(connection, executor);
     this.hashes = new HashCache(this);
   }
@@ -418,27 +420,38 @@ public final class RedisCache implements AutoCloseable {
     return near != null && near.isArmed();
   }
 
-  // ---- the drivers, on an open cache ----
+  // ---- the reads, on an open cache: the blocking forms wait on the asynchronous ones ----
 
   private @Nullable Object load(String key, long ttlMillis, Type type, Supplier<?> loader) {
     ensureOpen();
-    return blocking.load(key, ttlMillis, type, loader);
+    CallerThread caller = callerThread();
+    return caller.await(
+        reads.load(key, ttlMillis, type, () -> CompletableFuture.completedFuture(loader.get()), caller));
   }
 
   private CompletionStage<@Nullable Object> loadAsync(
       String key, long ttlMillis, Type type, Supplier<? extends CompletionStage<?>> loader) {
     ensureOpen();
-    return async.load(key, ttlMillis, type, loader);
+    return reads.load(key, ttlMillis, type, loader, onExecutor);
   }
 
   private <T> CacheLookup<T> lookup(String key, Type type) {
     ensureOpen();
-    return cast(blocking.lookup(key, type));
+    CallerThread caller = callerThread();
+    return cast(caller.await(reads.lookup(key, type, caller)));
   }
 
   private <T> CompletionStage<CacheLookup<T>> lookupAsync(String key, Type type) {
     ensureOpen();
-    return async.lookup(key, type).thenApply(RedisCache::cast);
+    return reads.lookup(key, type, onExecutor).thenApply(RedisCache::cast);
+  }
+
+  /** The work of a blocking call, run on its thread; its wait for a store is bounded by the command timeout. */
+  CallerThread callerThread() {
+    return new CallerThread(entries.executor, runtime.settings().commandTimeout().toNanos(),
+        () -> entries.degradation.degrade(new RedisUnavailableException("Storing a loaded value in cache '" + name
+            + "' did not finish within the command timeout; it may still be stored",
+            new TimeoutException("store under way after " + runtime.settings().commandTimeout()))));
   }
 
   // ---- what HashCache shares ----
@@ -447,8 +460,8 @@ public final class RedisCache implements AutoCloseable {
     return runtime;
   }
 
-  Executor executor() {
-    return entries.executor;
+  CacheReads.Work onExecutor() {
+    return onExecutor;
   }
 
   FeatureCounters.Counter hits() {

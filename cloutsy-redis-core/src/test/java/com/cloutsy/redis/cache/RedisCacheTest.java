@@ -376,6 +376,19 @@ class RedisCacheTest {
   }
 
   @Test
+  void blockingLoadersRunOnTheCallersThread() {
+    AtomicReference<Thread> loaderThread = new AtomicReference<>();
+
+    String result = cache.getOrLoad(freshKey(), TTL, String.class, () -> {
+      loaderThread.set(Thread.currentThread());
+      return "v";
+    });
+
+    assertThat(result).isEqualTo("v");
+    assertThat(loaderThread.get()).isSameAs(Thread.currentThread());
+  }
+
+  @Test
   void asynchronousLoadersRunOnTheExecutorNeverOnAnIoThread() {
     AtomicReference<String> loaderThread = new AtomicReference<>();
     ExecutorService executor = Executors.newSingleThreadExecutor(task -> new Thread(task, "cache-loader"));
