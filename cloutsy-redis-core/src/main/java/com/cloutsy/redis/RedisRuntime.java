@@ -131,8 +131,12 @@ public final class RedisRuntime {
     return send(connected.get().durable().async(), command);
   }
 
-  private <T> CompletionStage<T> send(RedisClusterAsyncCommands<String, String> commands,
-      Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
+  /**
+   * {@link #send(Function)} on commands of a connection of the caller's own, such as one with a binary codec: the
+   * same failure mapping, and a command Lettuce refuses at once becomes a failed stage.
+   */
+  public <K, V, T> CompletionStage<T> send(RedisClusterAsyncCommands<K, V> commands,
+      Function<RedisClusterAsyncCommands<K, V>, ? extends CompletionStage<T>> command) {
     CompletionStage<T> sent;
     try {
       sent = command.apply(commands);

@@ -15,15 +15,14 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
  * A cache's own String/byte[] connection and the commands it sends on it, so entry bytes (compressed ones included)
  * travel unchanged: a connection to the server, or on Redis Cluster a cluster connection that routes by slot, walks
- * every master with SCAN and splits a multi-key UNLINK by slot. Every stage fails as {@link RedisRuntime#mapFailures}
- * says, also for a command Lettuce refuses at once.
+ * every master with SCAN and splits a multi-key UNLINK by slot. Commands go through
+ * {@link RedisRuntime#send(RedisClusterAsyncCommands, Function)}, so their stages fail as every capability's do.
  */
 final class CacheConnection implements AutoCloseable {
 
@@ -77,13 +76,7 @@ final class CacheConnection implements AutoCloseable {
 
   private <R> CompletionStage<R> send(
       Function<RedisClusterAsyncCommands<String, byte[]>, ? extends CompletionStage<R>> command) {
-    CompletionStage<R> sent;
-    try {
-      sent = command.apply(commands);
-    } catch (RuntimeException rejected) {
-      sent = CompletableFuture.failedFuture(rejected);
-    }
-    return runtime.mapFailures(sent);
+    return runtime.send(commands, command);
   }
 
   @Override
