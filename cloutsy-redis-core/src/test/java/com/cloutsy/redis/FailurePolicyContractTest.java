@@ -34,6 +34,7 @@ import com.cloutsy.redis.session.SessionStore;
 import com.cloutsy.redis.session.UserType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -114,11 +115,13 @@ class FailurePolicyContractTest {
         cache("RedisCache", c -> c.cache),
         cache("RedisCache with a near cache", c -> c.nearCache),
         new Capability("HashCache", List.of(
-            row("hget", degradesTo(null), (c, t) -> c.hashes().hget(c.prefsKey(t), "theme", String.class),
+            row("hget", degradesTo("null", null), (c, t) -> c.hashes().hget(c.prefsKey(t), "theme", String.class),
                 (c, t) -> c.hashes().hgetAsync(c.prefsKey(t), "theme", String.class)),
-            row("hgetAll", degradesTo(Map.of()), (c, t) -> c.hashes().hgetAll(c.prefsKey(t), String.class),
+            row("hgetAll", degradesTo("an empty map", Map.of()),
+                (c, t) -> c.hashes().hgetAll(c.prefsKey(t), String.class),
                 (c, t) -> c.hashes().hgetAllAsync(c.prefsKey(t), String.class)),
-            row("hgetAllAsRecord", degradesTo(null), (c, t) -> c.hashes().hgetAllAsRecord(c.prefsKey(t), Prefs.class),
+            row("hgetAllAsRecord", degradesTo("null", null),
+                (c, t) -> c.hashes().hgetAllAsRecord(c.prefsKey(t), Prefs.class),
                 (c, t) -> c.hashes().hgetAllAsRecordAsync(c.prefsKey(t), Prefs.class)),
             row("hset", FAILS_CLOSED, (c, t) -> c.hashes().hset(c.prefsKey(t), "theme", "dark", TTL),
                 (c, t) -> c.hashes().hsetAsync(c.prefsKey(t), "theme", "dark", TTL)),
@@ -214,10 +217,10 @@ class FailurePolicyContractTest {
 
   private static Capability cache(String name, Function<Capabilities, RedisCache> which) {
     return new Capability(name, List.of(
-        row("getOrLoad", degradesTo(LOADED),
+        row("getOrLoad", degradesTo("the loader's value", LOADED),
             (c, t) -> which.apply(c).getOrLoad(c.cacheKey(t), TTL, String.class, () -> LOADED),
             (c, t) -> which.apply(c).getOrLoadAsync(c.cacheKey(t), TTL, String.class, () -> completedFuture(LOADED))),
-        row("get", degradesTo(new CacheLookup.Miss<String>()),
+        row("get", degradesTo("a miss", new CacheLookup.Miss<String>()),
             (c, t) -> which.apply(c).get(c.cacheKey(t), String.class),
             (c, t) -> which.apply(c).getAsync(c.cacheKey(t), String.class)),
         row("put", FAILS_CLOSED, (c, t) -> nothing(() -> which.apply(c).put(c.cacheKey(t), "value", TTL)),
@@ -332,11 +335,11 @@ class FailurePolicyContractTest {
   };
 
   /** The call returns {@code expected}, as it would for an empty cache, and throws nothing. */
-  private static Expect degradesTo(@Nullable Object expected) {
+  private static Expect degradesTo(String description, @Nullable Object expected) {
     return new Expect() {
       @Override
       public String describe() {
-        return "degrades to " + (expected instanceof Map<?, ?> map && map.isEmpty() ? "an empty map" : expected);
+        return "degrades to " + description;
       }
 
       @Override
@@ -482,8 +485,13 @@ class FailurePolicyContractTest {
    * What one call did during the fault: its value or failure (for an asynchronous form, the failure of its stage),
    * how long it took to return (for an asynchronous form, its stage) and to finish.
    */
-  private record Outcome(Form form, @Nullable Object value, @Nullable Throwable failure, Duration returned,
-      Duration elapsed) {}
+  private record Outcome(Form form, @Nullable Object value, @Nullable Throwable failure, boolean threwAtCall,
+      Duration returned, Duration elapsed) {
+
+    static Outcome unfinished(Form form, Throwable failure) {
+      return new Outcome(form, null, failure, false, RECOVERY, RECOVERY);
+    }
+  }
 
   /** The ids of one call: a user, a phone and keys no other call uses. */
   private record Target(int number) {
@@ -518,6 +526,8 @@ class FailurePolicyContractTest {
 
     void judge(Row row, Form form) {
       Outcome outcome = outcomes().get(row).get(form);
+      assertThat(outcome.threwAtCall()).as("the asynchronous form throws nothing itself, its stage fails: %s",
+          outcome.failure()).isFalse();
       row.expect().whileDown(outcome, capabilities);
       capabilities.fault.checkTime(outcome);
       if (form == Form.ASYNC) {
@@ -570,16 +580,19 @@ class FailurePolicyContractTest {
         capabilities.fault.apply(capabilities);
         try {
           for (Row row : rows) {
+            Map<Form, Future<Outcome>> forms = new EnumMap<>(Form.class);
             Target blocking = capabilities.next();
             Target async = capabilities.next();
-            started.put(row, Map.of(Form.BLOCKING, callers.submit(() -> callBlocking(row, blocking)),
-                Form.ASYNC, callers.submit(() -> callAsync(row, async))));
+            forms.put(Form.BLOCKING, callers.submit(() -> callBlocking(row, blocking)));
+            forms.put(Form.ASYNC, callers.submit(() -> callAsync(row, async)));
+            started.put(row, forms);
           }
           Map<Row, Map<Form, Outcome>> done = new LinkedHashMap<>();
-          for (Map.Entry<Row, Map<Form, Future<Outcome>>> entry : started.entrySet()) {
-            done.put(entry.getKey(), Map.of(Form.BLOCKING, finished(entry.getValue().get(Form.BLOCKING)),
-                Form.ASYNC, finished(entry.getValue().get(Form.ASYNC))));
-          }
+          started.forEach((row, forms) -> {
+            Map<Form, Outcome> finished = new EnumMap<>(Form.class);
+            forms.forEach((form, call) -> finished.put(form, finished(call, form)));
+            done.put(row, finished);
+          });
           capabilities.sentWhileDown = List.copyOf(capabilities.sent.subList(sentBefore, capabilities.sent.size()));
           outcomes = done;
         } finally {
@@ -600,7 +613,7 @@ class FailurePolicyContractTest {
         failure = thrown;
       }
       Duration elapsed = since(start);
-      return new Outcome(Form.BLOCKING, value, failure, elapsed, elapsed);
+      return new Outcome(Form.BLOCKING, value, failure, false, elapsed, elapsed);
     }
 
     private Outcome callAsync(Row row, Target target) throws InterruptedException {
@@ -609,7 +622,7 @@ class FailurePolicyContractTest {
       try {
         stage = row.async().call(capabilities, target);
       } catch (RuntimeException thrown) {
-        throw new AssertionError("the asynchronous form threw instead of failing its stage", thrown);
+        return new Outcome(Form.ASYNC, null, thrown, true, since(start), since(start));
       }
       Duration returned = since(start);
       Object value = null;
@@ -621,14 +634,17 @@ class FailurePolicyContractTest {
       } catch (TimeoutException never) {
         failure = new AssertionError("the stage did not complete within " + RECOVERY, never);
       }
-      return new Outcome(Form.ASYNC, value, failure, returned, since(start));
+      return new Outcome(Form.ASYNC, value, failure, false, returned, since(start));
     }
 
-    private static Outcome finished(Future<Outcome> call) {
+    /** The outcome of a call, or its failure to return at all, which fails its row only. */
+    private static Outcome finished(Future<Outcome> call, Form form) {
       try {
-        return call.get();
+        return call.get(RECOVERY.toMillis(), TimeUnit.MILLISECONDS);
       } catch (ExecutionException failed) {
-        throw new AssertionError(failed.getCause());
+        return Outcome.unfinished(form, failed.getCause());
+      } catch (TimeoutException late) {
+        return Outcome.unfinished(form, new AssertionError("the call did not return within " + RECOVERY, late));
       } catch (InterruptedException interrupted) {
         Thread.currentThread().interrupt();
         throw new AssertionError("interrupted while the calls ran", interrupted);
