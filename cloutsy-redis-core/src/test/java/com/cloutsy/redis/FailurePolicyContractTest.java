@@ -315,7 +315,7 @@ class FailurePolicyContractTest {
 
     @Override
     public void whileDown(Outcome outcome, Capabilities capabilities) {
-      assertThat(outcome.failure()).as("the failure of %s", outcome.form())
+      assertThat(outcome.failure()).as("what %s failed with; it returned %s", outcome.form(), outcome.value())
           .isInstanceOf(RedisUnavailableException.class).hasMessageContaining(capabilities.endpoint());
     }
   };
