@@ -293,88 +293,54 @@ class FailurePolicyContractTest {
 
   // ---- policies ----
 
-  /** What a call must do while its server is stopped or paused, and once it is back. */
-  private interface Expect {
+  /**
+   * What a call must do while its server is stopped or paused ({@code whileDown}, given the call's outcome), and
+   * what it must return once the server is back ({@code answeredAgain}).
+   */
+  private record Expect(String description, Judge whileDown, Judge answeredAgain) {
 
-    /** How the row's tests name the policy. */
-    String describe();
+    Expect(String description, Judge whileDown) {
+      this(description, whileDown, (outcome, capabilities) -> {});
+    }
+  }
 
-    /** Judges the outcome of a call made during the fault. */
-    void whileDown(Outcome outcome, Capabilities capabilities);
-
-    /** Judges what the call returns once the fault is lifted. */
-    default void answeredAgain(@Nullable Object value) {}
+  @FunctionalInterface
+  private interface Judge {
+    void judge(Outcome outcome, Capabilities capabilities);
   }
 
   /** The call throws {@link RedisUnavailableException}, or its stage fails with it. */
-  private static final Expect FAILS_CLOSED = new Expect() {
-    @Override
-    public String describe() {
-      return "fails closed";
-    }
-
-    @Override
-    public void whileDown(Outcome outcome, Capabilities capabilities) {
+  private static final Expect FAILS_CLOSED = new Expect("fails closed", (outcome, capabilities) ->
       assertThat(outcome.failure()).as("what %s failed with; it returned %s", outcome.form(), outcome.value())
-          .isInstanceOf(RedisUnavailableException.class).hasMessageContaining(capabilities.endpoint());
-    }
-  };
+          .isInstanceOf(RedisUnavailableException.class).hasMessageContaining(capabilities.endpoint()));
 
   /** OTP's request fails closed, and no code reaches the sender, since none could be stored. */
-  private static final Expect FAILS_CLOSED_SENDING_NOTHING = new Expect() {
-    @Override
-    public String describe() {
-      return "fails closed and sends no code";
-    }
-
-    @Override
-    public void whileDown(Outcome outcome, Capabilities capabilities) {
-      FAILS_CLOSED.whileDown(outcome, capabilities);
-      assertThat(capabilities.sentWhileDown).as("codes sent while Redis was unavailable").isEmpty();
-    }
-  };
+  private static final Expect FAILS_CLOSED_SENDING_NOTHING = new Expect("fails closed and sends no code",
+      (outcome, capabilities) -> {
+        FAILS_CLOSED.whileDown().judge(outcome, capabilities);
+        assertThat(capabilities.sentWhileDown).as("codes sent while Redis was unavailable").isEmpty();
+      });
 
   /** The call returns {@code expected}, as it would for an empty cache, and throws nothing. */
   private static Expect degradesTo(String description, @Nullable Object expected) {
-    return new Expect() {
-      @Override
-      public String describe() {
-        return "degrades to " + description;
-      }
-
-      @Override
-      public void whileDown(Outcome outcome, Capabilities capabilities) {
-        assertThat(outcome.failure()).as("the failure of %s", outcome.form()).isNull();
-        assertThat(outcome.value()).isEqualTo(expected);
-      }
-    };
+    return new Expect("degrades to " + description, (outcome, capabilities) -> {
+      assertThat(outcome.failure()).as("the failure of %s", outcome.form()).isNull();
+      assertThat(outcome.value()).isEqualTo(expected);
+    });
   }
 
   /** The in-process insurance limiter decides, with the same limit: allowed, {@code remaining} left. */
   private static Expect decidesLocally(long limit, long remaining) {
-    return new Expect() {
-      @Override
-      public String describe() {
-        return "decides locally with the same limit";
-      }
-
-      @Override
-      public void whileDown(Outcome outcome, Capabilities capabilities) {
-        assertThat(outcome.failure()).as("the failure of %s", outcome.form()).isNull();
-        assertThat(outcome.value()).isInstanceOfSatisfying(Decision.class, decision -> {
-          assertThat(decision.decidedLocally()).as("decided locally").isTrue();
-          assertThat(decision.allowed()).as("allowed").isTrue();
-          assertThat(decision.limit()).as("limit").isEqualTo(limit);
-          assertThat(decision.remaining()).as("remaining").isEqualTo(remaining);
-        });
-      }
-
-      @Override
-      public void answeredAgain(@Nullable Object value) {
-        assertThat(value).isInstanceOfSatisfying(Decision.class,
-            decision -> assertThat(decision.decidedLocally()).as("decided in Redis again").isFalse());
-      }
-    };
+    return new Expect("decides locally with the same limit", (outcome, capabilities) -> {
+      assertThat(outcome.failure()).as("the failure of %s", outcome.form()).isNull();
+      assertThat(outcome.value()).isInstanceOfSatisfying(Decision.class, decision -> {
+        assertThat(decision.decidedLocally()).as("decided locally").isTrue();
+        assertThat(decision.allowed()).as("allowed").isTrue();
+        assertThat(decision.limit()).as("limit").isEqualTo(limit);
+        assertThat(decision.remaining()).as("remaining").isEqualTo(remaining);
+      });
+    }, (outcome, capabilities) -> assertThat(outcome.value()).isInstanceOfSatisfying(Decision.class,
+        decision -> assertThat(decision.decidedLocally()).as("decided in Redis again").isFalse()));
   }
 
   // ---- faults ----
@@ -441,7 +407,7 @@ class FailurePolicyContractTest {
     List<Capability> table = table();
     Phase phase = new Phase(capabilities, table);
     return table.stream().<DynamicNode>map(capability -> dynamicContainer(capability.name(), Stream.<DynamicNode>concat(
-        capability.rows().stream().map(row -> dynamicContainer(row.call() + " " + row.expect().describe(), Stream.of(
+        capability.rows().stream().map(row -> dynamicContainer(row.call() + " " + row.expect().description(), Stream.of(
             dynamicTest("blocking", () -> phase.judge(row, Form.BLOCKING)),
             dynamicTest("async", () -> phase.judge(row, Form.ASYNC)),
             dynamicTest("answers again once the fault is lifted", () -> phase.answersAgain(row))))),
@@ -528,7 +494,7 @@ class FailurePolicyContractTest {
       Outcome outcome = outcomes().get(row).get(form);
       assertThat(outcome.threwAtCall()).as("the asynchronous form throws nothing itself, its stage fails: %s",
           outcome.failure()).isFalse();
-      row.expect().whileDown(outcome, capabilities);
+      row.expect().whileDown().judge(outcome, capabilities);
       capabilities.fault.checkTime(outcome);
       if (form == Form.ASYNC) {
         assertThat(outcome.returned()).as("the asynchronous form returns its stage at once")
@@ -539,8 +505,15 @@ class FailurePolicyContractTest {
     void answersAgain(Row row) {
       outcomes();
       untilRecovered(() -> {
-        row.expect().answeredAgain(row.blocking().call(capabilities, capabilities.next()));
-        row.expect().answeredAgain(join(row.async().call(capabilities, capabilities.next())));
+        Outcome blocking = callBlocking(row, capabilities.next());
+        Outcome async = callAsync(row, capabilities.next());
+        for (Outcome outcome : List.of(blocking, async)) {
+          if (outcome.failure() instanceof RedisUnavailableException stillDown) {
+            throw stillDown;
+          }
+          assertThat(outcome.failure()).as("the failure of %s", outcome.form()).isNull();
+          row.expect().answeredAgain().judge(outcome, capabilities);
+        }
       });
     }
 
