@@ -135,12 +135,12 @@ class FailurePolicyContractTest {
               c.hashes().hset(c.prefsKey(t), "theme", "dark", TTL);
               assertThat(c.hashes().hgetAllAsRecord(c.prefsKey(t), Prefs.class)).isEqualTo(new Prefs("dark"));
             }),
-        limiter("RateLimiter FAIL_OPEN", c -> c.failOpen, taken -> decidesLocally(LIMIT, LIMIT - taken),
-            FailurePolicy.FAIL_CLOSED, FAILS_CLOSED),
-        limiter("RateLimiter.create(redis): FAIL_CLOSED", c -> c.failClosed, taken -> FAILS_CLOSED,
-            FailurePolicy.FAIL_OPEN, decidesLocally(LIMIT, LIMIT - 1)),
-        cooldown("Cooldown FAIL_OPEN", c -> c.failOpenCooldown, taken -> decidesLocally(1, 1 - taken)),
-        cooldown("Cooldown.create(redis): FAIL_CLOSED", c -> c.failClosedCooldown, taken -> FAILS_CLOSED),
+        limiter("RateLimiter", FailurePolicy.FAIL_OPEN, c -> c.failOpen,
+            taken -> decidesLocally(LIMIT, LIMIT - taken), FailurePolicy.FAIL_CLOSED, FAILS_CLOSED),
+        limiter("RateLimiter.create(redis)", FailurePolicy.FAIL_CLOSED, c -> c.failClosed,
+            taken -> FAILS_CLOSED, FailurePolicy.FAIL_OPEN, decidesLocally(LIMIT, LIMIT - 1)),
+        cooldown("Cooldown", FailurePolicy.FAIL_OPEN, c -> c.failOpenCooldown, taken -> decidesLocally(1, 1 - taken)),
+        cooldown("Cooldown.create(redis)", FailurePolicy.FAIL_CLOSED, c -> c.failClosedCooldown, taken -> FAILS_CLOSED),
         new Capability("OtpGuard", List.of(
             row("request", FAILS_CLOSED_SENDING_NOTHING, (c, t) -> c.otp.request(t.phone()),
                 (c, t) -> c.otp.requestAsync(t.phone(), OtpGuard.DEFAULT_PURPOSE)),
@@ -238,10 +238,11 @@ class FailurePolicyContractTest {
   }
 
   /**
-   * The rows of a limiter: {@code decisions} is the policy of a decision that takes so many permits; reset fails
-   * closed whatever the policy, and the same limiter with {@code other} policy follows {@code otherDecision}.
+   * The rows of a limiter with {@code policy}: {@code decisions} is the policy of a decision that takes so many
+   * permits; reset fails closed whatever the policy, and the same limiter with {@code other} policy follows
+   * {@code otherDecision}.
    */
-  private static Capability limiter(String name, Function<Capabilities, RateLimiter> which,
+  private static Capability limiter(String name, FailurePolicy policy, Function<Capabilities, RateLimiter> which,
       LongFunction<Expect> decisions, FailurePolicy other, Expect otherDecision) {
     List<Row> rows = new ArrayList<>();
     for (Algorithm algorithm : Algorithm.values()) {
@@ -260,7 +261,8 @@ class FailurePolicyContractTest {
     rows.add(row("withFailurePolicy(" + other + ").tryAcquire", otherDecision,
         (c, t) -> which.apply(c).withFailurePolicy(other).tryAcquire(c.limitKey(t), PER_HOUR),
         (c, t) -> which.apply(c).withFailurePolicy(other).tryAcquireAsync(c.limitKey(t), PER_HOUR)));
-    return new Capability(name, rows, (c, t) -> {
+    return new Capability(name + " " + policy, rows, (c, t) -> {
+      assertThat(which.apply(c).failurePolicy()).isEqualTo(policy);
       Decision decision = which.apply(c).tryAcquire(c.limitKey(t), PER_HOUR);
       assertThat(decision.allowed()).isTrue();
       assertThat(decision.decidedLocally()).as("decided in Redis again").isFalse();
@@ -268,9 +270,9 @@ class FailurePolicyContractTest {
     });
   }
 
-  private static Capability cooldown(String name, Function<Capabilities, Cooldown> which,
+  private static Capability cooldown(String name, FailurePolicy policy, Function<Capabilities, Cooldown> which,
       LongFunction<Expect> decisions) {
-    return new Capability(name, List.of(
+    return new Capability(name + " " + policy, List.of(
         row("tryStart", decisions.apply(1), (c, t) -> which.apply(c).tryStart(c.cooldownKey(t), PERIOD),
             (c, t) -> which.apply(c).tryStartAsync(c.cooldownKey(t), PERIOD)),
         row("peek", decisions.apply(0), (c, t) -> which.apply(c).peek(c.cooldownKey(t), PERIOD),
@@ -278,6 +280,7 @@ class FailurePolicyContractTest {
         row("reset", FAILS_CLOSED, (c, t) -> which.apply(c).reset(c.cooldownKey(t)),
             (c, t) -> which.apply(c).resetAsync(c.cooldownKey(t)))),
         (c, t) -> {
+          assertThat(which.apply(c).failurePolicy()).isEqualTo(policy);
           Decision started = which.apply(c).tryStart(c.cooldownKey(t), PERIOD);
           Decision active = which.apply(c).tryStart(c.cooldownKey(t), PERIOD);
           assertThat(started.allowed()).isTrue();
