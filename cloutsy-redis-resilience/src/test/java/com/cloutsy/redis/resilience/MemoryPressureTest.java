@@ -17,7 +17,6 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,15 +62,15 @@ class MemoryPressureTest {
           Mode.RECOVERY_BOUND);
       findings.atMost("keys evicted", Long.parseLong(scenario.admin.info("evicted_keys")), 0);
       if (scenario.ledger.violations(Ledger.SCRIPT_OOM) > 0) {
-        findings.note("Known bug, reported for a decision: on Redis 6.2 a Lua script refused for memory does not"
-            + " fail with RedisUnavailableException. Redis 6.2 reports it as a script error,"
+        findings.note("Regression of a bug found by this test: a Lua script refused for memory must fail with"
+            + " RedisUnavailableException. Redis 6.2 reports the refusal as a script error,"
             + " `ERR Error running script (call to f_<sha>): @user_script:<line>: -OOM command not allowed when used"
-            + " memory > 'maxmemory'`, and the library's failure mapping (`com.cloutsy.redis.Failures`) recognizes"
-            + " only replies that start with OOM, so sessions, OTP, login guard and rate limits throw"
-            + " RedisCommandExecutionException, and a FAIL_OPEN rate limiter throws instead of deciding locally."
-            + " They still fail closed and write nothing (Redis refuses a script only before its first write)."
-            + " `MemoryPressureTest.aScriptRefusedForMemoryIsUnavailable` reproduces it and is disabled until"
-            + " the mapping is fixed.");
+            + " memory > 'maxmemory'`, and the failure mapping (`com.cloutsy.redis.ServerError`) once recognized only"
+            + " replies that start with OOM, so sessions, OTP, login guard and rate limits threw"
+            + " RedisCommandExecutionException and a FAIL_OPEN rate limiter threw instead of deciding locally (all"
+            + " still failed closed and wrote nothing: Redis refuses a script only before its first write). The"
+            + " mapping now reads the OOM inside a script error;"
+            + " `MemoryPressureTest.aScriptRefusedForMemoryIsUnavailable` reproduces the refusal and passes since.");
       }
       scenario.finish(findings, true);
     }
