@@ -7,12 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 import com.cloutsy.redis.CommandStats;
+import com.cloutsy.redis.RedisMatrix;
+import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.EmbeddedRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
-import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.keys.KeyLayout;
 import com.cloutsy.redis.keys.Keys;
 import io.lettuce.core.ScanArgs;
@@ -33,29 +34,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** The OTP contract against a real Redis, in both key layouts. */
-@WithRedis
-@ParameterizedClass
-@EnumSource(KeyLayout.class)
+@RedisMatrix(layouts = {KeyLayout.SEED, KeyLayout.CLUSTER}, topologies = {Topology.SINGLE, Topology.CLUSTER})
 class OtpGuardTest {
 
   static final String SECRET_BASE64 = "9JJphaOLcICA8u9xWjfeU6nC8Nvqb/3C7QWfWJ5k3H8=";
   static final OtpSecret SECRET = OtpSecret.fromBase64(SECRET_BASE64);
 
-  @Parameter
-  KeyLayout layout;
-
   private final RedisEndpoint endpoint;
+  private final KeyLayout layout;
   private final RecordingSender sender = new RecordingSender();
   private final List<RedisService> services = new ArrayList<>();
   private final List<OtpGuard> guards = new ArrayList<>();
 
-  OtpGuardTest(RedisEndpoint endpoint) {
+  OtpGuardTest(RedisEndpoint endpoint, KeyLayout layout) {
     this.endpoint = endpoint;
+    this.layout = layout;
   }
 
   @AfterEach
