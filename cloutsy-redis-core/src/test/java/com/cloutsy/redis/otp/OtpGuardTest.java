@@ -157,7 +157,8 @@ class OtpGuardTest {
     assertThat(raw().exists(keyNames().otpCode(phone), keyNames().otpAttempts(phone))).isZero();
     assertThat(raw().pttl(keyNames().otpVerified(phone))).isBetween(Duration.ofMinutes(14).toMillis(), 900_000L);
     assertThat(guard.isVerified(phone, ticket)).isTrue();
-    assertThat(guard.verify(phone, sender.lastCode())).as("a used code is gone").isEqualTo(new OtpVerifyResult.Expired());
+    assertThat(guard.verify(phone, sender.lastCode())).as("a used code is gone")
+        .isEqualTo(new OtpVerifyResult.Expired());
     assertThat(guard.consumeVerification(phone, ticket)).isTrue();
     assertThat(guard.consumeVerification(phone, ticket)).isFalse();
     assertThat(guard.isVerified(phone, ticket)).isFalse();
@@ -427,7 +428,8 @@ class OtpGuardTest {
     }
 
     List<String> values = new ArrayList<>();
-    ScanIterator<String> scan = ScanIterator.scan(raw(), ScanArgs.Builder.matches(keyNames().prefix() + "*").limit(500));
+    ScanIterator<String> scan =
+        ScanIterator.scan(raw(), ScanArgs.Builder.matches(keyNames().prefix() + "*").limit(500));
     scan.forEachRemaining(key -> {
       String value = raw().get(key);
       // A 1 ms cooldown may expire between SCAN and GET.

@@ -123,7 +123,8 @@ class SessionEncryptionTest {
 
     raw.set(redis.keyNames().session(victim, "a"), value.toString());
     assertThatThrownBy(() -> store.get(victim, "a")).as("another user's key")
-        .isInstanceOf(SessionCorruptedException.class).hasMessageEndingWith("cannot be decrypted: authentication failed");
+        .isInstanceOf(SessionCorruptedException.class)
+        .hasMessageEndingWith("cannot be decrypted: authentication failed");
     raw.set(redis.keyNames().session(user, "b"), value.toString());
     assertThatThrownBy(() -> store.get(user, "b")).as("another jti's key")
         .isInstanceOf(SessionCorruptedException.class).hasMessageEndingWith("authentication failed");
