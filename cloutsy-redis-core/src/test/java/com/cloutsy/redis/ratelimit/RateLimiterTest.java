@@ -28,12 +28,10 @@ class RateLimiterTest {
 
   private static final Duration HOUR = Duration.ofHours(1);
 
-  private KeyLayout layout;
   private RedisService redis;
 
   @RedisMatrix.BeforeInvocation
-  void start(RedisEndpoint endpoint, KeyLayout invocationLayout) {
-    layout = invocationLayout;
+  void start(RedisEndpoint endpoint, KeyLayout layout) {
     redis = TestRedis.start(endpoint, layout);
   }
 
@@ -69,7 +67,7 @@ class RateLimiterTest {
     assertThat(denied.remaining()).isZero();
     assertThat(denied.retryAfter()).isPositive().isLessThanOrEqualTo(HOUR.multipliedBy(2));
     assertThat(denied.resetAfter()).isGreaterThanOrEqualTo(denied.retryAfter());
-    if (layout == KeyLayout.CLUSTER) {
+    if (redis.keyNames().layout() == KeyLayout.CLUSTER) {
       assertThat(key).contains("api:limit:{");
     }
   }
