@@ -12,7 +12,6 @@ import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.codec.CodecException;
 import com.cloutsy.redis.embedded.RedisEndpoint;
-import com.cloutsy.redis.keys.KeyLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
