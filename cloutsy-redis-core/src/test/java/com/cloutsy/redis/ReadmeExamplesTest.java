@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.cache.CachePolicy;
 import com.cloutsy.redis.cache.RedisCache;
 import com.cloutsy.redis.config.HmacKey;
 import com.cloutsy.redis.embedded.RedisEndpoint;
-import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.health.HealthCheck;
 import com.cloutsy.redis.health.HealthReport;
 import com.cloutsy.redis.keys.Keys;
@@ -43,7 +43,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The README's examples, compiled and run against a real Redis: if one of them stops working, this fails. */
-@WithRedis
+@RedisMatrix(topologies = {Topology.SINGLE, Topology.CLUSTER})
 class ReadmeExamplesTest {
 
   record Niche(String id, String name) {}

@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Assumptions;
  * other's keys, need no FLUSHALL and may run in parallel.
  *
  * <p>The shared endpoint is a Redis Cluster when the run has {@code -Dcloutsy.redis.topology=cluster} (the core
- * module's {@code cluster} Surefire execution); then these services connect in cluster mode, and a test that asks for
- * the seed key layout, which cannot run on a cluster, is skipped. Suites that build their services here and read raw
- * state with {@link #sync} run unchanged on both.
+ * module's {@code cluster} Surefire execution, which runs the classes whose {@link RedisMatrix} declares the cluster);
+ * then these services connect in cluster mode, and a test that asks for the seed key layout, which cannot run on a
+ * cluster, is skipped. Suites that build their services here and read raw state with {@link #sync} run unchanged on
+ * both.
  */
 public final class TestRedis {
 

@@ -3,13 +3,13 @@ package com.cloutsy.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.cache.CacheLookup;
 import com.cloutsy.redis.cache.CachePolicy;
 import com.cloutsy.redis.cache.RedisCache;
 import com.cloutsy.redis.config.InvalidSettingException;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.RedisEndpoint;
-import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.pubsub.EventBus;
 import com.cloutsy.redis.session.Device;
 import com.cloutsy.redis.session.SessionStore;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Values above REDIS_MAX_VALUE_BYTES are refused before anything is sent, by the facade and every capability. */
-@WithRedis
+@RedisMatrix(topologies = {Topology.SINGLE, Topology.CLUSTER})
 class ValueSizeLimitTest {
 
   private static final int LIMIT = 2_000;

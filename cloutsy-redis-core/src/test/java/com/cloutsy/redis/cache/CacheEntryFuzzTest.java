@@ -11,8 +11,9 @@ import java.util.Map;
 /**
  * Jazzer fuzz test of reading cache entries: whatever bytes another writer (or an attacker with access to Redis) left
  * at a cache key, {@link Envelope#read} gives an entry or a {@link CodecException}, and decoding its payload gives a
- * value of the requested type (or null, for JSON null) or a {@link CodecException}; nothing else, so {@link RedisCache} can count any other
- * outcome as a miss. A compressed entry never inflates beyond what it records (no decompression bomb).
+ * value of the requested type (or null, for JSON null) or a {@link CodecException}; nothing else, so
+ * {@link RedisCache} can count any other outcome as a miss. A compressed entry never inflates beyond what it records
+ * (no decompression bomb).
  *
  * <p>A normal test run replays the seed inputs under {@code src/test/resources/com/cloutsy/redis/cache/
  * CacheEntryFuzzTestInputs/anyStoredBytesAreAValueOrCorrupt/}. To fuzz, run with the environment variable

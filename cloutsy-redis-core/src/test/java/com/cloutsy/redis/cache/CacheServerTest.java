@@ -3,13 +3,14 @@ package com.cloutsy.redis.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.cloutsy.redis.RedisMatrix;
+import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.config.HostPort;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.EmbeddedRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
-import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.keys.KeyLayout;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** REDIS_CACHE_URL: the cache on a server of its own, or on the main one when none is set. */
-@WithRedis
+@RedisMatrix(topologies = {Topology.SINGLE, Topology.CLUSTER})
 class CacheServerTest {
 
   private static final Duration TTL = Duration.ofMinutes(5);

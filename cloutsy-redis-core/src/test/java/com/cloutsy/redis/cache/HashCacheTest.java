@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.cloutsy.redis.RedisMatrix;
+import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.codec.Codec;
 import com.cloutsy.redis.codec.CodecException;
 import com.cloutsy.redis.embedded.RedisEndpoint;
-import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.keys.KeyLayout;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -20,17 +21,10 @@ import java.util.Objects;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.core.type.TypeReference;
 
 /** Typed hashes such as {@code user:{userId}:prefs}, in both key layouts. */
-@WithRedis
-@ParameterizedClass(name = "{0} layout")
-@EnumSource(KeyLayout.class)
+@RedisMatrix(layouts = {KeyLayout.SEED, KeyLayout.CLUSTER}, topologies = {Topology.SINGLE, Topology.CLUSTER})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HashCacheTest {
 
@@ -46,27 +40,23 @@ class HashCacheTest {
 
   private static final Duration TTL = Duration.ofMinutes(30);
 
-  /** This invocation's layout, which {@link #start} receives as its argument before any test runs. */
-  @Parameter
+  /** This invocation's layout, which {@link #start} receives before any test runs. */
   private KeyLayout layout;
 
   private RedisService redis;
   private RedisCache cache;
   private HashCache hashes;
 
-  @BeforeParameterizedClassInvocation
+  @RedisMatrix.BeforeInvocation
   void start(KeyLayout invocationLayout, RedisEndpoint endpoint) {
+    layout = invocationLayout;
     redis = TestRedis.start(endpoint, invocationLayout);
     cache = RedisCache.create(redis, "prefs", CachePolicy.of(TTL));
     hashes = cache.hashes();
   }
 
-  @AfterParameterizedClassInvocation
+  @RedisMatrix.AfterInvocation
   void close() {
-    // Nothing was started when the seed layout was skipped on a cluster.
-    if (redis == null) {
-      return;
-    }
     cache.close();
     redis.close();
   }
@@ -275,7 +265,7 @@ class HashCacheTest {
     return (Class) type;
   }
 
-  /** Lifecycle methods of a parameterized class run per invocation only as {@code ...ParameterizedClassInvocation}. */
+  /** A per-class instance serves every invocation: only {@code @RedisMatrix.BeforeInvocation} runs per layout. */
   @Test
   void theServiceUsesThisInvocationsLayout() {
     assertThat(redis.keyNames().layout()).isEqualTo(layout);

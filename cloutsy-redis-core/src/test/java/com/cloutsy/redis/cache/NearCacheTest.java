@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.cloutsy.redis.RedisMatrix;
+import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.RedisEndpoint;
-import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.keys.KeyLayout;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,20 +24,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The near cache with two services on one server, standing for two application instances: A reads and keeps values
  * in memory, B writes, and Redis client tracking must make A drop its copy at once. On the shared cluster the near
  * cache is refused, and that is what runs there.
  */
-@WithRedis
-@ParameterizedClass(name = "{0} layout")
-@EnumSource(KeyLayout.class)
+@RedisMatrix(layouts = {KeyLayout.SEED, KeyLayout.CLUSTER}, topologies = {Topology.SINGLE, Topology.CLUSTER})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NearCacheTest {
 
@@ -49,8 +43,7 @@ class NearCacheTest {
   private static final Duration SOON = Duration.ofSeconds(2);
   private static final String NO_NEAR_CACHE = "Redis Cluster refuses a near cache";
 
-  /** This invocation's layout, which {@link #start} receives as its argument before any test runs. */
-  @Parameter
+  /** This invocation's layout, which {@link #start} receives before any test runs. */
   private KeyLayout layout;
 
   private RedisService serviceA;
@@ -58,8 +51,9 @@ class NearCacheTest {
   private @Nullable RedisCache near;
   private RedisCache b;
 
-  @BeforeParameterizedClassInvocation
+  @RedisMatrix.BeforeInvocation
   void start(KeyLayout invocationLayout, RedisEndpoint endpoint) {
+    layout = invocationLayout;
     RedisSettings shared = TestRedis.settings(endpoint, invocationLayout).build();
     serviceA = RedisService.start(shared);
     serviceB = RedisService.start(shared);
@@ -69,12 +63,8 @@ class NearCacheTest {
     b = RedisCache.create(serviceB, "niches", CachePolicy.of(TTL));
   }
 
-  @AfterParameterizedClassInvocation
+  @RedisMatrix.AfterInvocation
   void close() {
-    // Nothing was started when the seed layout was skipped on a cluster.
-    if (serviceA == null) {
-      return;
-    }
     if (near != null) {
       near.close();
     }
@@ -291,7 +281,7 @@ class NearCacheTest {
     }
   }
 
-  /** Lifecycle methods of a parameterized class run per invocation only as {@code ...ParameterizedClassInvocation}. */
+  /** A per-class instance serves every invocation: only {@code @RedisMatrix.BeforeInvocation} runs per layout. */
   @Test
   void theServiceUsesThisInvocationsLayout() {
     assertThat(serviceA.keyNames().layout()).isEqualTo(layout);

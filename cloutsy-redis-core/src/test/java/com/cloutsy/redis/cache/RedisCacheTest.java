@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.cloutsy.redis.RedisMatrix;
+import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
-import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.keys.KeyLayout;
 import com.cloutsy.redis.keys.Keys;
 import io.lettuce.core.api.StatefulConnection;
@@ -38,20 +39,13 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.core.type.TypeReference;
 
 /** The cache-aside contract against a real server, in both key layouts; on the shared cluster, its layout only. */
-@WithRedis
-@ParameterizedClass(name = "{0} layout")
-@EnumSource(KeyLayout.class)
+@RedisMatrix(layouts = {KeyLayout.SEED, KeyLayout.CLUSTER}, topologies = {Topology.SINGLE, Topology.CLUSTER})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisCacheTest {
 
@@ -60,8 +54,7 @@ class RedisCacheTest {
   private static final RedisCodec<String, byte[]> BYTES = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
   private static final Duration TTL = Duration.ofMinutes(5);
 
-  /** This invocation's layout, which {@link #start} receives as its argument before any test runs. */
-  @Parameter
+  /** This invocation's layout, which {@link #start} receives before any test runs. */
   private KeyLayout layout;
 
   private RedisService redis;
@@ -70,8 +63,9 @@ class RedisCacheTest {
   private StatefulConnection<String, byte[]> rawConnection;
   private RedisClusterCommands<String, byte[]> raw;
 
-  @BeforeParameterizedClassInvocation
+  @RedisMatrix.BeforeInvocation
   void start(KeyLayout invocationLayout, RedisEndpoint endpoint) {
+    layout = invocationLayout;
     redis = TestRedis.start(endpoint, invocationLayout);
     cache = RedisCache.create(redis, "users", CachePolicy.of(TTL));
     keys = redis.keyNames();
@@ -86,12 +80,8 @@ class RedisCacheTest {
     }
   }
 
-  @AfterParameterizedClassInvocation
+  @RedisMatrix.AfterInvocation
   void close() {
-    // Nothing was started when the seed layout was skipped on a cluster.
-    if (redis == null) {
-      return;
-    }
     rawConnection.close();
     cache.close();
     redis.close();
@@ -531,7 +521,7 @@ class RedisCacheTest {
     }
   }
 
-  /** Lifecycle methods of a parameterized class run per invocation only as {@code ...ParameterizedClassInvocation}. */
+  /** A per-class instance serves every invocation: only {@code @RedisMatrix.BeforeInvocation} runs per layout. */
   @Test
   void theServiceUsesThisInvocationsLayout() {
     assertThat(redis.keyNames().layout()).isEqualTo(layout);

@@ -3,12 +3,13 @@ package com.cloutsy.redis.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import com.cloutsy.redis.RedisMatrix;
+import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.EmbeddedRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
-import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.keys.KeyLayout;
 import com.cloutsy.redis.keys.Keys;
 import java.time.Duration;
@@ -19,7 +20,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestReporter;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestReporter;
  * Diagnostics on a keyspace of 10,000 keys of known shape, under this class's own prefix on the shared server (which
  * holds other tests' keys too, so every walk stays inside the prefix).
  */
-@WithRedis
+@RedisMatrix(layouts = KeyLayout.CLUSTER, topologies = {Topology.SINGLE, Topology.CLUSTER})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DiagnosticsTest {
 
@@ -37,14 +37,15 @@ class DiagnosticsTest {
   private static final int CACHE_ENTRIES = 1_999;
   private static final int KEYS = SESSIONS + OTP_CODES + CACHE_ENTRIES + 1;
 
-  private final RedisService redis;
-  private final Keys keys;
-  private final Diagnostics diagnostics;
-  private final String biggestKey;
-  private final String biggestString;
+  private RedisService redis;
+  private Keys keys;
+  private Diagnostics diagnostics;
+  private String biggestKey;
+  private String biggestString;
 
-  DiagnosticsTest(RedisEndpoint endpoint) {
-    redis = TestRedis.start(endpoint, KeyLayout.CLUSTER);
+  @RedisMatrix.BeforeInvocation
+  void start(RedisEndpoint endpoint, KeyLayout layout) {
+    redis = TestRedis.start(endpoint, layout);
     keys = redis.keyNames();
     diagnostics = Diagnostics.create(redis, DiagnosticsPolicy.defaults().withTimeLimit(Duration.ofSeconds(60)));
     biggestKey = keys.cache("reports", "yearly");
@@ -76,7 +77,7 @@ class DiagnosticsTest {
     assertThat(diagnostics.scan(keys.prefix() + "*").count()).isGreaterThanOrEqualTo(KEYS);
   }
 
-  @AfterAll
+  @RedisMatrix.AfterInvocation
   void cleanUp() {
     List<String> ours = diagnostics.scan(keys.prefix() + "*").collect(Collectors.toList());
     for (int from = 0; from < ours.size(); from += 1_000) {

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
+import com.cloutsy.redis.RedisMatrix;
+import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.EmbeddedRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
-import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.keys.KeyLayout;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
@@ -24,7 +25,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Health reports against real servers in each state: no state is faked. */
-@WithRedis
+@RedisMatrix(topologies = {Topology.SINGLE, Topology.CLUSTER})
 class HealthCheckTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);

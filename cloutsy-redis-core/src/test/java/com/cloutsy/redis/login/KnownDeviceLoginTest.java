@@ -3,40 +3,35 @@ package com.cloutsy.redis.login;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
+import com.cloutsy.redis.RedisMatrix;
+import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.config.HmacKey;
 import com.cloutsy.redis.embedded.RedisEndpoint;
-import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.keys.KeyLayout;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Known devices (OWASP's device cookies): an attack on an identifier from many addresses locks unknown devices, never
  * the devices its owner logged in on before; a stolen or forged token gives no more than the device threshold.
  */
-@WithRedis
-@ParameterizedClass
-@EnumSource(KeyLayout.class)
+@RedisMatrix(layouts = {KeyLayout.SEED, KeyLayout.CLUSTER}, topologies = {Topology.SINGLE, Topology.CLUSTER})
 class KnownDeviceLoginTest {
 
   private static final HmacKey KEY = HmacKey.fromBase64("B24HvEHetxQXOv30uL2vmmwNvT4DojPDLZjC03atnsk=");
 
-  @Parameter
-  KeyLayout layout;
-
   private final RedisEndpoint endpoint;
+  private final KeyLayout layout;
   private RedisService redis;
 
-  KnownDeviceLoginTest(RedisEndpoint endpoint) {
+  KnownDeviceLoginTest(RedisEndpoint endpoint, KeyLayout layout) {
     this.endpoint = endpoint;
+    this.layout = layout;
   }
 
   @AfterEach

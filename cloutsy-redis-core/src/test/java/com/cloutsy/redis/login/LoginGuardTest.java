@@ -3,10 +3,11 @@ package com.cloutsy.redis.login;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.cloutsy.redis.RedisMatrix;
+import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
-import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.keys.KeyLayout;
 import com.cloutsy.redis.keys.Keys;
 import com.cloutsy.redis.login.LoginPolicy.Threshold;
@@ -23,26 +24,20 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** The login-protection contract against a real Redis, in both key layouts. */
-@WithRedis
-@ParameterizedClass
-@EnumSource(KeyLayout.class)
+@RedisMatrix(layouts = {KeyLayout.SEED, KeyLayout.CLUSTER}, topologies = {Topology.SINGLE, Topology.CLUSTER})
 class LoginGuardTest {
 
   private static final Duration MINUTE = Duration.ofMinutes(1);
 
-  @Parameter
-  KeyLayout layout;
-
   private final RedisEndpoint endpoint;
+  private final KeyLayout layout;
   private RedisService redis;
 
-  LoginGuardTest(RedisEndpoint endpoint) {
+  LoginGuardTest(RedisEndpoint endpoint, KeyLayout layout) {
     this.endpoint = endpoint;
+    this.layout = layout;
   }
 
   @AfterEach

@@ -7,12 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 import com.cloutsy.redis.CommandStats;
+import com.cloutsy.redis.RedisMatrix;
+import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.EmbeddedRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
-import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.keys.KeyLayout;
 import com.cloutsy.redis.keys.Keys;
 import io.lettuce.core.ScanArgs;
@@ -33,29 +34,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** The OTP contract against a real Redis, in both key layouts. */
-@WithRedis
-@ParameterizedClass
-@EnumSource(KeyLayout.class)
+@RedisMatrix(layouts = {KeyLayout.SEED, KeyLayout.CLUSTER}, topologies = {Topology.SINGLE, Topology.CLUSTER})
 class OtpGuardTest {
 
   static final String SECRET_BASE64 = "9JJphaOLcICA8u9xWjfeU6nC8Nvqb/3C7QWfWJ5k3H8=";
   static final OtpSecret SECRET = OtpSecret.fromBase64(SECRET_BASE64);
 
-  @Parameter
-  KeyLayout layout;
-
   private final RedisEndpoint endpoint;
+  private final KeyLayout layout;
   private final RecordingSender sender = new RecordingSender();
   private final List<RedisService> services = new ArrayList<>();
   private final List<OtpGuard> guards = new ArrayList<>();
 
-  OtpGuardTest(RedisEndpoint endpoint) {
+  OtpGuardTest(RedisEndpoint endpoint, KeyLayout layout) {
     this.endpoint = endpoint;
+    this.layout = layout;
   }
 
   @AfterEach
@@ -162,7 +157,8 @@ class OtpGuardTest {
     assertThat(raw().exists(keyNames().otpCode(phone), keyNames().otpAttempts(phone))).isZero();
     assertThat(raw().pttl(keyNames().otpVerified(phone))).isBetween(Duration.ofMinutes(14).toMillis(), 900_000L);
     assertThat(guard.isVerified(phone, ticket)).isTrue();
-    assertThat(guard.verify(phone, sender.lastCode())).as("a used code is gone").isEqualTo(new OtpVerifyResult.Expired());
+    assertThat(guard.verify(phone, sender.lastCode())).as("a used code is gone")
+        .isEqualTo(new OtpVerifyResult.Expired());
     assertThat(guard.consumeVerification(phone, ticket)).isTrue();
     assertThat(guard.consumeVerification(phone, ticket)).isFalse();
     assertThat(guard.isVerified(phone, ticket)).isFalse();
@@ -432,7 +428,8 @@ class OtpGuardTest {
     }
 
     List<String> values = new ArrayList<>();
-    ScanIterator<String> scan = ScanIterator.scan(raw(), ScanArgs.Builder.matches(keyNames().prefix() + "*").limit(500));
+    ScanIterator<String> scan =
+        ScanIterator.scan(raw(), ScanArgs.Builder.matches(keyNames().prefix() + "*").limit(500));
     scan.forEachRemaining(key -> {
       String value = raw().get(key);
       // A 1 ms cooldown may expire between SCAN and GET.

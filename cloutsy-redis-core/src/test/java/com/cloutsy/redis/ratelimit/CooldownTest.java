@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.cloutsy.redis.FeatureCounters;
+import com.cloutsy.redis.RedisMatrix;
+import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
-import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.keys.KeyLayout;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
@@ -20,25 +21,25 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-@WithRedis
+@RedisMatrix(layouts = KeyLayout.CLUSTER, topologies = {Topology.SINGLE, Topology.CLUSTER})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CooldownTest {
 
   private static final Duration MINUTE = Duration.ofMinutes(1);
 
-  private final RedisService redis;
-  private final Cooldown cooldown;
+  private RedisService redis;
+  private Cooldown cooldown;
 
-  CooldownTest(RedisEndpoint endpoint) {
-    redis = TestRedis.start(endpoint, KeyLayout.CLUSTER);
+  @RedisMatrix.BeforeInvocation
+  void start(RedisEndpoint endpoint, KeyLayout layout) {
+    redis = TestRedis.start(endpoint, layout);
     cooldown = Cooldown.create(redis);
   }
 
-  @AfterAll
+  @RedisMatrix.AfterInvocation
   void close() {
     redis.close();
   }

@@ -2,11 +2,12 @@ package com.cloutsy.redis.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.cloutsy.redis.RedisMatrix;
+import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.RedisEndpoint;
-import com.cloutsy.redis.embedded.WithRedis;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
@@ -41,7 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * service and from two; the seed's GET-then-MULTI pattern under the same load admits more. Every key left behind
  * has a TTL.
  */
-@WithRedis
+@RedisMatrix(topologies = {Topology.SINGLE, Topology.CLUSTER})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RateLimiterConcurrencyTest {
 

@@ -5,66 +5,39 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.cloutsy.redis.FeatureCounters;
+import com.cloutsy.redis.RedisMatrix;
+import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
-import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.keys.KeyLayout;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.MethodSource;
 
-/**
- * The limiter's contract, for every algorithm in both key layouts, on the run's shared server; on the shared cluster
- * in the cluster layout only.
- */
-@WithRedis
+/** The limiter's contract, for every algorithm in every layout of the matrix. */
+@RedisMatrix(layouts = {KeyLayout.SEED, KeyLayout.CLUSTER}, topologies = {Topology.SINGLE, Topology.CLUSTER})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RateLimiterTest {
 
   private static final Duration HOUR = Duration.ofHours(1);
 
-  private final RedisEndpoint endpoint;
-  private final Map<KeyLayout, RedisService> services = new EnumMap<>(KeyLayout.class);
+  private RedisService redis;
 
-  RateLimiterTest(RedisEndpoint endpoint) {
-    this.endpoint = endpoint;
+  @RedisMatrix.BeforeInvocation
+  void start(RedisEndpoint endpoint, KeyLayout layout) {
+    redis = TestRedis.start(endpoint, layout);
   }
 
-  /** The service of {@code layout}, started on first use; asking for the seed layout on a cluster skips the test. */
-  private synchronized RedisService service(KeyLayout layout) {
-    RedisService started = services.get(layout);
-    if (started == null) {
-      started = TestRedis.start(endpoint, layout);
-      services.put(layout, started);
-    }
-    return started;
-  }
-
-  /** For behaviour that does not depend on the layout: the topology's default one. */
-  private RedisService service() {
-    return service(endpoint.isCluster() ? KeyLayout.CLUSTER : KeyLayout.SEED);
-  }
-
-  @AfterAll
+  @RedisMatrix.AfterInvocation
   void close() {
-    services.values().forEach(RedisService::close);
-  }
-
-  static Stream<Arguments> layoutsAndAlgorithms() {
-    return Stream.of(KeyLayout.values())
-        .flatMap(layout -> Stream.of(Algorithm.values()).map(algorithm -> Arguments.of(layout, algorithm)));
+    redis.close();
   }
 
   private static RateLimit limit(Algorithm algorithm, long limit, Duration window) {
@@ -76,9 +49,8 @@ class RateLimiterTest {
   }
 
   @ParameterizedTest
-  @MethodSource("layoutsAndAlgorithms")
-  void admitsTheLimitThenDeniesWithARetryDelay(KeyLayout layout, Algorithm algorithm) {
-    RedisService redis = service(layout);
+  @EnumSource(Algorithm.class)
+  void admitsTheLimitThenDeniesWithARetryDelay(Algorithm algorithm) {
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keyNames().apiLimit(user(), "feed");
     RateLimit limit = limit(algorithm, 3, HOUR);
@@ -95,7 +67,7 @@ class RateLimiterTest {
     assertThat(denied.remaining()).isZero();
     assertThat(denied.retryAfter()).isPositive().isLessThanOrEqualTo(HOUR.multipliedBy(2));
     assertThat(denied.resetAfter()).isGreaterThanOrEqualTo(denied.retryAfter());
-    if (layout == KeyLayout.CLUSTER) {
+    if (redis.keyNames().layout() == KeyLayout.CLUSTER) {
       assertThat(key).contains("api:limit:{");
     }
   }
@@ -103,7 +75,6 @@ class RateLimiterTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void takesSeveralPermitsAtOnceOrNone(Algorithm algorithm) {
-    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keyNames().apiLimit(user(), "upload");
     RateLimit limit = limit(algorithm, 5, HOUR);
@@ -118,7 +89,6 @@ class RateLimiterTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void peekSpendsNothing(Algorithm algorithm) {
-    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keyNames().apiLimit(user(), "feed");
     RateLimit limit = limit(algorithm, 2, HOUR);
@@ -141,7 +111,6 @@ class RateLimiterTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void resetRestoresTheFullLimit(Algorithm algorithm) {
-    RedisService redis = service(KeyLayout.CLUSTER);
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keyNames().apiLimit(user(), "feed");
     RateLimit limit = limit(algorithm, 1, HOUR);
@@ -156,7 +125,6 @@ class RateLimiterTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void aDeniedClientIsAdmittedAgainOnceTheRetryDelayHasPassed(Algorithm algorithm) {
-    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keyNames().apiLimit(user(), "feed");
     RateLimit limit = limit(algorithm, 2, Duration.ofMillis(300));
@@ -177,7 +145,6 @@ class RateLimiterTest {
   @ParameterizedTest
   @EnumSource(Algorithm.class)
   void anIdleKeyExpiresByItself(Algorithm algorithm) {
-    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keyNames().apiLimit(user(), "feed");
     limiter.tryAcquire(key, limit(algorithm, 5, Duration.ofMillis(200)));
@@ -188,7 +155,6 @@ class RateLimiterTest {
 
   @Test
   void aFixedWindowIsNeverExtendedByLaterHits() {
-    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keyNames().apiLimit(user(), "feed");
     RateLimit limit = RateLimit.fixedWindow(1_000, Duration.ofSeconds(2));
@@ -205,7 +171,6 @@ class RateLimiterTest {
 
   @Test
   void gcraAdmitsLimitPlusBurstAtOnceThenOnePermitPerInterval() {
-    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keyNames().apiLimit(user(), "feed");
     RateLimit limit = RateLimit.of(2, HOUR).withBurst(3);
@@ -222,7 +187,6 @@ class RateLimiterTest {
 
   @Test
   void slidingWindowWeighsThePreviousWindowsCountByWhatStillOverlaps() {
-    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keyNames().apiLimit(user(), "feed");
     RateLimit limit = RateLimit.slidingWindow(1_000, HOUR);
@@ -243,7 +207,6 @@ class RateLimiterTest {
 
   @Test
   void theFixedWindowRespectsAndHealsTheSeedsCounters() {
-    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     RateLimit fivePerQuarterHour = RateLimit.fixedWindow(5, Duration.ofMinutes(15));
     RedisClusterCommands<String, String> seed = TestRedis.sync(redis);
@@ -265,7 +228,6 @@ class RateLimiterTest {
 
   @Test
   void asynchronousAndBlockingFormsAgree() {
-    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keyNames().apiLimit(user(), "feed");
     RateLimit limit = RateLimit.slidingWindow(3, HOUR);
@@ -281,7 +243,6 @@ class RateLimiterTest {
 
   @Test
   void countsDecisionsByResultAndSource() {
-    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     String key = redis.keyNames().apiLimit(user(), "feed");
     RateLimit limit = RateLimit.fixedWindow(2, HOUR);
@@ -301,7 +262,6 @@ class RateLimiterTest {
 
   @Test
   void badInputIsRejectedBeforeAnythingIsSent() {
-    RedisService redis = service();
     RateLimiter limiter = RateLimiter.create(redis);
     RateLimit limit = RateLimit.of(10, HOUR).withBurst(5);
 

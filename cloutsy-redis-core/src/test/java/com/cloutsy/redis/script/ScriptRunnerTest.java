@@ -3,10 +3,11 @@ package com.cloutsy.redis.script;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.cloutsy.redis.RedisMatrix;
+import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
 import com.cloutsy.redis.TestRedis;
-import com.cloutsy.redis.embedded.EmbeddedRedisExtension;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
@@ -18,9 +19,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(EmbeddedRedisExtension.class)
+@RedisMatrix(topologies = {Topology.SINGLE, Topology.CLUSTER})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScriptRunnerTest {
 

@@ -3,17 +3,17 @@ package com.cloutsy.redis.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.cloutsy.redis.RedisMatrix;
+import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
-import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.keys.KeyLayout;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /** AES-GCM at rest: the envelope, key rotation, and values that must not be readable. */
-@WithRedis
+@RedisMatrix(layouts = KeyLayout.CLUSTER, topologies = {Topology.SINGLE, Topology.CLUSTER})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionEncryptionTest {
 
@@ -29,15 +29,16 @@ class SessionEncryptionTest {
   private static final Device LAPTOP = Device.of("mbp-secret-device", "Mozilla/5.0 secret-agent", UserType.BRAND)
       .withAttribute("ip", "203.0.113.99");
 
-  private final RedisService redis;
-  private final RedisClusterCommands<String, String> raw;
+  private RedisService redis;
+  private RedisClusterCommands<String, String> raw;
 
-  SessionEncryptionTest(RedisEndpoint endpoint) {
-    redis = TestRedis.start(endpoint, KeyLayout.CLUSTER);
+  @RedisMatrix.BeforeInvocation
+  void start(RedisEndpoint endpoint, KeyLayout layout) {
+    redis = TestRedis.start(endpoint, layout);
     raw = TestRedis.sync(redis);
   }
 
-  @AfterAll
+  @RedisMatrix.AfterInvocation
   void close() {
     redis.close();
   }
@@ -122,7 +123,8 @@ class SessionEncryptionTest {
 
     raw.set(redis.keyNames().session(victim, "a"), value.toString());
     assertThatThrownBy(() -> store.get(victim, "a")).as("another user's key")
-        .isInstanceOf(SessionCorruptedException.class).hasMessageEndingWith("cannot be decrypted: authentication failed");
+        .isInstanceOf(SessionCorruptedException.class)
+        .hasMessageEndingWith("cannot be decrypted: authentication failed");
     raw.set(redis.keyNames().session(user, "b"), value.toString());
     assertThatThrownBy(() -> store.get(user, "b")).as("another jti's key")
         .isInstanceOf(SessionCorruptedException.class).hasMessageEndingWith("authentication failed");

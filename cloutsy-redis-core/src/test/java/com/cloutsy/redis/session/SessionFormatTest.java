@@ -36,7 +36,8 @@ class SessionFormatTest {
   @Test
   void otherFieldsBecomeAttributesAsTextNullsLeftOut() {
     SessionFormat.Stored stored = read("{\"deviceId\":\"d\",\"createdAt\":\"2025-03-01T10:00:00Z\","
-        + "\"userType\":\"brand\",\"ip\":\"203.0.113.7\",\"id\":12345678901234567890123,\"ratio\":0.1000000000000000055,"
+        + "\"userType\":\"brand\",\"ip\":\"203.0.113.7\",\"id\":12345678901234567890123,"
+        + "\"ratio\":0.1000000000000000055,"
         + "\"ok\":true,\"tags\":[],\"geo\":{\"lat\":1.5},\"gone\":null,\"\":\"nameless\"}");
 
     assertThat(stored.attributes()).isEqualTo(Map.of("ip", "203.0.113.7", "id", "12345678901234567890123",

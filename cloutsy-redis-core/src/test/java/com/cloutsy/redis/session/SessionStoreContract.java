@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.cloutsy.redis.FeatureCounters;
+import com.cloutsy.redis.RedisMatrix;
+import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
@@ -26,14 +28,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
  * The behaviour every {@link SessionStore} must show, whatever the key layout and whether values are encrypted;
- * each subclass runs it in one configuration on the run's shared server, under a key prefix of its own.
+ * each subclass runs it with or without encryption in every layout of the matrix, under a key prefix of its own.
  */
+@RedisMatrix(layouts = {KeyLayout.SEED, KeyLayout.CLUSTER}, topologies = {Topology.SINGLE, Topology.CLUSTER})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SessionStoreContract {
 
@@ -43,18 +45,22 @@ abstract class SessionStoreContract {
       .withAttribute("appVersion", "3.2.0");
 
   private final @Nullable SessionEncryption encryption;
-  final RedisService redis;
-  final SessionStore store;
-  final RedisClusterCommands<String, String> raw;
+  RedisService redis;
+  SessionStore store;
+  RedisClusterCommands<String, String> raw;
 
-  SessionStoreContract(RedisEndpoint endpoint, KeyLayout layout, @Nullable SessionEncryption encryption) {
+  SessionStoreContract(@Nullable SessionEncryption encryption) {
     this.encryption = encryption;
-    this.redis = TestRedis.start(endpoint, layout);
-    this.store = SessionStore.create(redis, policy());
-    this.raw = TestRedis.sync(redis);
   }
 
-  @AfterAll
+  @RedisMatrix.BeforeInvocation
+  void start(RedisEndpoint endpoint, KeyLayout layout) {
+    redis = TestRedis.start(endpoint, layout);
+    store = SessionStore.create(redis, policy());
+    raw = TestRedis.sync(redis);
+  }
+
+  @RedisMatrix.AfterInvocation
   void close() {
     redis.close();
   }
