@@ -133,8 +133,8 @@ final class AsyncDriver {
    */
   private <R> CompletionStage<R> decodeWhereCheap(CompletionStage<byte @Nullable []> reply,
       BiFunction<byte @Nullable [], @Nullable Throwable, R> handler) {
-    return reply.handle((bytes, failure) -> bytes == null || bytes.length <= INLINE_DECODE_BYTES
-            && (bytes.length == 0 || bytes[0] != Envelope.COMPRESSED)
+    return reply.handle((bytes, failure) -> bytes == null || (bytes.length <= INLINE_DECODE_BYTES
+            && (bytes.length == 0 || bytes[0] != Envelope.COMPRESSED))
         ? CompletableFuture.completedFuture(handler.apply(bytes, failure))
         : CompletableFuture.supplyAsync(() -> handler.apply(bytes, failure), entries.executor))
         .thenCompose(stage -> stage);

@@ -43,6 +43,7 @@ final class BlockingDriver {
         : outcome.value();
   }
 
+  @SuppressWarnings("ReferenceEquality") // UNAVAILABLE is a marker: only that instance means "degraded"
   private Outcome lookupOrLoad(String key, long ttlMillis, Type type, Supplier<?> loader, long deadline) {
     Outcome cached = read(key, type);
     if (cached == Outcome.UNAVAILABLE) {
@@ -105,6 +106,7 @@ final class BlockingDriver {
     return new Loaded(value, entries.microsSince(started));
   }
 
+  @SuppressWarnings("ReferenceEquality") // as in lookupOrLoad
   CacheLookup<Object> lookup(String key, Type type) {
     NearCache.Entry kept = entries.nearHit(key, type);
     if (kept != null) {

@@ -207,12 +207,16 @@ public final class HashCache {
 
   // ---- reading ----
 
+  // T is what type names, as in Codec.decode. HGET's reply is a @Nullable String, which await and readAsync hand
+  // through as their R; NullAway does not follow nullness through a type argument.
+  @SuppressWarnings({"TypeParameterUnusedInFormals", "NullAway"})
   private <T> @Nullable T fieldValue(String key, String field, Type type) {
     String checked = RedisCache.checkedKey(key);
     String raw = await(rawField(checked, RedisCache.required(field, "field")), null);
     return decodeCounted(checked, field, raw, type);
   }
 
+  @SuppressWarnings("NullAway") // as fieldValue: R is HGET's @Nullable String
   private <T> CompletionStage<@Nullable T> fieldValueAsync(String key, String field, Type type) {
     RedisCache.required(field, "field");
     return readAsync(key, checked -> rawField(checked, field), raw -> decodeCounted(key, field, raw, type), null);
@@ -260,6 +264,7 @@ public final class HashCache {
     }, cache.executor());
   }
 
+  @SuppressWarnings("TypeParameterUnusedInFormals") // T is what type names, as in Codec.decode
   private <T> @Nullable T decodeCounted(String key, String field, @Nullable String raw, Type type) {
     T value = decode(key, field, raw, type);
     (value == null ? cache.misses() : cache.hits()).increment();
@@ -311,7 +316,7 @@ public final class HashCache {
   }
 
   /** A field's value, or null when it is absent or corrupt (then deleted and counted). */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"}) // T is what type names, as in Codec.decode
   private <T> @Nullable T decode(String key, String field, @Nullable String raw, Type type) {
     if (raw == null) {
       return null;
@@ -395,8 +400,9 @@ public final class HashCache {
   }
 
   private static void checkRecord(@Nullable Class<?> recordType) {
-    if (!RedisCache.required(recordType, "recordType").isRecord()) {
-      throw new IllegalArgumentException("recordType must be a record class, was " + recordType.getName());
+    Class<?> checked = RedisCache.required(recordType, "recordType");
+    if (!checked.isRecord()) {
+      throw new IllegalArgumentException("recordType must be a record class, was " + checked.getName());
     }
   }
 }
