@@ -514,7 +514,7 @@ public final class RedisCache implements AutoCloseable {
     return value == null ? new CacheLookup.NotFound<>() : new CacheLookup.Hit<>((T) value);
   }
 
-  // The cache's one unchecked cast: T is what the caller's Class or TypeReference names, which the codec decoded.
+  // T is what the caller's Class or TypeReference names, which the codec decoded.
   @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
   private static <T> @Nullable T cast(@Nullable Object value) {
     return (T) value;
