@@ -8,6 +8,7 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulConnection;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +52,8 @@ final class ReadRetry implements RedisConnectionStateListener {
 
   private <T> CompletionStage<T> attempt(Supplier<CompletionStage<T>> command, int retriesLeft, long deadline) {
     boolean sentOnOpenConnection = connection.isOpen();
-    CompletableFuture<Void> reconnect = nextReconnect.get();
+    // Never null: set when this is built and only ever swapped for a new future.
+    CompletableFuture<Void> reconnect = Objects.requireNonNull(nextReconnect.get());
     return command.get().exceptionallyCompose(failure -> {
       long left = deadline - System.nanoTime();
       if (retriesLeft == 0 || left <= 0 || !sentOnOpenConnection || !isConnectionLoss(failure)) {

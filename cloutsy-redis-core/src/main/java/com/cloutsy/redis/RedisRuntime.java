@@ -164,7 +164,8 @@ public final class RedisRuntime {
     Objects.requireNonNull(key, "key must not be null");
     Durability durability = settings.durability();
     if (!durability.isEnabled()) {
-      connected.get();
+      // Called for its check alone: before start and after close it throws, as with durability on.
+      Connected unused = connected.get();
       return CompletableFuture.completedFuture(null);
     }
     return awaitReplicas(key, durability.replicas(), durability.timeout()).thenCompose(confirmed ->

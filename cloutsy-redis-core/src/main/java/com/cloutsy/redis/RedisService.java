@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLException;
@@ -476,7 +477,8 @@ public final class RedisService implements AutoCloseable {
     }
     owner.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     if (ownsResources) {
-      resources.shutdown(0, 2, TimeUnit.SECONDS);
+      // Not awaited: close returns once the connections are closed, and the event loops wind down on their own.
+      Future<Boolean> unused = resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
   }
 

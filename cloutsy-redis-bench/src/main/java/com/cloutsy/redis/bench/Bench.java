@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
@@ -235,8 +236,10 @@ public final class Bench {
           }
         }
         for (Scenario scenario : scenarios) {
-          results.add(new Results.Sample(scenario, callers, round, LoadRun.Measurement.merge(slices.get(scenario)),
-              commands.get(scenario)));
+          // Every scenario ran in every slice, so each has its measurements and command count.
+          results.add(new Results.Sample(scenario, callers, round,
+              LoadRun.Measurement.merge(Objects.requireNonNull(slices.get(scenario))),
+              Objects.requireNonNull(commands.get(scenario))));
         }
       }
     }
@@ -259,7 +262,7 @@ public final class Bench {
       long serverCpu = clients.serverCpuMicros() - serverCpuBefore;
       CommandStats ran = CommandStats.read(clients.admin()).since(before);
       if (run.failures() > 0) {
-        progress("  %d operations failed, the first with %s", run.failures(), run.firstFailure());
+        progress("  %d operations failed, the first with %s", run.failures(), String.valueOf(run.firstFailure()));
       }
       long operations = Math.max(1, run.operations());
       results.footprint(scenario, new Results.Footprint((double) wire.commands() / operations,

@@ -7,6 +7,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -86,7 +87,7 @@ final class CacheScenarios implements AutoCloseable {
                 new JacksonJsonRedisSerializer<>(Profile.class))))
         .build();
     manager.afterPropertiesSet();
-    this.spring = manager.getCache(NAME);
+    this.spring = Objects.requireNonNull(manager.getCache(NAME), "RedisCacheManager creates caches on request");
     fill();
   }
 

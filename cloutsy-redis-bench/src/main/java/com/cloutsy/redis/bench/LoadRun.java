@@ -160,7 +160,8 @@ final class LoadRun {
         continue;
       }
       if (!next.isDone()) {
-        next.whenComplete((result, failure) -> {
+        // record counts the failure; the dependent stage has nothing more to say.
+        CompletableFuture<?> unused = next.whenComplete((result, failure) -> {
           record(begin, failure);
           drive(operation);
         });

@@ -29,7 +29,7 @@ final class Machine {
   /** The 1, 5 and 15 minute load averages, e.g. {@code 5.12 4.80 3.90}; "unknown" off Linux. */
   static String load() {
     try {
-      String[] fields = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+");
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+", -1);
       return fields[0] + " / " + fields[1] + " / " + fields[2];
     } catch (IOException | RuntimeException unreadable) {
       return "unknown";

@@ -120,6 +120,7 @@ final class OtpScenarios implements AutoCloseable {
   }
 
   /** The seed's OTP request: GET, GET, then one transaction; the reply says whether it was refused. */
+  @SuppressWarnings("FutureReturnValueIgnored") // the commands queued in MULTI answer in EXEC's reply
   private CompletionStage<Object> seedRequest(String phone, Duration cooldown) {
     StatefulRedisConnection<String, String> connection = pool.poll();
     if (connection == null) {

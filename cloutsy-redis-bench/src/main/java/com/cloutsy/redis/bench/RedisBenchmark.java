@@ -99,7 +99,7 @@ final class RedisBenchmark {
     String line = output.stream().filter(text -> text.startsWith("\"EVALSHA") || text.startsWith("\"evalsha"))
         .reduce((first, second) -> second)
         .orElseThrow(() -> new IllegalStateException("redis-benchmark printed no result: " + output));
-    String[] fields = line.replace("\"", "").split(",");
+    String[] fields = line.replace("\"", "").split(",", -1);
     double rps = Double.parseDouble(fields[fields.length - 7]);
     Histogram latency = new Histogram(3);
     recordMillis(latency, fields[fields.length - 4], 50);

@@ -83,7 +83,7 @@ final class Report {
             .append(" | ").append(micros(results.micros(scenario, callers, 50)))
             .append(" | ").append(micros(results.micros(scenario, callers, 99))).append(" |");
         for (Scenario reference : references) {
-          out.append(' ').append(scenario.role().isRow() && reference != scenario
+          out.append(' ').append(scenario.role().isRow() && !reference.equals(scenario)
               ? "**" + Targets.decimal(results.ratio(scenario, reference, callers)) + "**" : "–").append(" |");
         }
         out.append(' ').append(Targets.decimal(results.serverCommands(scenario, callers)))

@@ -83,7 +83,8 @@ final class Results {
   }
 
   private List<Sample> runs(Scenario scenario, int callers) {
-    return samples.stream().filter(sample -> sample.scenario() == scenario && sample.callers() == callers).toList();
+    return samples.stream().filter(sample -> sample.scenario().equals(scenario) && sample.callers() == callers)
+        .toList();
   }
 
   boolean measured(Scenario scenario, int callers) {
@@ -99,12 +100,12 @@ final class Results {
   }
 
   long failures(Scenario scenario) {
-    return samples.stream().filter(sample -> sample.scenario() == scenario)
+    return samples.stream().filter(sample -> sample.scenario().equals(scenario))
         .mapToLong(sample -> sample.measurement().failures()).sum();
   }
 
   @Nullable Throwable firstFailure(Scenario scenario) {
-    return samples.stream().filter(sample -> sample.scenario() == scenario)
+    return samples.stream().filter(sample -> sample.scenario().equals(scenario))
         .map(sample -> sample.measurement().firstFailure()).filter(failure -> failure != null).findFirst()
         .orElse(null);
   }

@@ -59,6 +59,7 @@ final class Traffic implements NettyCustomizer, NettyHook {
     private boolean written;
 
     @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // the promise passed on reports the write to its owner
     public void write(ChannelHandlerContext context, Object message, ChannelPromise promise) {
       if (message instanceof ByteBuf bytes) {
         int requests = parser.requests(bytes);

@@ -150,8 +150,8 @@ final class CacheReads {
    */
   private <R> CompletionStage<R> decodeWhereCheap(CompletionStage<byte @Nullable []> reply,
       BiFunction<byte @Nullable [], @Nullable Throwable, R> handler, Work work) {
-    return reply.handle((bytes, failure) -> bytes == null || work.decodesSmallEntriesInline()
-            && bytes.length <= INLINE_DECODE_BYTES && (bytes.length == 0 || bytes[0] != Envelope.COMPRESSED)
+    return reply.handle((bytes, failure) -> bytes == null || (work.decodesSmallEntriesInline()
+            && bytes.length <= INLINE_DECODE_BYTES && (bytes.length == 0 || bytes[0] != Envelope.COMPRESSED))
         ? CompletableFuture.completedFuture(handler.apply(bytes, failure))
         : CompletableFuture.supplyAsync(() -> handler.apply(bytes, failure), work))
         .thenCompose(stage -> stage);

@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class CallerThread implements CacheReads.Work {
 
+  @SuppressWarnings("UnnecessaryLambda") // a marker, recognised by identity
   private static final Runnable WAKE_UP = () -> {};
 
   private final LinkedBlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
@@ -80,7 +81,7 @@ final class CallerThread implements CacheReads.Work {
    */
   <T> T await(CompletionStage<T> result) {
     CompletableFuture<T> outcome = result.toCompletableFuture();
-    outcome.whenComplete((value, failure) -> work.add(WAKE_UP));
+    CompletableFuture<T> unused = outcome.whenComplete((value, failure) -> work.add(WAKE_UP));
     boolean interrupted = false;
     long deadline = System.nanoTime() + timeoutNanos;
     try {

@@ -46,6 +46,8 @@ final class Envelope {
    * @param loadMicros how long the loader took when the entry was written; 0 when unknown
    * @param expiresAtMillis when the writer expected the entry to expire; {@link Long#MAX_VALUE} when unknown
    */
+  // Read once and handed to the codec, never compared or hashed: the array's identity equals does not matter.
+  @SuppressWarnings("ArrayRecordComponent")
   record Stored(byte @Nullable [] payload, int loadMicros, long expiresAtMillis) {}
 
   /** Wraps the codec's bytes, compressed when they are longer than {@code threshold} and compressing pays. */
@@ -88,20 +90,18 @@ final class Envelope {
     ByteBuffer header = ByteBuffer.wrap(bytes, 1, HEADER_LENGTH - 1);
     int loadMicros = header.getInt();
     long expiresAtMillis = header.getLong();
-    switch (format) {
-      case VALUE:
-        return new Stored(Arrays.copyOfRange(bytes, HEADER_LENGTH, bytes.length), loadMicros, expiresAtMillis);
-      case COMPRESSED:
-        return new Stored(inflate(bytes), loadMicros, expiresAtMillis);
-      case NOT_FOUND:
+    return switch (format) {
+      case VALUE -> new Stored(Arrays.copyOfRange(bytes, HEADER_LENGTH, bytes.length), loadMicros, expiresAtMillis);
+      case COMPRESSED -> new Stored(inflate(bytes), loadMicros, expiresAtMillis);
+      case NOT_FOUND -> {
         if (bytes.length != HEADER_LENGTH) {
           throw new CodecException("stored \"not found\" entry has " + (bytes.length - HEADER_LENGTH)
               + " trailing bytes");
         }
-        return new Stored(null, loadMicros, expiresAtMillis);
-      default:
-        throw new CodecException("stored entry has unknown format " + format);
-    }
+        yield new Stored(null, loadMicros, expiresAtMillis);
+      }
+      default -> throw new CodecException("stored entry has unknown format " + format);
+    };
   }
 
   private static void header(byte[] out, byte format, int loadMicros, long expiresAtMillis) {
@@ -138,14 +138,14 @@ final class Envelope {
       throw new CodecException("stored compressed entry has no data");
     }
     int length = ByteBuffer.wrap(bytes, HEADER_LENGTH, 4).getInt();
-    long compressed = bytes.length - start;
+    int compressed = bytes.length - start;
     if (length < 0 || length > compressed * MAX_DEFLATE_RATIO) {
       throw new CodecException("stored compressed entry records an impossible length " + length);
     }
     byte[] out = new byte[length];
     Inflater inflater = new Inflater();
     try {
-      inflater.setInput(bytes, start, (int) compressed);
+      inflater.setInput(bytes, start, compressed);
       int filled = 0;
       while (filled < length) {
         int inflated = inflater.inflate(out, filled, length - filled);

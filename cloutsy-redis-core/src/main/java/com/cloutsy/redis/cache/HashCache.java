@@ -208,6 +208,7 @@ public final class HashCache {
 
   // ---- reading ----
 
+  @SuppressWarnings("TypeParameterUnusedInFormals") // T is what type names, as in Codec.decode
   private <T> @Nullable T fieldValue(String key, String field, Type type) {
     CallerThread caller = cache.callerThread();
     return caller.await(this.<T>fieldValueOn(key, field, type, caller));
@@ -217,6 +218,9 @@ public final class HashCache {
     return fieldValueOn(key, field, type, cache.onExecutor());
   }
 
+  // HGET's reply is a @Nullable String, which readOn hands through as its R; NullAway does not follow nullness
+  // through a type argument.
+  @SuppressWarnings("NullAway")
   private <T> CompletionStage<@Nullable T> fieldValueOn(String key, String field, Type type, Executor work) {
     RedisCache.required(field, "field");
     return readOn(key, checked -> rawField(checked, field), raw -> decodeCounted(key, field, raw, type), null, work);
@@ -261,6 +265,7 @@ public final class HashCache {
     }, work);
   }
 
+  @SuppressWarnings("TypeParameterUnusedInFormals") // T is what type names, as in Codec.decode
   private <T> @Nullable T decodeCounted(String key, String field, @Nullable String raw, Type type) {
     T value = decode(key, field, raw, type);
     (value == null ? cache.misses() : cache.hits()).increment();
@@ -312,7 +317,7 @@ public final class HashCache {
   }
 
   /** A field's value, or null when it is absent or corrupt (then deleted and counted). */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"}) // T is what type names, as in Codec.decode
   private <T> @Nullable T decode(String key, String field, @Nullable String raw, Type type) {
     if (raw == null) {
       return null;
@@ -396,8 +401,9 @@ public final class HashCache {
   }
 
   private static void checkRecord(@Nullable Class<?> recordType) {
-    if (!RedisCache.required(recordType, "recordType").isRecord()) {
-      throw new IllegalArgumentException("recordType must be a record class, was " + recordType.getName());
+    Class<?> checked = RedisCache.required(recordType, "recordType");
+    if (!checked.isRecord()) {
+      throw new IllegalArgumentException("recordType must be a record class, was " + checked.getName());
     }
   }
 }

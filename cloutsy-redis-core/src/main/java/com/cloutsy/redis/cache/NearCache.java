@@ -301,8 +301,9 @@ final class NearCache implements PushListener, RedisConnectionStateListener, Aut
       }
       rearmLog.warn("Cache '" + name + "' could not turn client tracking on again after a reconnect; its near cache"
           + " stays bypassed and it retries", failure);
-      // Still connected in the same epoch (a timeout, say): try again; a new connection arms on its own.
-      redis.client().getResources().eventExecutorGroup().schedule(() -> {
+      // Still connected in the same epoch (a timeout, say): try again; a new connection arms on its own. arm turns
+      // every failure into this logged retry, so the task's future has nothing to report.
+      Future<?> unused = redis.client().getResources().eventExecutorGroup().schedule(() -> {
         if (epoch.get() == armingEpoch && !closed) {
           arm(armingEpoch);
         }

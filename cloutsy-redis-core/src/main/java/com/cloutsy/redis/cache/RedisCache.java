@@ -435,10 +435,11 @@ public final class RedisCache implements AutoCloseable {
     return reads.load(key, ttlMillis, type, loader, onExecutor);
   }
 
+  @SuppressWarnings("unchecked") // the lookup's value is what type names
   private <T> CacheLookup<T> lookup(String key, Type type) {
     ensureOpen();
     CallerThread caller = callerThread();
-    return cast(caller.await(reads.lookup(key, type, caller)));
+    return (CacheLookup<T>) (CacheLookup<?>) caller.await(reads.lookup(key, type, caller));
   }
 
   private <T> CompletionStage<CacheLookup<T>> lookupAsync(String key, Type type) {
@@ -492,38 +493,43 @@ public final class RedisCache implements AutoCloseable {
   }
 
   static String checkedKey(@Nullable String key) {
-    if (required(key, "key").isEmpty()) {
+    String checked = required(key, "key");
+    if (checked.isEmpty()) {
       throw new IllegalArgumentException("key must not be empty");
     }
-    return key;
+    return checked;
   }
 
   private String checkedPrefix(@Nullable String prefix) {
     String keyPrefix = runtime.keyNames().prefix();
-    if (!required(prefix, "prefix").startsWith(keyPrefix) || prefix.length() == keyPrefix.length()) {
+    String checked = required(prefix, "prefix");
+    if (!checked.startsWith(keyPrefix) || checked.length() == keyPrefix.length()) {
       throw new IllegalArgumentException("prefix must start with the key prefix \"" + keyPrefix
-          + "\" and name something after it, was \"" + prefix + "\"");
+          + "\" and name something after it, was \"" + checked + "\"");
     }
-    return prefix;
+    return checked;
   }
 
   static long ttlMillis(@Nullable Duration ttl) {
-    if (required(ttl, "ttl").isNegative() || ttl.toMillis() < 1) {
-      throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
+    Duration checked = required(ttl, "ttl");
+    if (checked.isNegative() || checked.toMillis() < 1) {
+      throw new IllegalArgumentException("ttl must be at least 1 ms, was " + checked);
     }
-    return ttl.toMillis();
+    return checked.toMillis();
   }
 
   private static Type typeOf(@Nullable TypeReference<?> type) {
     return required(type, "type").getType();
   }
 
+  @SuppressWarnings("unchecked") // T is what the caller's type names, which the codec decoded
   static <T> CacheLookup<T> lookupOf(@Nullable Object value) {
-    return value == null ? new CacheLookup.NotFound<>() : new CacheLookup.Hit<>(cast(value));
+    return value == null ? new CacheLookup.NotFound<>() : new CacheLookup.Hit<>((T) value);
   }
 
-  @SuppressWarnings("unchecked")
-  private static <T> T cast(@Nullable Object value) {
+  // T is what the caller's Class or TypeReference names, which the codec decoded.
+  @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
+  private static <T> @Nullable T cast(@Nullable Object value) {
     return (T) value;
   }
 

@@ -22,6 +22,8 @@ public interface Codec {
    *
    * @throws CodecException if the bytes do not hold a value of that type
    */
+  // A Type cannot carry T (a TypeReference's getType() does not): the caller names T by the type it passes.
+  @SuppressWarnings("TypeParameterUnusedInFormals")
   <T> T decode(byte[] bytes, Type type);
 
   /** JSON with a default Jackson mapper (java.time values as ISO-8601 text). */

@@ -1,5 +1,7 @@
 package com.cloutsy.redis.codec;
 
+import org.jspecify.annotations.Nullable;
+
 /** A value could not be encoded, or stored bytes could not be decoded as the requested type. */
 public class CodecException extends RuntimeException {
 
@@ -9,9 +11,9 @@ public class CodecException extends RuntimeException {
    * Creates the exception.
    *
    * @param message what could not be converted, without the value itself (it may be personal data)
-   * @param cause the codec's own exception
+   * @param cause the codec's own exception, or null when it gave none
    */
-  public CodecException(String message, Throwable cause) {
+  public CodecException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 

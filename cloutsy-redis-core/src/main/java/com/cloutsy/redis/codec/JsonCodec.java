@@ -25,6 +25,7 @@ final class JsonCodec implements Codec {
   }
 
   @Override
+  @SuppressWarnings("TypeParameterUnusedInFormals") // as Codec.decode: T is what type names
   public <T> T decode(byte[] bytes, Type type) {
     try {
       return mapper.readValue(bytes, mapper.getTypeFactory().constructType(type));

@@ -48,14 +48,11 @@ final class Environment {
     if (value == null) {
       return fallback;
     }
-    switch (value.toLowerCase(Locale.ROOT)) {
-      case "true", "1", "yes", "on":
-        return true;
-      case "false", "0", "no", "off":
-        return false;
-      default:
-        throw new InvalidSettingException(name, name + " must be true or false, was \"" + value + "\"");
-    }
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "true", "1", "yes", "on" -> true;
+      case "false", "0", "no", "off" -> false;
+      default -> throw new InvalidSettingException(name, name + " must be true or false, was \"" + value + "\"");
+    };
   }
 
   @Nullable Path path(String name) {
@@ -74,7 +71,7 @@ final class Environment {
     String value = text(name);
     List<HostPort> nodes = new ArrayList<>();
     if (value != null) {
-      for (String node : value.split(",")) {
+      for (String node : value.split(",", -1)) {
         if (!node.isBlank()) {
           nodes.add(HostPort.parse(node, name));
         }

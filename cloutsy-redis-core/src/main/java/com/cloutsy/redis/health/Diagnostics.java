@@ -149,7 +149,7 @@ public final class Diagnostics {
     });
     List<BigKeys.TypeUsage> types = totals.entrySet().stream()
         .map(entry -> new BigKeys.TypeUsage(entry.getKey(), entry.getValue()[0], entry.getValue()[1],
-            biggest.get(entry.getKey())))
+            Objects.requireNonNull(biggest.get(entry.getKey()), "every type counted has a biggest key")))
         .sorted(Comparator.comparingLong(BigKeys.TypeUsage::bytes).reversed())
         .toList();
     return new BigKeys(types, walk.sampled(), walk.end(), walk.took());

@@ -147,7 +147,9 @@ public final class HealthCheck implements AutoCloseable {
       commands = redis.runtime().commands();
     } catch (IllegalStateException notStarted) {
       return CompletableFuture.completedFuture(remember(report(
-          List.of(new Reason(HealthProblem.NOT_STARTED, notStarted.getMessage())), null, null, null, checkedAt,
+          List.of(new Reason(HealthProblem.NOT_STARTED,
+              Objects.requireNonNullElse(notStarted.getMessage(), "the service is not started"))),
+          null, null, null, checkedAt,
           started)));
     }
     String nonce = randomHex(8);
@@ -292,12 +294,14 @@ public final class HealthCheck implements AutoCloseable {
           memory.maxMemory(), memory.maxMemoryPolicy())));
     }
     // Counters start again at 0 when the server restarts; only growth within one server run counts.
-    boolean sameRun = previous != null && server.uptime().compareTo(previous.uptime()) >= 0;
-    if (sameRun && server.evictedKeys() > previous.evictedKeys()) {
+    if (previous == null || server.uptime().compareTo(previous.uptime()) < 0) {
+      return;
+    }
+    if (server.evictedKeys() > previous.evictedKeys()) {
       reasons.add(new Reason(HealthProblem.KEYS_EVICTED, (server.evictedKeys() - previous.evictedKeys())
           + " keys evicted since the previous check (maxmemory-policy " + memory.maxMemoryPolicy() + ")"));
     }
-    if (sameRun && server.rejectedConnections() > previous.rejectedConnections()) {
+    if (server.rejectedConnections() > previous.rejectedConnections()) {
       reasons.add(new Reason(HealthProblem.CONNECTIONS_REJECTED,
           (server.rejectedConnections() - previous.rejectedConnections())
               + " connections rejected since the previous check: maxclients reached"));

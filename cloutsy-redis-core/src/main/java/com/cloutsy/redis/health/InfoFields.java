@@ -18,7 +18,7 @@ final class InfoFields {
 
   static InfoFields parse(String reply) {
     Map<String, String> fields = new LinkedHashMap<>();
-    for (String line : reply.split("\r?\n")) {
+    for (String line : reply.split("\r?\n", -1)) {
       int colon = line.indexOf(':');
       if (!line.isEmpty() && line.charAt(0) != '#' && colon > 0) {
         fields.put(line.substring(0, colon), line.substring(colon + 1).strip());

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param fragmentationRatio {@code mem_fragmentation_ratio}: RSS over used memory, NaN if not reported
  * @param fields every field of the section, for what the components above leave out
  */
+// The javadoc names INFO's field maxmemory beside the component maxMemory on purpose.
+@SuppressWarnings("InvalidParam")
 public record MemoryStats(long usedMemory, long usedMemoryRss, long peakMemory, long datasetMemory, long maxMemory,
     String maxMemoryPolicy, double fragmentationRatio, Map<String, String> fields) {
 

@@ -399,7 +399,7 @@ public final class Keys {
   /** Returns a hash code consistent with {@link #equals(Object)}. */
   @Override
   public int hashCode() {
-    return 31 * layout.ordinal() + prefix.hashCode();
+    return 31 * layout.hashCode() + prefix.hashCode();
   }
 
   /** Returns the layout and the quoted prefix, e.g. {@code Keys[layout=CLUSTER, prefix="app1:"]}. */

@@ -318,12 +318,14 @@ public final class LoginGuard {
       LoginCheck check = LoginCheck.fromReply(result, group.scopes());
       int started = check.isAllowed() ? result.smallInteger(2) : 0;
       if (started > 0) {
-        lockouts.get(group.scopes().get(started - 1)).increment();
+        // Every scope has its counter, put in the constructor.
+        Objects.requireNonNull(lockouts.get(group.scopes().get(started - 1))).increment();
       }
       return check;
     });
   }
 
   /** Counters that share a hash slot, checked by one script: their scopes, thresholds and key names in order. */
+  @SuppressWarnings("ArrayRecordComponent") // built once per call and passed to the script, never compared
   private record Group(List<LockScope> scopes, List<Threshold> thresholds, String[] keyNames) {}
 }

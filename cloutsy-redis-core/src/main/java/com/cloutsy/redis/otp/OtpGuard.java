@@ -196,6 +196,7 @@ public final class OtpGuard implements AutoCloseable {
   }
 
   /** A code stored by the request script, or the script's refusal. */
+  @SuppressWarnings("ArrayRecordComponent") // passed from the request script to the sender, never compared
   private record Issue(
       @Nullable OtpMessage message, String hmac, String[] scriptKeys, @Nullable OtpRequestResult refusal) {
 

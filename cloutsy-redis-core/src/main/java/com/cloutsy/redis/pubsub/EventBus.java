@@ -324,7 +324,8 @@ public final class EventBus implements AutoCloseable {
         created.confirmed = redis.runtime().mapFailures(pattern
             ? subscriber.async().psubscribe(redisName)
             : subscriber.async().subscribe(redisName)).toCompletableFuture();
-        created.confirmed.whenComplete((ok, failure) -> {
+        // Its caller waits on confirmed itself, below: this stage only cleans up.
+        CompletableFuture<Void> unused = created.confirmed.whenComplete((ok, failure) -> {
           if (failure != null) {
             forget(pattern, redisName, created);
           }

@@ -13,6 +13,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /*
  * The insurance limiter behind FailurePolicy.FAIL_OPEN: the scripts' three algorithms again, in memory, one small
@@ -40,7 +41,7 @@ final class LocalLimiter {
     this.states = Caffeine.newBuilder()
         .maximumWeight(maxKeys)
         .<String, State>weigher((key, state) -> state.pinned ? 0 : 1)
-        .removalListener((String key, State state, RemovalCause cause) -> {
+        .removalListener((@Nullable String key, @Nullable State state, RemovalCause cause) -> {
           // A replacement is the same state put again to re-weigh it; it stays.
           if (cause != RemovalCause.REPLACED && state != null && state.pinned) {
             pinned.decrementAndGet();

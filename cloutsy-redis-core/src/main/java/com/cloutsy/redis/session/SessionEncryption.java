@@ -147,5 +147,6 @@ public final class SessionEncryption {
   }
 
   /** A value encrypted under the key {@code keyId}, with the nonce it was encrypted with. */
+  @SuppressWarnings("ArrayRecordComponent") // carried between seal/open and the stored JSON, never compared
   record Sealed(String keyId, byte[] nonce, byte[] ciphertext) {}
 }

@@ -87,10 +87,11 @@ final class SessionFormat {
       // Whoever can write to Redis could otherwise plant a session with device fields of its choosing.
       throw new SessionCorruptedException(key, "is not encrypted, but session encryption is on");
     }
-    ObjectNode deviceFields = outer.has("enc") ? decrypt(key, userId, jti, outer) : outer;
+    boolean encrypted = outer.has("enc");
+    ObjectNode deviceFields = encrypted ? decrypt(key, userId, jti, outer) : outer;
     Map<String, String> attributes = new HashMap<>();
     collectAttributes(deviceFields, attributes);
-    if (deviceFields != outer) {
+    if (encrypted) {
       collectAttributes(outer, attributes);
     }
     Device device = new Device(optionalString(key, deviceFields, "deviceId"),

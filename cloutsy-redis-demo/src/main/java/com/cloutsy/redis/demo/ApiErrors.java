@@ -3,6 +3,7 @@ package com.cloutsy.redis.demo;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -49,7 +50,8 @@ class ApiErrors extends ResponseEntityExceptionHandler {
       HttpHeaders headers, HttpStatusCode status, WebRequest request) {
     for (Throwable cause = unreadable.getCause(); cause != null; cause = cause.getCause()) {
       if (cause instanceof RequestSizeLimit.BodyTooLargeException tooLarge) {
-        return answer(ApiException.of(HttpStatus.CONTENT_TOO_LARGE, "content_too_large", tooLarge.getMessage()));
+        return answer(ApiException.of(HttpStatus.CONTENT_TOO_LARGE, "content_too_large",
+            Objects.requireNonNullElse(tooLarge.getMessage(), "The request body is too large.")));
       }
       if (cause instanceof StreamConstraintsException) {
         return answer(ApiException.of(HttpStatus.BAD_REQUEST, "json_too_complex", "The JSON is over this"

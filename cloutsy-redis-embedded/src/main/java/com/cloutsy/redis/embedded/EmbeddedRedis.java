@@ -366,6 +366,8 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
   }
 
+  // HOST is the IPv4 literal the server binds, not a name to resolve: there is no choice of address to make.
+  @SuppressWarnings("AddressSelection")
   private static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
       return socket.getLocalPort();

@@ -46,12 +46,12 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
   private static final long POLL_MILLIS = 50;
 
   private final List<EmbeddedRedis> nodes;
-  private final Map<Integer, String> nodeIds;
+  private final List<String> nodeIds;
   private boolean closed;
 
-  private EmbeddedRedisCluster(List<EmbeddedRedis> nodes, Map<Integer, String> nodeIds) {
+  private EmbeddedRedisCluster(List<EmbeddedRedis> nodes, List<String> nodeIds) {
     this.nodes = List.copyOf(nodes);
-    this.nodeIds = Map.copyOf(nodeIds);
+    this.nodeIds = List.copyOf(nodeIds);
   }
 
   /**
@@ -241,12 +241,8 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
   }
 
   private Optional<EmbeddedRedis> byId(String id) {
-    for (Map.Entry<Integer, String> entry : nodeIds.entrySet()) {
-      if (entry.getValue().equals(id)) {
-        return Optional.of(nodes.get(entry.getKey()));
-      }
-    }
-    return Optional.empty();
+    int index = nodeIds.indexOf(id);
+    return index < 0 ? Optional.empty() : Optional.of(nodes.get(index));
   }
 
   /** CLUSTER NODES as the first running node that answers sees it. */
@@ -292,8 +288,8 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 
     static List<NodeLine> parse(String clusterNodes) {
       List<NodeLine> lines = new ArrayList<>();
-      for (String line : clusterNodes.split("\n")) {
-        String[] fields = line.trim().split(" ");
+      for (String line : clusterNodes.split("\n", -1)) {
+        String[] fields = line.trim().split(" ", -1);
         if (fields.length < 8) {
           continue;
         }
@@ -302,7 +298,7 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
           if (fields[i].startsWith("[")) {
             continue; // a slot being imported or migrated
           }
-          String[] range = fields[i].split("-");
+          String[] range = fields[i].split("-", -1);
           int from = Integer.parseInt(range[0]);
           slots.add(new int[] {from, range.length == 2 ? Integer.parseInt(range[1]) : from});
         }
@@ -418,9 +414,9 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
           config.forEach(node::config);
           nodes.add(node.start());
         }
-        Map<Integer, String> ids = new LinkedHashMap<>();
-        for (int i = 0; i < total; i++) {
-          ids.put(i, nodes.get(i).callText("CLUSTER", "MYID"));
+        List<String> ids = new ArrayList<>();
+        for (EmbeddedRedis node : nodes) {
+          ids.add(node.callText("CLUSTER", "MYID"));
         }
         for (int m = 0; m < masters; m++) {
           EmbeddedRedis master = nodes.get(m);

@@ -120,7 +120,7 @@ record RedisBinary(Path path, String version, String origin) {
   }
 
   private static @Nullable Path searchPath(String searchPath) {
-    for (String directory : searchPath.split(Pattern.quote(File.pathSeparator))) {
+    for (String directory : searchPath.split(Pattern.quote(File.pathSeparator), -1)) {
       if (directory.isBlank()) {
         continue;
       }

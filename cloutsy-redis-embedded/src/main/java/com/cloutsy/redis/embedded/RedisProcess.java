@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -45,6 +46,8 @@ final class RedisProcess {
   }
 
   static RedisProcess spawn(RedisBinary binary, Path conf, Path log, boolean sentinel) {
+    // Only a file system root has no parent, and a root is no configuration file.
+    Path directory = Objects.requireNonNull(conf.toAbsolutePath().getParent(), () -> "not a file: " + conf);
     List<String> command = new ArrayList<>();
     // In a session of its own the server does not get the terminal's Ctrl-C, which is for the JVM: the JVM stops it
     // after the clients that use it, instead of the server vanishing under them. setsid execs in place (a child of
@@ -60,7 +63,7 @@ final class RedisProcess {
     try {
       long offset = Files.exists(log) ? Files.size(log) : 0;
       Process process = new ProcessBuilder(command)
-          .directory(conf.getParent().toFile())
+          .directory(directory.toFile())
           .redirectErrorStream(true)
           .redirectOutput(Redirect.appendTo(log.toFile()))
           .start();

@@ -107,20 +107,14 @@ final class RespConnection implements AutoCloseable {
       throw new EOFException("connection closed by the server");
     }
     String line = readLine();
-    switch (type) {
-      case '+':
-        return line;
-      case '-':
-        return new ErrorReply(line);
-      case ':':
-        return Long.parseLong(line);
-      case '$':
-        return readBulk(Integer.parseInt(line));
-      case '*':
-        return readArray(Integer.parseInt(line));
-      default:
-        throw new IOException("not a RESP2 reply: type byte " + type);
-    }
+    return switch (type) {
+      case '+' -> line;
+      case '-' -> new ErrorReply(line);
+      case ':' -> Long.parseLong(line);
+      case '$' -> readBulk(Integer.parseInt(line));
+      case '*' -> readArray(Integer.parseInt(line));
+      default -> throw new IOException("not a RESP2 reply: type byte " + type);
+    };
   }
 
   private @Nullable String readBulk(int length) throws IOException {

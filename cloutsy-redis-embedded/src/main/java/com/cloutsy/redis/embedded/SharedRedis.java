@@ -44,14 +44,12 @@ final class SharedRedis implements AutoCloseable {
   static SharedRedis open(Map<String, String> environment, Map<String, String> properties) {
     String topology = properties.getOrDefault(TOPOLOGY_PROPERTY, environment.getOrDefault(TOPOLOGY_VARIABLE, ""))
         .strip().toLowerCase(Locale.ROOT);
-    switch (topology) {
-      case "", "single":
-        return single(environment);
-      case "cluster":
-        return cluster(environment);
-      default:
-        throw new IllegalArgumentException(TOPOLOGY_PROPERTY + " must be single or cluster, was \"" + topology + "\"");
-    }
+    return switch (topology) {
+      case "", "single" -> single(environment);
+      case "cluster" -> cluster(environment);
+      default -> throw new IllegalArgumentException(
+          TOPOLOGY_PROPERTY + " must be single or cluster, was \"" + topology + "\"");
+    };
   }
 
   /** Uses {@code REDIS_URL} from {@code environment} if set, without connecting; otherwise starts a server. */

@@ -1,6 +1,5 @@
 package com.cloutsy.redis.autoconfigure;
 
-import com.cloutsy.redis.autoconfigure.web.RateLimitKey;
 import com.cloutsy.redis.keys.KeyLayout;
 import com.cloutsy.redis.ratelimit.Algorithm;
 import com.cloutsy.redis.ratelimit.FailurePolicy;
@@ -665,13 +664,13 @@ public class CloutsyRedisProperties {
     public static class Threshold {
 
       /** Failures that lock, counted from the first one in a window. */
-      private Integer maxFailures;
+      private @Nullable Integer maxFailures;
 
       /** How long failures are counted before the count starts again. */
-      private Duration window;
+      private @Nullable Duration window;
 
       /** How long the lockout lasts. */
-      private Duration lockout;
+      private @Nullable Duration lockout;
 
       static Threshold of(int maxFailures, Duration window, Duration lockout) {
         Threshold threshold = new Threshold();
@@ -681,27 +680,27 @@ public class CloutsyRedisProperties {
         return threshold;
       }
 
-      public Integer getMaxFailures() {
+      public @Nullable Integer getMaxFailures() {
         return maxFailures;
       }
 
-      public void setMaxFailures(Integer maxFailures) {
+      public void setMaxFailures(@Nullable Integer maxFailures) {
         this.maxFailures = maxFailures;
       }
 
-      public Duration getWindow() {
+      public @Nullable Duration getWindow() {
         return window;
       }
 
-      public void setWindow(Duration window) {
+      public void setWindow(@Nullable Duration window) {
         this.window = window;
       }
 
-      public Duration getLockout() {
+      public @Nullable Duration getLockout() {
         return lockout;
       }
 
-      public void setLockout(Duration lockout) {
+      public void setLockout(@Nullable Duration lockout) {
         this.lockout = lockout;
       }
     }

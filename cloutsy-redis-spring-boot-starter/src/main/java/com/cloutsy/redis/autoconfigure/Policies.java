@@ -14,6 +14,7 @@ import com.cloutsy.redis.session.SessionPolicy;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -206,7 +207,10 @@ final class Policies {
 
   private static LoginPolicy.Threshold threshold(String group, CloutsyRedisProperties.Login.Threshold threshold) {
     return build(group, Map.of("maxFailures", "max-failures", "window", "window", "lockout", "lockout"),
-        () -> new LoginPolicy.Threshold(threshold.getMaxFailures(), threshold.getWindow(), threshold.getLockout()));
+        () -> new LoginPolicy.Threshold(
+            Objects.requireNonNull(threshold.getMaxFailures(), "maxFailures must not be null"),
+            Objects.requireNonNull(threshold.getWindow(), "window must not be null"),
+            Objects.requireNonNull(threshold.getLockout(), "lockout must not be null")));
   }
 
   /**

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -89,7 +90,7 @@ final class RedisSettingsFactory {
     try {
       return RedisSettings.fromEnvironment(variables);
     } catch (InvalidSettingException invalid) {
-      String message = invalid.getMessage();
+      String message = Objects.requireNonNullElse(invalid.getMessage(), "");
       boolean fromProperty = false;
       for (Mapping set : fromProperties.values()) {
         if (message.contains(set.variable())) {
@@ -117,7 +118,7 @@ final class RedisSettingsFactory {
   /**
    * Every {@code REDIS_*} name of the environment's enumerable property sources, with its winning value. Placeholders
    * in a value are resolved as the binder resolves them in the properties: one that cannot be resolved stays as
-   * written. So a password containing {@code ${} works, and never ends up in Spring's "Could not resolve
+   * written. So a password containing <code>${</code> works, and never ends up in Spring's "Could not resolve
    * placeholder" error, which quotes the whole value.
    */
   private static Map<String, String> variables(Environment environment) {

@@ -111,7 +111,7 @@ final class RedisSpringCache implements Cache {
   @Override
   @SuppressWarnings("unchecked")
   public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
-    return cache.getOrLoadAsync(redisKey(key), ttl, Object.class, valueLoader::get)
+    return cache.getOrLoadAsync(redisKey(key), ttl, Object.class, valueLoader)
         .thenApply(value -> (T) fromStore(value))
         .toCompletableFuture();
   }
@@ -121,7 +121,7 @@ final class RedisSpringCache implements Cache {
     String redisKey = redisKey(key);
     if (value == null && !cachesNull) {
       // Nothing may be cached for it, and an older value must not stay.
-      cache.invalidateAsync(redisKey).whenComplete((deleted, failure) -> warnIf(failure, "evict", key));
+      cache.invalidateAsync(redisKey).whenComplete((deleted, failure) -> warnIf(failure, "evict"));
       return;
     }
     Duration lifetime = value == null ? cache.policy().negativeTtl() : ttl;
@@ -137,7 +137,8 @@ final class RedisSpringCache implements Cache {
         }
       }
     }
-    stored.whenComplete((done, failure) -> warnIf(failure, "put", key));
+    // Spring's put does not wait for Redis: a failure is only logged, like the eviction's above.
+    CompletableFuture<Void> unused = stored.whenComplete((done, failure) -> warnIf(failure, "put"));
   }
 
   @Override
@@ -174,7 +175,7 @@ final class RedisSpringCache implements Cache {
     return keys.cache(name, text);
   }
 
-  private void warnIf(@Nullable Throwable failure, String what, Object key) {
+  private void warnIf(@Nullable Throwable failure, String what) {
     if (failure == null) {
       return;
     }

@@ -70,7 +70,7 @@ final class TypedJsonCodec implements Codec {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"}) // as Codec.decode: T is what type names
   public <T> T decode(byte[] bytes, Type type) {
     if (Arrays.equals(bytes, NULL_VALUE)) {
       return (T) NullValue.INSTANCE;

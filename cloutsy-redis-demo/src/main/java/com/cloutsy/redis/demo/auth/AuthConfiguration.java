@@ -4,6 +4,7 @@ import com.cloutsy.redis.autoconfigure.web.RateLimitKeyResolver;
 import com.cloutsy.redis.demo.DemoProperties;
 import com.cloutsy.redis.session.SessionStore;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -84,8 +85,8 @@ class AuthConfiguration implements WebMvcConfigurer {
       }
 
       @Override
-      public Caller resolveArgument(MethodParameter parameter, ModelAndViewContainer container,
-          NativeWebRequest request, WebDataBinderFactory binders) {
+      public Caller resolveArgument(MethodParameter parameter, @Nullable ModelAndViewContainer container,
+          NativeWebRequest request, @Nullable WebDataBinderFactory binders) {
         Object caller = request.getAttribute(Caller.ATTRIBUTE, NativeWebRequest.SCOPE_REQUEST);
         if (caller instanceof Caller known) {
           return known;

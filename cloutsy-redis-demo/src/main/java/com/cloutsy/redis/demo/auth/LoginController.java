@@ -1,6 +1,6 @@
 package com.cloutsy.redis.demo.auth;
 
-import com.cloutsy.redis.autoconfigure.web.RateLimitKey;
+import com.cloutsy.redis.autoconfigure.RateLimitKey;
 import com.cloutsy.redis.autoconfigure.web.RateLimited;
 import com.cloutsy.redis.demo.ApiException;
 import com.cloutsy.redis.login.LoginCheck;
@@ -128,7 +128,8 @@ class LoginController {
       throw ApiException.of(HttpStatus.CONFLICT, "user_type_fixed",
           "This phone's account is of type \"" + fixed.get().stored() + "\", chosen at its first login.");
     }
-    if (fixed.isEmpty() && requested == null) {
+    @Nullable UserType userType = fixed.orElse(requested);
+    if (userType == null) {
       throw ApiException.of(HttpStatus.BAD_REQUEST, "invalid_user_type",
           "The first login of a phone chooses its userType: \"influencer\" or \"brand\".");
     }
@@ -137,7 +138,7 @@ class LoginController {
           "This phone has no verification for this ticket: request and verify a code, then send the ticket the"
               + " verify answer gave.");
     }
-    Users.User user = users.phoneUser(phone, fixed.orElse(requested));
+    Users.User user = users.phoneUser(phone, userType);
     return ResponseEntity.status(HttpStatus.CREATED).body(login(user, deviceId, request));
   }
 

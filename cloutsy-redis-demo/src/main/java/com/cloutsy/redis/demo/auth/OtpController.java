@@ -1,6 +1,6 @@
 package com.cloutsy.redis.demo.auth;
 
-import com.cloutsy.redis.autoconfigure.web.RateLimitKey;
+import com.cloutsy.redis.autoconfigure.RateLimitKey;
 import com.cloutsy.redis.autoconfigure.web.RateLimited;
 import com.cloutsy.redis.demo.ApiException;
 import com.cloutsy.redis.otp.OtpGuard;
@@ -137,7 +137,7 @@ class OtpController {
 
   /** The phone, if it is an E.164 number; else 400 {@code invalid_phone}. */
   static String validPhone(@Nullable String phone) {
-    if (!OtpGuard.isPhone(phone)) {
+    if (phone == null || !OtpGuard.isPhone(phone)) {
       throw ApiException.of(HttpStatus.BAD_REQUEST, "invalid_phone",
           "phone must be an E.164 number: + and 8-15 digits, the first not 0, such as +15551234567.");
     }

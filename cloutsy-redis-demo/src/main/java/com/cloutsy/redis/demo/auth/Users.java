@@ -69,6 +69,7 @@ public final class Users {
   private final Map<String, Account> byId;
   private final Hashed dummy;
 
+  @SuppressWarnings("ArrayRecordComponent") // looked up by identifier and read, never compared
   private record Hashed(Account account, byte[] salt, byte[] hash) {}
 
   /** The users, with phone user ids derived under {@code tokens}' key and phone users' types kept in {@code redis}. */

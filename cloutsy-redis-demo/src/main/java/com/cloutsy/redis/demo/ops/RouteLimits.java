@@ -1,7 +1,7 @@
 package com.cloutsy.redis.demo.ops;
 
 import com.cloutsy.redis.autoconfigure.CloutsyRedisProperties;
-import com.cloutsy.redis.autoconfigure.web.RateLimitKey;
+import com.cloutsy.redis.autoconfigure.RateLimitKey;
 import com.cloutsy.redis.autoconfigure.web.RateLimited;
 import com.cloutsy.redis.ratelimit.RateLimit;
 import java.time.Duration;

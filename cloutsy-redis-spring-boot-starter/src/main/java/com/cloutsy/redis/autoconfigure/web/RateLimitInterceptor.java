@@ -1,6 +1,7 @@
 package com.cloutsy.redis.autoconfigure.web;
 
 import com.cloutsy.redis.autoconfigure.CloutsyRedisProperties;
+import com.cloutsy.redis.autoconfigure.RateLimitKey;
 import com.cloutsy.redis.keys.Keys;
 import com.cloutsy.redis.ratelimit.Decision;
 import com.cloutsy.redis.ratelimit.FailurePolicy;
@@ -58,8 +59,8 @@ public class RateLimitInterceptor implements HandlerInterceptor, SmartInitializi
   private final RateLimitKeyResolver resolver;
   private final CloutsyRedisProperties.Web.WebRateLimit config;
   private final @Nullable ListableBeanFactory beans;
-  private final Map<RouteId, Route> routes = new ConcurrentHashMap<>();
-  private final Route notLimited;
+  /** Each route seen, empty for one without a limit. */
+  private final Map<RouteId, Optional<Route>> routes = new ConcurrentHashMap<>();
 
   /**
    * An interceptor deciding with {@code limiter}.
@@ -77,7 +78,6 @@ public class RateLimitInterceptor implements HandlerInterceptor, SmartInitializi
     this.resolver = Objects.requireNonNull(resolver, "resolver must not be null");
     this.config = Objects.requireNonNull(config, "config must not be null");
     this.beans = beans;
-    this.notLimited = new Route("", RateLimit.of(1, Duration.ofSeconds(1)), RateLimitKey.IP, limiter);
   }
 
   /**
@@ -103,11 +103,12 @@ public class RateLimitInterceptor implements HandlerInterceptor, SmartInitializi
       return true;
     }
     String pattern = (String) request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-    Route route = routes.computeIfAbsent(new RouteId(method.getMethod(), pattern, request.getMethod()),
-        id -> Optional.ofNullable(route(method, id.httpMethod(), pattern)).orElse(notLimited));
-    if (route == notLimited) {
+    Optional<Route> limited = routes.computeIfAbsent(new RouteId(method.getMethod(), pattern, request.getMethod()),
+        id -> Optional.ofNullable(route(method, id.httpMethod(), pattern)));
+    if (limited.isEmpty()) {
       return true;
     }
+    Route route = limited.get();
     Decision decision = route.limiter().tryAcquire(keys.apiLimit(caller(request, route.key()), route.name()),
         route.limit());
     RateLimitHeaders.of(policyName(route.name()), route.limit(), decision).forEach(response::setHeader);

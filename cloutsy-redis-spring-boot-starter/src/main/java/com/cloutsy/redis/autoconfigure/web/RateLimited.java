@@ -1,5 +1,6 @@
 package com.cloutsy.redis.autoconfigure.web;
 
+import com.cloutsy.redis.autoconfigure.RateLimitKey;
 import com.cloutsy.redis.ratelimit.FailurePolicy;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;

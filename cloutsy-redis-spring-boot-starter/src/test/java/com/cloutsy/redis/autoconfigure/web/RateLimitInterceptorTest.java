@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
 import com.cloutsy.redis.autoconfigure.CloutsyRedisProperties;
+import com.cloutsy.redis.autoconfigure.RateLimitKey;
 import com.cloutsy.redis.autoconfigure.TestContexts;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.EmbeddedRedis;

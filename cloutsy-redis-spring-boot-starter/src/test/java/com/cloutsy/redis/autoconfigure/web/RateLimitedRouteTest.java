@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
+import com.cloutsy.redis.autoconfigure.RateLimitKey;
 import com.cloutsy.redis.autoconfigure.TestContexts;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.embedded.WithRedis;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.cloutsy.redis.RedisMisconfigurationException;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.autoconfigure.RateLimitKey;
 import com.cloutsy.redis.embedded.EmbeddedRedis;
 import com.cloutsy.redis.ratelimit.FailurePolicy;
 import java.net.URI;

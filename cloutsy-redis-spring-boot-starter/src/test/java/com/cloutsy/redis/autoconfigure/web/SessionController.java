@@ -1,5 +1,6 @@
 package com.cloutsy.redis.autoconfigure.web;
 
+import com.cloutsy.redis.autoconfigure.RateLimitKey;
 import com.cloutsy.redis.session.Device;
 import com.cloutsy.redis.session.Session;
 import com.cloutsy.redis.session.SessionStore;

@@ -1,6 +1,12 @@
-package com.cloutsy.redis.autoconfigure.web;
+package com.cloutsy.redis.autoconfigure;
 
-/** Whom a {@link RateLimited} route counts requests of. */
+import com.cloutsy.redis.autoconfigure.web.RateLimitKeyResolver;
+import com.cloutsy.redis.autoconfigure.web.RateLimited;
+
+/**
+ * Whom a {@link RateLimited} route counts requests of. Beside the properties, which name it too, so that the web
+ * package depends on this one and not the other way round.
+ */
 public enum RateLimitKey {
 
   /**
