@@ -81,7 +81,10 @@ final class CallerThread implements CacheReads.Work {
    */
   <T> T await(CompletionStage<T> result) {
     CompletableFuture<T> outcome = result.toCompletableFuture();
-    CompletableFuture<T> unused = outcome.whenComplete((value, failure) -> work.add(WAKE_UP));
+    if (!outcome.isDone()) {
+      // A hit answered from memory is done already: no wake-up to arrange.
+      CompletableFuture<T> unused = outcome.whenComplete((value, failure) -> work.add(WAKE_UP));
+    }
     boolean interrupted = false;
     long deadline = System.nanoTime() + timeoutNanos;
     try {
