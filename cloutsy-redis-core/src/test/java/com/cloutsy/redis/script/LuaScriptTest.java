@@ -6,18 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.ServerError;
 import com.cloutsy.redis.TestRedis;
-import com.cloutsy.redis.embedded.EmbeddedRedisExtension;
 import com.cloutsy.redis.embedded.RedisEndpoint;
+import com.cloutsy.redis.embedded.WithRedis;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Includes named in a script's header, and error positions named in the file they came from. */
-@ExtendWith(EmbeddedRedisExtension.class)
+@WithRedis
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LuaScriptTest {
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.TestRedis;
-import com.cloutsy.redis.embedded.EmbeddedRedisExtension;
 import com.cloutsy.redis.embedded.RedisEndpoint;
+import com.cloutsy.redis.embedded.WithRedis;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,13 +17,12 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The date arithmetic of session-library.lua, run on the server, against java.time over seeded random instants:
  * what the scripts write must be what SessionFormat reads, and what they read what another writer wrote.
  */
-@ExtendWith(EmbeddedRedisExtension.class)
+@WithRedis
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionLibraryDatesTest {
 
