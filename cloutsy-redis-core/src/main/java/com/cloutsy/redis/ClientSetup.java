@@ -35,12 +35,6 @@ final class ClientSetup {
   /** Reconnect attempts back off to about this, instead of Lettuce's 30 s, so recovery is noticed quickly. */
   static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
 
-  /**
-   * Bounds the commands waiting for replies. A stalled server otherwise lets them pile up without limit until
-   * the command timeout expires them; past this, new commands fail at once.
-   */
-  static final int REQUEST_QUEUE_SIZE = 65_536;
-
   /** Idle time before the first keep-alive probe; with the interval and count a dead idle peer is seen in ~8 s. */
   private static final Duration KEEP_ALIVE_IDLE = Duration.ofSeconds(5);
   private static final Duration KEEP_ALIVE_INTERVAL = Duration.ofSeconds(1);
@@ -107,7 +101,9 @@ final class ClientSetup {
         // and commands in flight when the connection drops fail instead of being replayed (an INCR would count
         // twice); ReadRetry sends the facade's reads again.
         .disconnectedBehavior(DisconnectedBehavior.REJECT_COMMANDS)
-        .requestQueueSize(REQUEST_QUEUE_SIZE)
+        // Bounds the commands waiting for replies: a stalled server otherwise lets them pile up without limit until
+        // the command timeout expires them; past this, new commands fail at once.
+        .requestQueueSize(settings.requestQueueSize())
         .timeoutOptions(TimeoutOptions.enabled(settings.commandTimeout()))
         .socketOptions(socketOptions(settings));
     Path ca = settings.tlsCaFile();

@@ -53,7 +53,7 @@ final class Failures {
     }
     boolean lost = !(error instanceof RedisCommandExecutionException) && (error instanceof RedisException
         || error instanceof IOException || error instanceof CancellationException);
-    if (meaning == ServerError.Meaning.OUTAGE || lost) {
+    if (meaning == ServerError.Meaning.OUTAGE || meaning == ServerError.Meaning.RETRY || lost) {
       return new RedisUnavailableException("Redis at " + endpoint + " is unavailable: " + message, error);
     }
     return error instanceof RuntimeException runtime ? runtime : new CompletionException(error);

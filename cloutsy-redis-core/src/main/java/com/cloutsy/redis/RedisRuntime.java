@@ -35,7 +35,10 @@ import java.util.function.Supplier;
  * {@link RedisService} the way sessions, OTP and the rate limiter are built; an application uses the capabilities
  * and {@link RedisService}'s facade. Every stage it returns fails with {@link RedisUnavailableException} when Redis
  * could not be asked, {@link RedisMisconfigurationException} when it refused the credentials or a right, and with
- * the command's own error otherwise (a bug). Thread-safe.
+ * the command's own error otherwise (a bug). In Redis Cluster, a command or script that the server refused because
+ * its slot is being migrated ({@code TRYAGAIN}, or a {@code MOVED}/{@code ASK} left after Lettuce's own redirects) did
+ * not run; {@link #send}, {@link #read} and {@link #run} send it again after a short pause, within the command
+ * timeout counted from the first send, so a migration is invisible to callers unless it outlasts that. Thread-safe.
  */
 public final class RedisRuntime {
 
@@ -45,6 +48,7 @@ public final class RedisRuntime {
   private final FeatureCounters counters;
   private final Keys keys;
   private final Duration awaitBound;
+  private final MigrationRetry migration;
   private final Supplier<Connected> connected;
 
   RedisRuntime(RedisSettings settings, String endpoint, Failures failures, FeatureCounters counters, Keys keys,
@@ -58,6 +62,7 @@ public final class RedisRuntime {
     Duration timeout = settings.commandTimeout();
     Duration slack = timeout.dividedBy(10);
     this.awaitBound = timeout.plus(slack.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : slack);
+    this.migration = new MigrationRetry(timeout);
   }
 
   /**
@@ -91,7 +96,7 @@ public final class RedisRuntime {
   public <T> CompletionStage<T> read(Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
     Connected current = connected.get();
     RedisClusterAsyncCommands<String, String> commands = current.async();
-    return mapFailures(current.reads().read(() -> command.apply(commands)));
+    return mapFailures(migration.send(() -> current.reads().read(() -> command.apply(commands))));
   }
 
   /**
@@ -112,14 +117,9 @@ public final class RedisRuntime {
     return run(connected.get().durable().scripts(), script, keys, args);
   }
 
-  private static CompletionStage<Reply> run(ScriptRunner runner, LuaScript script, String[] keys, String... args) {
-    CompletionStage<Object> reply;
-    try {
-      reply = runner.<Object>run(script, ScriptOutputType.MULTI, keys, args);
-    } catch (RedisException refused) {
-      reply = CompletableFuture.failedStage(refused);
-    }
-    return reply.thenApply(raw -> Reply.of(script.name(), raw));
+  private CompletionStage<Reply> run(ScriptRunner runner, LuaScript script, String[] keys, String... args) {
+    return migration.send(() -> runner.<Object>run(script, ScriptOutputType.MULTI, keys, args))
+        .thenApply(raw -> Reply.of(script.name(), raw));
   }
 
   /**
@@ -137,13 +137,7 @@ public final class RedisRuntime {
    */
   public <K, V, T> CompletionStage<T> send(RedisClusterAsyncCommands<K, V> commands,
       Function<RedisClusterAsyncCommands<K, V>, ? extends CompletionStage<T>> command) {
-    CompletionStage<T> sent;
-    try {
-      sent = command.apply(commands);
-    } catch (RedisException refused) {
-      sent = CompletableFuture.failedStage(refused);
-    }
-    return mapFailures(sent);
+    return mapFailures(migration.send(() -> command.apply(commands)));
   }
 
   /**

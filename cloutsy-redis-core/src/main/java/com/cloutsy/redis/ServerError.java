@@ -46,8 +46,18 @@ public enum ServerError {
   MASTERDOWN(Meaning.OUTAGE),
   /** Redis Cluster is not serving the slot. */
   CLUSTERDOWN(Meaning.OUTAGE),
-  /** A multi-key command met a slot that is being migrated; it may be retried. */
-  TRYAGAIN(Meaning.OUTAGE),
+  /**
+   * A multi-key command or script met a slot being migrated while its keys were split between the two nodes: it did
+   * not run, and can once the rest of its keys have moved.
+   */
+  TRYAGAIN(Meaning.RETRY),
+  /**
+   * Another node serves the key's slot. Lettuce follows the redirect itself and refreshes its topology; this reaches
+   * the table only when its redirect limit ran out while the slot moved back and forth, and the command did not run.
+   */
+  MOVED(Meaning.RETRY),
+  /** The key's slot is being migrated and the key is on the importing node; as {@link #MOVED}, followed by Lettuce. */
+  ASK(Meaning.RETRY),
   /** Fewer replicas than {@code min-replicas-to-write} are connected. */
   NOREPLICAS(Meaning.OUTAGE),
   /** The key holds another type than the command expects: data another program wrote, or a bug. */
@@ -62,7 +72,12 @@ public enum ServerError {
     /** The command or the data is wrong. */
     BUG,
     /** Send the command again in another form (EVAL for EVALSHA). */
-    RESEND
+    RESEND,
+    /**
+     * The command did not run because the cluster is moving its slot: send it again after a short pause, within the
+     * command timeout; an outage once that is spent.
+     */
+    RETRY
   }
 
   /**

@@ -40,7 +40,7 @@ class ClientSetupTest {
 
     assertThat(options.getDisconnectedBehavior()).isEqualTo(DisconnectedBehavior.REJECT_COMMANDS);
     assertThat(options.isAutoReconnect()).isTrue();
-    assertThat(options.getRequestQueueSize()).isEqualTo(ClientSetup.REQUEST_QUEUE_SIZE);
+    assertThat(options.getRequestQueueSize()).isEqualTo(RedisSettings.DEFAULT_REQUEST_QUEUE_SIZE);
     assertThat(options.getTimeoutOptions().isTimeoutCommands()).isTrue();
     TimeoutOptions.TimeoutSource source = options.getTimeoutOptions().getSource();
     assertThat(Duration.ofNanos(source.getTimeUnit().toNanos(source.getTimeout(null))))
@@ -189,7 +189,7 @@ class ClientSetupTest {
     ClusterClientOptions options = ClientSetup.clusterOptions(cluster);
 
     assertThat(options.getDisconnectedBehavior()).isEqualTo(DisconnectedBehavior.REJECT_COMMANDS);
-    assertThat(options.getRequestQueueSize()).isEqualTo(ClientSetup.REQUEST_QUEUE_SIZE);
+    assertThat(options.getRequestQueueSize()).isEqualTo(RedisSettings.DEFAULT_REQUEST_QUEUE_SIZE);
     assertThat(options.getTimeoutOptions().getSource().getTimeout(null)).isEqualTo(Duration.ofMillis(1500).toNanos());
     assertThat(options.getSocketOptions().getTcpUserTimeout().isEnabled()).isTrue();
     ClusterTopologyRefreshOptions refresh = options.getTopologyRefreshOptions();

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * {@code REDIS_TLS_VERIFY_HOSTNAME}, {@code REDIS_CLUSTER_NODES}, {@code REDIS_SENTINEL_MASTER},
  * {@code REDIS_SENTINEL_NODES}, {@code REDIS_CONNECT_TIMEOUT_MS}, {@code REDIS_COMMAND_TIMEOUT_MS},
  * {@code REDIS_KEY_PREFIX}, {@code REDIS_KEY_LAYOUT}, {@code REDIS_CACHE_URL}, {@code REDIS_WAIT_REPLICAS},
- * {@code REDIS_WAIT_TIMEOUT_MS});
+ * {@code REDIS_WAIT_TIMEOUT_MS}, {@code REDIS_REQUEST_QUEUE_SIZE});
  * {@link #builder()} sets the same values in code. A bad value throws {@link InvalidSettingException} naming the
  * variable and what was expected. {@link #toString()} never shows a password, also not one inside a URL.
  *
@@ -64,6 +64,9 @@ import org.jspecify.annotations.Nullable;
  * @param maxValueBytes the largest value a capability or the facade writes ({@code REDIS_MAX_VALUE_BYTES}, default
  *     1 MiB): a larger session, cache entry (after compression), hash field, event or facade value is refused with
  *     an {@code IllegalArgumentException} before anything is sent, so it is never half-written
+ * @param requestQueueSize the most commands that wait for a reply on one connection ({@code REDIS_REQUEST_QUEUE_SIZE},
+ *     default {@value #DEFAULT_REQUEST_QUEUE_SIZE}): while a stalled server answers nothing, further commands fail at
+ *     once with {@code RedisUnavailableException} instead of piling up in memory until their timeout
  */
 public record RedisSettings(
     String host,
@@ -87,7 +90,8 @@ public record RedisSettings(
     @Nullable Path tlsCaFile,
     boolean tlsVerifyHostname,
     Durability durability,
-    int maxValueBytes) {
+    int maxValueBytes,
+    int requestQueueSize) {
 
   /** Default host, as in the seed. */
   public static final String DEFAULT_HOST = "localhost";
@@ -101,6 +105,8 @@ public record RedisSettings(
   public static final int DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
   /** Redis's own limit on one value (proto-max-bulk-len's default). */
   public static final int REDIS_MAX_VALUE_BYTES = 512 * 1024 * 1024;
+  /** Default request queue size: far above what a healthy connection has in flight, a few MB of commands at most. */
+  public static final int DEFAULT_REQUEST_QUEUE_SIZE = 10_000;
 
   /** Validates every component; see the component descriptions for the rules. */
   public RedisSettings {
@@ -114,6 +120,8 @@ public record RedisSettings(
     Objects.requireNonNull(durability, "durability");
     require(maxValueBytes >= 1 && maxValueBytes <= REDIS_MAX_VALUE_BYTES, "REDIS_MAX_VALUE_BYTES",
         "REDIS_MAX_VALUE_BYTES must be 1-" + REDIS_MAX_VALUE_BYTES + ", was " + maxValueBytes);
+    require(requestQueueSize >= 1, "REDIS_REQUEST_QUEUE_SIZE",
+        "REDIS_REQUEST_QUEUE_SIZE must be >= 1, was " + requestQueueSize);
     clusterNodes = List.copyOf(clusterNodes);
     // A rediss:// address is TLS whatever REDIS_TLS says, so every check of tls() sees it.
     tls = tls || (url != null && url.startsWith("rediss://"));
@@ -196,7 +204,8 @@ public record RedisSettings(
         .tlsVerifyHostname(env.flag("REDIS_TLS_VERIFY_HOSTNAME", true))
         .durability(new Durability(env.integer("REDIS_WAIT_REPLICAS", 0, Integer.MAX_VALUE, 0),
             env.millis("REDIS_WAIT_TIMEOUT_MS", 1, Durability.NONE.timeout())))
-        .maxValueBytes(env.integer("REDIS_MAX_VALUE_BYTES", 1, REDIS_MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES));
+        .maxValueBytes(env.integer("REDIS_MAX_VALUE_BYTES", 1, REDIS_MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES))
+        .requestQueueSize(env.integer("REDIS_REQUEST_QUEUE_SIZE", 1, Integer.MAX_VALUE, DEFAULT_REQUEST_QUEUE_SIZE));
     String layout = env.text("REDIS_KEY_LAYOUT");
     if (layout != null) {
       try {
@@ -290,6 +299,7 @@ public record RedisSettings(
         + (durability.isEnabled() ? ", durability=WAIT " + durability.replicas() + " " + durability.timeout().toMillis()
             + " ms" : "")
         + ", maxValueBytes=" + maxValueBytes
+        + ", requestQueueSize=" + requestQueueSize
         + "]";
   }
 
@@ -335,6 +345,7 @@ public record RedisSettings(
     private boolean tlsVerifyHostname = true;
     private Durability durability = Durability.NONE;
     private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
+    private int requestQueueSize = DEFAULT_REQUEST_QUEUE_SIZE;
 
     private Builder() {}
 
@@ -361,6 +372,7 @@ public record RedisSettings(
       tlsVerifyHostname = from.tlsVerifyHostname;
       durability = from.durability;
       maxValueBytes = from.maxValueBytes;
+      requestQueueSize = from.requestQueueSize;
     }
 
     /** Server host when no URL is given. */
@@ -495,6 +507,12 @@ public record RedisSettings(
       return this;
     }
 
+    /** The most commands waiting for a reply on one connection; {@value #DEFAULT_REQUEST_QUEUE_SIZE} by default. */
+    public Builder requestQueueSize(int requestQueueSize) {
+      this.requestQueueSize = requestQueueSize;
+      return this;
+    }
+
     /**
      * Validates and builds.
      *
@@ -504,7 +522,8 @@ public record RedisSettings(
       KeyLayout layout = keyLayout != null ? keyLayout : clusterNodes.isEmpty() ? KeyLayout.SEED : KeyLayout.CLUSTER;
       return new RedisSettings(host, port, username, password, database, url, tls, clusterNodes, sentinelMaster,
           sentinelNodes, connectTimeout, commandTimeout, maxRetriesPerRequest, retryDelayOnClusterDown,
-          retryDelayOnFailover, keyPrefix, layout, cacheUrl, tlsCaFile, tlsVerifyHostname, durability, maxValueBytes);
+          retryDelayOnFailover, keyPrefix, layout, cacheUrl, tlsCaFile, tlsVerifyHostname, durability, maxValueBytes,
+          requestQueueSize);
     }
   }
 }

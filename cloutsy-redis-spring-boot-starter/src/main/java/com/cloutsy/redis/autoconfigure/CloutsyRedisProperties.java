@@ -93,6 +93,9 @@ public class CloutsyRedisProperties {
   /** The largest value written, in bytes; larger ones are refused before anything is sent (REDIS_MAX_VALUE_BYTES). */
   private @Nullable Integer maxValueBytes;
 
+  /** Commands that may wait for a reply on one connection; past it they fail at once (REDIS_REQUEST_QUEUE_SIZE). */
+  private @Nullable Integer requestQueueSize;
+
   /** Whether to run on the Lettuce ClientResources bean of Spring Data Redis or the application, when there is one. */
   private boolean shareClientResources = true;
 
@@ -297,6 +300,14 @@ public class CloutsyRedisProperties {
 
   public void setMaxValueBytes(@Nullable Integer maxValueBytes) {
     this.maxValueBytes = maxValueBytes;
+  }
+
+  public @Nullable Integer getRequestQueueSize() {
+    return requestQueueSize;
+  }
+
+  public void setRequestQueueSize(@Nullable Integer requestQueueSize) {
+    this.requestQueueSize = requestQueueSize;
   }
 
   public boolean isShareClientResources() {

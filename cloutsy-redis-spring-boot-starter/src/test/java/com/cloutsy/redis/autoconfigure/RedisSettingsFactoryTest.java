@@ -95,6 +95,7 @@ class RedisSettingsFactoryTest {
     properties.setWaitReplicas(1);
     properties.setWaitTimeout(Duration.ofMillis(300));
     properties.setMaxValueBytes(4096);
+    properties.setRequestQueueSize(500);
 
     RedisSettings settings = RedisSettingsFactory.settings(environment, properties);
 
@@ -116,6 +117,7 @@ class RedisSettingsFactoryTest {
     assertThat(settings.durability().replicas()).isEqualTo(1);
     assertThat(settings.durability().timeout()).isEqualTo(Duration.ofMillis(300));
     assertThat(settings.maxValueBytes()).isEqualTo(4096);
+    assertThat(settings.requestQueueSize()).isEqualTo(500);
   }
 
   @Test
