@@ -72,7 +72,18 @@ final class ReadRetry implements RedisConnectionStateListener {
     Throwable error = ServerError.unwrap(failure);
     return error instanceof RedisException
         && !(error instanceof RedisCommandExecutionException)
-        && !(error instanceof RedisCommandTimeoutException);
+        && !(error instanceof RedisCommandTimeoutException)
+        && !isQueueFull(error);
+  }
+
+  /**
+   * Whether Lettuce refused the command because the request queue is full: the connection is up but the server does
+   * not answer, so no reconnect will come to wait for. Lettuce gives this refusal no type of its own, only its text
+   * ("Request queue size exceeded", "Internal stack size exceeded", "Command buffer size exceeded").
+   */
+  static boolean isQueueFull(Throwable error) {
+    String message = String.valueOf(error.getMessage());
+    return message.contains("size exceeded: ") && message.contains("Commands are not accepted until");
   }
 
   @Override
