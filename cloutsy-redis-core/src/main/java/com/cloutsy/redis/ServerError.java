@@ -58,6 +58,14 @@ public enum ServerError {
   MOVED(Meaning.RETRY),
   /** The key's slot is being migrated and the key is on the importing node; as {@link #MOVED}, followed by Lettuce. */
   ASK(Meaning.RETRY),
+  /**
+   * A script read a key it did not declare (the session scripts read the user's other sessions, in the same slot)
+   * while that slot was being migrated and the key had already moved ({@code Lua script attempted to access a non
+   * local key in a cluster node}; matched on that text). The script stopped at that read: what it wrote before it
+   * stays, and the session scripts write a session and its index entry together before such reads, so running it
+   * again completes what the caller asked for.
+   */
+  NON_LOCAL_KEY(Meaning.RETRY),
   /** Fewer replicas than {@code min-replicas-to-write} are connected. */
   NOREPLICAS(Meaning.OUTAGE),
   /** The key holds another type than the command expects: data another program wrote, or a bug. */
@@ -112,9 +120,12 @@ public enum ServerError {
       }
     }
     for (ServerError error : values()) {
-      if (error != AUTH_REFUSED && text.startsWith(error.name())) {
+      if (error != AUTH_REFUSED && error != NON_LOCAL_KEY && text.startsWith(error.name())) {
         return Optional.of(error);
       }
+    }
+    if (text.contains("attempted to access a non local key")) {
+      return Optional.of(NON_LOCAL_KEY);
     }
     boolean authRefused = text.startsWith("ERR") && (text.contains("AUTH") || text.contains("password"));
     return authRefused ? Optional.of(AUTH_REFUSED) : Optional.empty();

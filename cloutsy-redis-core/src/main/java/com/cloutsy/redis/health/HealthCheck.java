@@ -384,7 +384,8 @@ public final class HealthCheck implements AutoCloseable {
       case MISCONF -> HealthProblem.MISCONF;
       case BUSY -> HealthProblem.BUSY;
       case CLUSTERDOWN -> HealthProblem.CLUSTER_DOWN;
-      case NOSCRIPT, MASTERDOWN, TRYAGAIN, MOVED, ASK, NOREPLICAS, WRONGTYPE -> HealthProblem.PROBE_FAILED;
+      case NOSCRIPT, MASTERDOWN, TRYAGAIN, MOVED, ASK, NON_LOCAL_KEY, NOREPLICAS, WRONGTYPE ->
+          HealthProblem.PROBE_FAILED;
     }).orElse(HealthProblem.PROBE_FAILED);
   }
 

@@ -1,0 +1,379 @@
+package com.cloutsy.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.cloutsy.redis.config.HostPort;
+import com.cloutsy.redis.config.RedisSettings;
+import com.cloutsy.redis.embedded.EmbeddedRedis;
+import com.cloutsy.redis.embedded.EmbeddedRedisCluster;
+import com.cloutsy.redis.embedded.WithRedis;
+import com.cloutsy.redis.keys.Keys;
+import com.cloutsy.redis.session.Device;
+import com.cloutsy.redis.session.SessionPolicy;
+import com.cloutsy.redis.session.SessionStore;
+import com.cloutsy.redis.session.UserType;
+import io.lettuce.core.MigrateArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.TestReporter;
+
+/**
+ * Issue 18, point 5: slots move while sessions of their users are created, touched and revoked. A slot is migrated
+ * the way {@code redis-cli --cluster reshard} does it (SETSLOT IMPORTING and MIGRATING, MIGRATE of the keys in
+ * small batches in the order GETKEYSINSLOT gives, SETSLOT NODE on every master), first one user's slot back and
+ * forth, then 2,000 slots from one master to another. Callers must see neither MOVED nor ASK, at least 99.9 % of
+ * the calls must succeed, every failure must be a {@link RedisUnavailableException} that came within the command
+ * timeout, and at the end every session key has its index entry and every index entry its session key.
+ */
+@WithRedis
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SlotMigrationIT {
+
+  private static final Device PHONE = Device.of("iphone-1", "Cloutsy/3.2 (iPhone)", UserType.INFLUENCER);
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+  /** What a failed call may take beyond the command timeout: the blocking wait's own slack, and scheduling. */
+  private static final Duration FAILURE_MARGIN = Duration.ofMillis(300);
+  private static final int WORKERS = 4;
+  private static final int MIGRATE_BATCH = 3;
+  private static final int RESHARD_SLOTS = 2_000;
+  private static final Duration LOAD_LIMIT = Duration.ofSeconds(40);
+
+  private final EmbeddedRedisCluster cluster;
+  private final RedisService redis;
+  private final Keys keys;
+  private final SessionStore sessions;
+  private final SlotMover mover;
+
+  SlotMigrationIT(EmbeddedRedisCluster cluster) {
+    this.cluster = cluster;
+    EmbeddedRedis seed = cluster.nodes().get(0);
+    this.redis = RedisService.start(RedisSettings.builder()
+        .clusterNodes(List.of(HostPort.parse(seed.host() + ":" + seed.port(), "REDIS_CLUSTER_NODES")))
+        .keyPrefix(TestRedis.freshPrefix())
+        .commandTimeout(COMMAND_TIMEOUT)
+        .build());
+    this.keys = redis.keyNames();
+    // A cap far above what the load reaches: every session the load creates stays until it revokes it.
+    this.sessions = SessionStore.create(redis, SessionPolicy.defaults().withMaxSessionsPerUser(10_000));
+    this.mover = new SlotMover(cluster);
+  }
+
+  @AfterAll
+  void close() {
+    mover.close();
+    redis.close();
+  }
+
+  @Test
+  @Order(1)
+  void oneUsersSlotMigratesBackAndForthWhileItsSessionsAreCreatedTouchedAndRevoked(TestReporter reporter)
+      throws Exception {
+    String user = "migrant";
+    int slot = SlotHash.getSlot(keys.sessionIndex(user));
+    Load load = new Load(List.of(user, user, user, "bystander-1", "bystander-2"));
+    load.seed(30);
+    int rounds = 6;
+    int moved = 0;
+    load.start();
+    try {
+      for (int round = 0; round < rounds; round++) {
+        EmbeddedRedis from = cluster.masterOf(slot);
+        EmbeddedRedis to = cluster.masters().stream().filter(node -> node != from).findFirst().orElseThrow();
+        moved += mover.move(slot, from, to, cluster.masters(), Duration.ofMillis(15));
+        LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+      }
+    } finally {
+      load.stop();
+    }
+    String summary = load.summary("One user's slot migrated " + rounds + " times (" + moved + " keys moved in"
+        + " batches of " + MIGRATE_BATCH + ", 15 ms apart)");
+    System.out.println(summary);
+    reporter.publishEntry("slot-migration", summary);
+    load.assertOutcomes();
+    load.assertConsistent();
+  }
+
+  @Test
+  @Order(2)
+  void resharding2000SlotsUnderLoadLeavesNoPartialSessionState(TestReporter reporter) throws Exception {
+    EmbeddedRedis from = cluster.masterOf(0);
+    EmbeddedRedis to = cluster.masters().stream().filter(node -> node != from).findFirst().orElseThrow();
+    // Users whose slots are among those that move, and a few whose slots stay, for a load on both.
+    List<String> users = new ArrayList<>();
+    for (int i = 0; users.size() < 48; i++) {
+      String user = "user-" + i;
+      int slot = SlotHash.getSlot(keys.sessionIndex(user));
+      if (slot < RESHARD_SLOTS ? cluster.masterOf(slot) == from : users.size() % 6 == 0) {
+        users.add(user);
+      }
+    }
+    Load load = new Load(users);
+    load.seed(5);
+    long started = System.nanoTime();
+    int moved = 0;
+    List<EmbeddedRedis> masters = cluster.masters();
+    load.start();
+    try {
+      for (int slot = 0; slot < RESHARD_SLOTS; slot++) {
+        moved += mover.move(slot, from, to, masters, Duration.ZERO);
+      }
+    } finally {
+      load.stop();
+    }
+    long reshardMillis = (System.nanoTime() - started) / 1_000_000;
+    for (int slot : new int[] {0, RESHARD_SLOTS / 2, RESHARD_SLOTS - 1}) {
+      assertThat(cluster.masterOf(slot)).as("master of slot %d after the reshard", slot).isEqualTo(to);
+    }
+    assertThat(cluster.isHealthy()).isTrue();
+    String summary = load.summary("Reshard of " + RESHARD_SLOTS + " slots (" + moved + " keys) from one master to"
+        + " another in " + reshardMillis + " ms");
+    System.out.println(summary);
+    reporter.publishEntry("reshard", summary);
+    load.assertOutcomes();
+    load.assertConsistent();
+  }
+
+  /**
+   * Creates, touches and revokes sessions of the given users from {@link #WORKERS} threads, one call at a time each,
+   * and counts every outcome. A user named more than once in the list gets a larger share of the calls.
+   */
+  private final class Load {
+    final List<String> users;
+    final Map<String, Set<String>> attempted = new ConcurrentHashMap<>();
+    final Map<String, List<String>> live = new ConcurrentHashMap<>();
+    final AtomicLong calls = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    final AtomicLong redirected = new AtomicLong();
+    final AtomicLong untyped = new AtomicLong();
+    final AtomicLong slowestFailureNanos = new AtomicLong();
+    final AtomicReference<String> firstFailure = new AtomicReference<>("none");
+    final AtomicReference<String> firstUntyped = new AtomicReference<>("none");
+    final ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
+    final List<Future<?>> running = new ArrayList<>();
+    volatile boolean stop;
+
+    Load(List<String> users) {
+      this.users = users;
+      users.forEach(user -> {
+        attempted.putIfAbsent(user, ConcurrentHashMap.newKeySet());
+        live.putIfAbsent(user, new ArrayList<>());
+      });
+    }
+
+    void seed(int perUser) {
+      for (String user : Set.copyOf(users)) {
+        for (int i = 0; i < perUser; i++) {
+          String jti = SessionStore.newJti();
+          attempted.get(user).add(jti);
+          sessions.create(user, jti, PHONE);
+          remember(user, jti);
+        }
+      }
+    }
+
+    void start() {
+      for (int i = 0; i < WORKERS; i++) {
+        running.add(workers.submit(this::run));
+      }
+    }
+
+    void stop() throws Exception {
+      stop = true;
+      for (Future<?> worker : running) {
+        worker.get(LOAD_LIMIT.toSeconds() + 10, TimeUnit.SECONDS);
+      }
+      workers.shutdown();
+    }
+
+    private void run() {
+      long deadline = System.nanoTime() + LOAD_LIMIT.toNanos();
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      while (!stop && System.nanoTime() - deadline < 0) {
+        String user = users.get(random.nextInt(users.size()));
+        int op = random.nextInt(3);
+        String jti = op == 0 ? SessionStore.newJti() : pick(user, random);
+        if (jti == null) {
+          continue;
+        }
+        calls.incrementAndGet();
+        long started = System.nanoTime();
+        try {
+          if (op == 0) {
+            attempted.get(user).add(jti);
+            sessions.create(user, jti, PHONE);
+            remember(user, jti);
+          } else if (op == 1) {
+            sessions.touch(user, jti);
+          } else {
+            sessions.revoke(user, jti);
+            forget(user, jti);
+          }
+        } catch (RuntimeException failure) {
+          failed(failure, System.nanoTime() - started);
+        }
+      }
+    }
+
+    private void failed(RuntimeException failure, long nanos) {
+      failed.incrementAndGet();
+      slowestFailureNanos.accumulateAndGet(nanos, Math::max);
+      String text = String.valueOf(failure);
+      firstFailure.compareAndSet("none", text);
+      if (text.contains("MOVED") || text.contains("ASK ")) {
+        redirected.incrementAndGet();
+      }
+      if (!(failure instanceof RedisUnavailableException)) {
+        untyped.incrementAndGet();
+        firstUntyped.compareAndSet("none", text);
+      }
+    }
+
+    private String pick(String user, ThreadLocalRandom random) {
+      List<String> jtis = live.get(user);
+      synchronized (jtis) {
+        return jtis.isEmpty() ? null : jtis.get(random.nextInt(jtis.size()));
+      }
+    }
+
+    private void remember(String user, String jti) {
+      List<String> jtis = live.get(user);
+      synchronized (jtis) {
+        jtis.add(jti);
+      }
+    }
+
+    private void forget(String user, String jti) {
+      List<String> jtis = live.get(user);
+      synchronized (jtis) {
+        jtis.remove(jti);
+      }
+    }
+
+    String summary(String what) {
+      long total = calls.get();
+      return String.format("%s, under a load of %d callers (SessionStore create/touch/revoke, %d users): %d calls,"
+              + " %d failed (%.3f %%), %d with MOVED/ASK, %d not RedisUnavailableException, slowest failure %d ms"
+              + " (command timeout %d ms); first failure: %s", what, WORKERS, Set.copyOf(users).size(), total,
+          failed.get(), total == 0 ? 0.0 : 100.0 * failed.get() / total, redirected.get(), untyped.get(),
+          slowestFailureNanos.get() / 1_000_000, COMMAND_TIMEOUT.toMillis(), firstFailure.get());
+    }
+
+    void assertOutcomes() {
+      assertThat(calls.get()).as("calls made").isGreaterThan(500);
+      assertThat(redirected.get()).as("failures with MOVED or ASK").isZero();
+      assertThat(untyped.get()).as("failures not RedisUnavailableException: %s", firstUntyped.get()).isZero();
+      assertThat(failed.get()).as("failed calls of %d: %s", calls.get(), firstFailure.get())
+          .isLessThanOrEqualTo(calls.get() / 1000);
+      assertThat(Duration.ofNanos(slowestFailureNanos.get())).as("slowest failed call")
+          .isLessThanOrEqualTo(COMMAND_TIMEOUT.plus(FAILURE_MARGIN));
+    }
+
+    /** Every session key has its index entry, and every index entry its session key. */
+    void assertConsistent() {
+      RedisClusterCommands<String, String> raw = TestRedis.sync(redis);
+      int checked = 0;
+      for (Map.Entry<String, Set<String>> user : attempted.entrySet()) {
+        Set<String> index = raw.smembers(keys.sessionIndex(user.getKey()));
+        Map<String, Long> exists = new HashMap<>();
+        for (String jti : user.getValue()) {
+          exists.put(jti, raw.exists(keys.session(user.getKey(), jti)));
+        }
+        for (String jti : index) {
+          assertThat(exists.getOrDefault(jti, 0L)).as("session key of index entry %s of %s", jti, user.getKey())
+              .isEqualTo(1L);
+        }
+        exists.forEach((jti, count) -> {
+          if (count == 1L) {
+            assertThat(index).as("index of %s", user.getKey()).contains(jti);
+          }
+        });
+        checked += index.size();
+      }
+      assertThat(checked).as("index entries checked").isPositive();
+    }
+  }
+
+  /**
+   * Moves slots between masters as {@code redis-cli --cluster reshard} does, over connections of its own to every
+   * node. Not thread-safe.
+   */
+  private static final class SlotMover implements AutoCloseable {
+    private final RedisClient client = RedisClient.create();
+    private final Map<EmbeddedRedis, StatefulRedisConnection<String, String>> connections = new HashMap<>();
+    private final Map<EmbeddedRedis, String> ids = new HashMap<>();
+
+    SlotMover(EmbeddedRedisCluster cluster) {
+      for (EmbeddedRedis node : cluster.nodes()) {
+        StatefulRedisConnection<String, String> connection =
+            client.connect(RedisURI.create(node.host(), node.port()));
+        connections.put(node, connection);
+        ids.put(node, connection.sync().clusterMyId());
+      }
+    }
+
+    /** Moves {@code slot}; returns how many keys it moved. */
+    int move(int slot, EmbeddedRedis from, EmbeddedRedis to, List<EmbeddedRedis> masters,
+        Duration pauseBetweenBatches) {
+      RedisCommands<String, String> source = commands(from);
+      RedisCommands<String, String> target = commands(to);
+      target.clusterSetSlotImporting(slot, ids.get(from));
+      source.clusterSetSlotMigrating(slot, ids.get(to));
+      int moved = 0;
+      while (true) {
+        List<String> batch = source.clusterGetKeysInSlot(slot, MIGRATE_BATCH);
+        if (batch.isEmpty()) {
+          break;
+        }
+        source.migrate(to.host(), to.port(), 0, 5_000, MigrateArgs.Builder.keys(batch));
+        moved += batch.size();
+        if (!pauseBetweenBatches.isZero()) {
+          LockSupport.parkNanos(pauseBetweenBatches.toNanos());
+        }
+      }
+      target.clusterSetSlotNode(slot, ids.get(to));
+      source.clusterSetSlotNode(slot, ids.get(to));
+      for (EmbeddedRedis master : masters) {
+        if (master != from && master != to) {
+          commands(master).clusterSetSlotNode(slot, ids.get(to));
+        }
+      }
+      return moved;
+    }
+
+    private RedisCommands<String, String> commands(EmbeddedRedis node) {
+      return connections.get(node).sync();
+    }
+
+    @Override
+    public void close() {
+      connections.values().forEach(StatefulRedisConnection::close);
+      client.shutdown();
+    }
+  }
+}
