@@ -13,7 +13,7 @@ class ServerErrorTest {
   @Test
   void everyCodeIsReadByItsPrefixAndCarriesItsMeaning() {
     for (ServerError error : ServerError.values()) {
-      if (error != ServerError.AUTH_REFUSED) {
+      if (error != ServerError.AUTH_REFUSED && error != ServerError.NON_LOCAL_KEY) {
         assertThat(ServerError.of(error.name() + " the server's words")).as(error.name()).contains(error);
       }
     }
@@ -35,6 +35,23 @@ class ServerErrorTest {
         + " @user_script:98.")).contains(ServerError.WRONGTYPE);
     assertThat(ServerError.of("ERR Error running script (call to f_1): @user_script:3: user_script:3: attempt to"
         + " compare nil with number")).isEmpty();
+  }
+
+  /** Issue 18, point 5: what a slot migration answers means "send it again", as each server version writes it. */
+  @Test
+  void slotMigrationRepliesMeanRetry() {
+    assertThat(ServerError.of("TRYAGAIN Multiple keys request during rehashing of slot"))
+        .contains(ServerError.TRYAGAIN);
+    assertThat(ServerError.of("MOVED 3999 127.0.0.1:7001")).contains(ServerError.MOVED);
+    assertThat(ServerError.of("ASK 3999 127.0.0.1:7001")).contains(ServerError.ASK);
+    assertThat(ServerError.of("ERR Error running script (call to f_6cf6): @user_script:75: @user_script: 75: Lua"
+        + " script attempted to access a non local key in a cluster node")).contains(ServerError.NON_LOCAL_KEY);
+    assertThat(ServerError.of("ERR Script attempted to access a non local key in a cluster node script: 6cf6, on"
+        + " @user_script:75.")).contains(ServerError.NON_LOCAL_KEY);
+    for (ServerError error : new ServerError[] {ServerError.TRYAGAIN, ServerError.MOVED, ServerError.ASK,
+        ServerError.NON_LOCAL_KEY}) {
+      assertThat(error.meaning()).as(error.name()).isEqualTo(ServerError.Meaning.RETRY);
+    }
   }
 
   @Test

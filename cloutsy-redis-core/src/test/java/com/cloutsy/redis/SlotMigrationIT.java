@@ -1,6 +1,7 @@
 package com.cloutsy.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.cloutsy.redis.config.HostPort;
 import com.cloutsy.redis.config.RedisSettings;
@@ -157,6 +158,32 @@ class SlotMigrationIT {
     reporter.publishEntry("reshard", summary);
     load.assertOutcomes();
     load.assertConsistent();
+  }
+
+  @Test
+  @Order(3)
+  void aMigrationThatStallsWithAUsersKeysSplitFailsItsCallsWithinTheCommandTimeout() {
+    String user = "stranded";
+    int slot = SlotHash.getSlot(keys.sessionIndex(user));
+    String jti = sessions.create(user, PHONE).session().jti();
+    List<EmbeddedRedis> masters = cluster.masters();
+    EmbeddedRedis from = cluster.masterOf(slot);
+    EmbeddedRedis to = masters.stream().filter(node -> node != from).findFirst().orElseThrow();
+    mover.begin(slot, from, to);
+    // The index moves, the session stays: every script on both keys answers TRYAGAIN until the migration goes on.
+    mover.migrate(from, to, List.of(keys.sessionIndex(user)));
+
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> sessions.touch(user, jti)).isInstanceOf(RedisUnavailableException.class)
+        .hasMessageContaining("TRYAGAIN");
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertThat(took).as("a call retried until the command timeout, no longer")
+        .isGreaterThanOrEqualTo(COMMAND_TIMEOUT.minus(MigrationRetry.MAX_PAUSE))
+        .isLessThanOrEqualTo(COMMAND_TIMEOUT.plus(FAILURE_MARGIN));
+
+    mover.migrate(from, to, List.of(keys.session(user, jti)));
+    mover.finish(slot, from, to, masters);
+    assertThat(sessions.touch(user, jti)).as("served again once the migration is done").isPresent();
   }
 
   /**
@@ -340,30 +367,43 @@ class SlotMigrationIT {
     /** Moves {@code slot}; returns how many keys it moved. */
     int move(int slot, EmbeddedRedis from, EmbeddedRedis to, List<EmbeddedRedis> masters,
         Duration pauseBetweenBatches) {
-      RedisCommands<String, String> source = commands(from);
-      RedisCommands<String, String> target = commands(to);
-      target.clusterSetSlotImporting(slot, ids.get(from));
-      source.clusterSetSlotMigrating(slot, ids.get(to));
+      begin(slot, from, to);
       int moved = 0;
       while (true) {
-        List<String> batch = source.clusterGetKeysInSlot(slot, MIGRATE_BATCH);
+        List<String> batch = commands(from).clusterGetKeysInSlot(slot, MIGRATE_BATCH);
         if (batch.isEmpty()) {
           break;
         }
-        source.migrate(to.host(), to.port(), 0, 5_000, MigrateArgs.Builder.keys(batch));
+        migrate(from, to, batch);
         moved += batch.size();
         if (!pauseBetweenBatches.isZero()) {
           LockSupport.parkNanos(pauseBetweenBatches.toNanos());
         }
       }
-      target.clusterSetSlotNode(slot, ids.get(to));
-      source.clusterSetSlotNode(slot, ids.get(to));
+      finish(slot, from, to, masters);
+      return moved;
+    }
+
+    /** Marks {@code slot} as migrating from {@code from} and importing into {@code to}. */
+    void begin(int slot, EmbeddedRedis from, EmbeddedRedis to) {
+      commands(to).clusterSetSlotImporting(slot, ids.get(from));
+      commands(from).clusterSetSlotMigrating(slot, ids.get(to));
+    }
+
+    /** Moves {@code keys} of a migrating slot. */
+    void migrate(EmbeddedRedis from, EmbeddedRedis to, List<String> keys) {
+      commands(from).migrate(to.host(), to.port(), 0, 5_000, MigrateArgs.Builder.keys(keys));
+    }
+
+    /** Gives {@code slot} to {@code to} on every master. */
+    void finish(int slot, EmbeddedRedis from, EmbeddedRedis to, List<EmbeddedRedis> masters) {
+      commands(to).clusterSetSlotNode(slot, ids.get(to));
+      commands(from).clusterSetSlotNode(slot, ids.get(to));
       for (EmbeddedRedis master : masters) {
         if (master != from && master != to) {
           commands(master).clusterSetSlotNode(slot, ids.get(to));
         }
       }
-      return moved;
     }
 
     private RedisCommands<String, String> commands(EmbeddedRedis node) {

@@ -131,6 +131,7 @@ class RedisSettingsTest {
           + "REDIS_RETRY_DELAY_ON_FAILOVER must be an integer >= 0, was \"soon\"",
       "REDIS_RETRY_DELAY_ON_CLUSTER_DOWN| -1           | "
           + "REDIS_RETRY_DELAY_ON_CLUSTER_DOWN must be an integer >= 0, was \"-1\"",
+      "REDIS_REQUEST_QUEUE_SIZE         | 0            | REDIS_REQUEST_QUEUE_SIZE must be an integer >= 1, was \"0\"",
       "REDIS_CLUSTER_NODES              | n1:7000,n2   | REDIS_CLUSTER_NODES must be host:port, was \"n2\"",
       "REDIS_SENTINEL_NODES             | s1:notaport  | "
           + "REDIS_SENTINEL_NODES must be an integer 1-65535, was \"notaport\"",
@@ -147,6 +148,15 @@ class RedisSettingsTest {
         .isInstanceOf(InvalidSettingException.class)
         .hasMessageStartingWith(message)
         .extracting(error -> ((InvalidSettingException) error).setting()).isEqualTo(variable);
+  }
+
+  @Test
+  void theRequestQueueSizeIsTenThousandUnlessSet() {
+    assertThat(RedisSettings.fromEnvironment(Map.of()).requestQueueSize()).isEqualTo(10_000);
+    assertThat(RedisSettings.fromEnvironment(Map.of("REDIS_REQUEST_QUEUE_SIZE", "500")).requestQueueSize())
+        .isEqualTo(500);
+    assertThat(RedisSettings.builder().requestQueueSize(7).build().toBuilder().build().requestQueueSize())
+        .isEqualTo(7);
   }
 
   @Test
