@@ -4,6 +4,8 @@ import com.cloutsy.redis.FeatureCounters;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
 import com.cloutsy.redis.codec.Codec;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -48,7 +50,11 @@ import tools.jackson.core.type.TypeReference;
  *
  * <p><b>Delivery is at-most-once.</b> Redis keeps no pub/sub messages: an event published while the subscriber
  * connection is down, before a subscription is confirmed, or while a listener's queue is full is lost. Use a Redis
- * stream or a database when every event must arrive.
+ * stream or a database when every event must arrive. Each loss of the subscriber connection while this bus has
+ * subscriptions is counted ({@code cloutsy.redis.pubsub.gaps}) and logged once: events published from then until
+ * Lettuce has subscribed again may have been lost. The server itself drops a subscriber whose unread messages exceed
+ * {@code client-output-buffer-limit pubsub} (by default 32 MB at once, or 8 MB for 60 s), as a burst of large events
+ * can cause; the bus then resubscribes like after any other disconnect.
  *
  * <p><b>Threads and slow listeners.</b> Listeners never run on Lettuce's I/O thread: each subscription has a queue
  * of at most {@link EventBusPolicy#queueCapacity()} messages, drained by one of
@@ -77,6 +83,7 @@ public final class EventBus implements AutoCloseable {
   private final FeatureCounters.Counter listenerErrors;
   private final FeatureCounters.Counter undecodable;
   private final FeatureCounters.Counter dropped;
+  private final FeatureCounters.Counter gaps;
 
   /** Guards subscribing, unsubscribing, opening and closing, so the SUBSCRIBE/UNSUBSCRIBE order matches the maps. */
   private final Object lock = new Object();
@@ -112,6 +119,7 @@ public final class EventBus implements AutoCloseable {
     this.listenerErrors = counters.counter("cloutsy.redis.pubsub.listener.errors");
     this.undecodable = counters.counter("cloutsy.redis.pubsub.undecodable");
     this.dropped = counters.counter("cloutsy.redis.pubsub.dropped");
+    this.gaps = counters.counter("cloutsy.redis.pubsub.gaps");
   }
 
   /** A bus with {@link EventBusPolicy#defaults()} on a started service; connects nothing until the first subscribe. */
@@ -360,6 +368,9 @@ public final class EventBus implements AutoCloseable {
           + redis.settings().describeEndpoint() + ": " + unreachable.getMessage(), unreachable);
     }
     opened.addListener(new Receiver());
+    if (opened instanceof RedisChannelHandler<?, ?> handler) {
+      handler.addListener(new GapCounter());
+    }
     connection = opened;
     return opened;
   }
@@ -396,6 +407,23 @@ public final class EventBus implements AutoCloseable {
   private static <T> T checkType(T type) {
     Objects.requireNonNull(type, "type must not be null");
     return type;
+  }
+
+  /** Counts each loss of the subscriber connection while there is something subscribed: a gap in delivery. */
+  private final class GapCounter implements RedisConnectionStateListener {
+
+    @Override
+    public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+      boolean subscribed;
+      synchronized (lock) {
+        subscribed = !closed && !(channels.isEmpty() && patterns.isEmpty());
+      }
+      if (subscribed) {
+        gaps.increment();
+        log.warn("Redis subscriber connection to {} lost; events published until it has resubscribed are lost"
+            + " (cloutsy.redis.pubsub.gaps)", redis.settings().describeEndpoint());
+      }
+    }
   }
 
   /** Lettuce's callbacks, on its I/O thread: hand messages to the subscriptions' queues and return at once. */
