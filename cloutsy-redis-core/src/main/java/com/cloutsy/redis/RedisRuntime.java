@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the capabilities of this library are built on: one way to send a command, retry a read, run a script, make a
@@ -49,6 +50,7 @@ public final class RedisRuntime {
   private final Keys keys;
   private final Duration awaitBound;
   private final MigrationRetry migration;
+  private final @Nullable RequestGate gate;
   private final Supplier<Connected> connected;
 
   RedisRuntime(RedisSettings settings, String endpoint, Failures failures, FeatureCounters counters, Keys keys,
@@ -63,6 +65,7 @@ public final class RedisRuntime {
     Duration slack = timeout.dividedBy(10);
     this.awaitBound = timeout.plus(slack.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : slack);
     this.migration = new MigrationRetry(timeout);
+    this.gate = settings.isCluster() ? null : new RequestGate(settings.requestQueueSize(), endpoint);
   }
 
   /**
@@ -84,7 +87,8 @@ public final class RedisRuntime {
    * @throws IllegalStateException before the service is started or after it is closed
    */
   public <T> CompletionStage<T> send(Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
-    return send(connected.get().async(), command);
+    RedisClusterAsyncCommands<String, String> commands = connected.get().async();
+    return mapFailures(gated(() -> migration.send(() -> command.apply(commands))));
   }
 
   /**
@@ -96,7 +100,7 @@ public final class RedisRuntime {
   public <T> CompletionStage<T> read(Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
     Connected current = connected.get();
     RedisClusterAsyncCommands<String, String> commands = current.async();
-    return mapFailures(migration.send(() -> current.reads().read(() -> command.apply(commands))));
+    return mapFailures(gated(() -> migration.send(() -> current.reads().read(() -> command.apply(commands)))));
   }
 
   /**
@@ -106,7 +110,13 @@ public final class RedisRuntime {
    * @throws IllegalStateException before the service is started or after it is closed
    */
   public CompletionStage<Reply> run(LuaScript script, String[] keys, String... args) {
-    return run(connected.get().scripts(), script, keys, args);
+    ScriptRunner runner = connected.get().scripts();
+    return gated(() -> run(runner, script, keys, args));
+  }
+
+  /** The shared connection's calls, bounded by the request queue size where {@link RequestGate} says. */
+  private <T> CompletionStage<T> gated(Supplier<? extends CompletionStage<T>> call) {
+    return gate == null ? call.get() : gate.send(call);
   }
 
   /**

@@ -29,7 +29,7 @@ class RequestQueueTest {
   /** Long enough that the queued calls outlive the freeze and complete after SIGCONT instead of timing out. */
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
   /** A call that fails "at once" fails within this of being made: far below the command timeout. */
-  private static final Duration FAST_FAILURE = Duration.ofSeconds(2);
+  private static final Duration FAST_FAILURE = Duration.ofMillis(500);
   /**
    * Heap that the frozen state may hold. A queued call holds its Lettuce command, arguments, timeout task and the
    * stages above it, about 1-2 KiB: {@value #QUEUE} of them are under 10 MiB, while 100,000 queued calls (no bound)
