@@ -28,6 +28,9 @@ final class Reliability {
       "Redis Cluster and Sentinel failover under this suite's mixed load: they are measured by core's"
           + " ClusterFailoverIT and SentinelFailoverIT (sessions and rate limits while a master is killed; lost"
           + " acknowledged sessions with and without WAIT), whose figures are in docs/OPERATIONS.md, not here.",
+      "Slot migration and resharding under a session load, a frozen server with 100,000 calls against the request"
+          + " queue, and subscribers dropped for client-output-buffer-limit: measured by core's SlotMigrationIT,"
+          + " RequestQueueTest and EventBusOutputLimitTest, whose figures are in docs/OPERATIONS.md section 9.",
       "TLS: no fault runs through a TLS connection (a failed handshake on reconnect disables reconnect for good"
           + " in Lettuce, see REDIS-FACTS).",
       "A silently dead peer on a real network: the loopback proxy cannot make the kernel stop acknowledging, so the"
