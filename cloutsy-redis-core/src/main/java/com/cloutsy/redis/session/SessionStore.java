@@ -36,9 +36,13 @@ import org.slf4j.LoggerFactory;
  * <p>Every flow that touches the index is one Lua script, so index and values never disagree and two application
  * instances cannot interleave: {@link #create} (with eviction beyond {@link SessionPolicy#maxSessionsPerUser()}),
  * {@link #touch}, {@link #list}, {@link #count}, {@link #revoke}, {@link #revokeAll}, {@link #revokeAllExcept}.
- * {@link #get} is a single GET. Each call is one round trip (a write with durability on, below, two); times come
- * from the Redis server's clock. Revocation deletes the value, so it takes effect at once for every instance that
- * checks with {@link #get}.
+ * {@link #get} is a single GET. No command's work grows with the index beyond a fixed bound: an index of more than
+ * twice {@link SessionPolicy#MAX_SESSIONS_PER_USER} entries (which only another writer, such as the seed's code, or
+ * a policy without a limit can make) is listed, counted and revoked in steps of about 128 entries, each one command,
+ * that are not atomic together (a session created meanwhile may or may not be seen); writes then prune a sample of
+ * it and evict nothing, and {@link #cleanIndex} brings it back. Otherwise each call is one round trip (a write
+ * with durability on, below, two); times come from the Redis server's clock. Revocation deletes the value, so it
+ * takes effect at once for every instance that checks with {@link #get}.
  *
  * <p>Failure policy: fail closed. While Redis cannot be asked, every method throws (or its stage fails with)
  * {@link RedisUnavailableException}; a session is never reported valid when it could not be checked. A stored
@@ -77,11 +81,13 @@ public final class SessionStore {
   /*
    * Design notes.
    *
-   * Index pruning. Every script that reads or writes the index (create, touch, list, count, revoke) checks each
-   * member's PTTL and drops those whose value is gone, then sets the index TTL to that of its longest-lived session
-   * (PERSIST if one has none); revokeAll deletes the index. The cost is one PTTL per session of that user, which
-   * SessionPolicy.maxSessionsPerUser bounds. touch also adds its own jti again, healing an index entry that was
-   * lost. With SessionPolicy.expireIndex off, no script changes the index TTL.
+   * Index pruning. For an index small enough to handle whole (session-library.lua's WHOLE_LIMIT), create, list,
+   * count and revoke check each member's PTTL and drop those whose value is gone, then set the index TTL to that of
+   * its longest-lived session (PERSIST if one has none); revokeAll deletes the index. touch, which runs on every
+   * request, only samples a few members and extends the index TTL when its session now outlives it, so its cost
+   * does not grow with the user's sessions; it also adds its own jti again, healing an index entry that was lost.
+   * A larger index is never read whole: writes prune a random sample (SRANDMEMBER), the other flows walk it with
+   * SSCAN (SessionIndex). With SessionPolicy.expireIndex off, no script changes the index TTL.
    *
    * Keeping unknown fields on touch. touch rewrites only lastSeenAt, expiresAt and absoluteExpiresAt. Decoding with
    * cjson and encoding again would lose data another service wrote: cjson prints numbers with 14 significant digits
