@@ -10,6 +10,7 @@ import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,6 +130,30 @@ class SessionLargeIndexTest {
     assertThat(oversized.count()).as("handled whole").isEqualTo(oversizedBefore);
     assertThat(one.evicted()).hasSize(1);
     assertThat(raw.scard(index(user))).isEqualTo(max);
+  }
+
+  @Test
+  void aWalkThatTakesLongerThanTheCommandTimeoutIsNotCutShort(RedisEndpoint endpoint) {
+    Duration timeout = Duration.ofMillis(200);
+    try (RedisService quick = RedisService.start(TestRedis.settings(endpoint).commandTimeout(timeout).build())) {
+      SessionStore sessions = SessionStore.create(quick);
+      String user = newUser();
+      sessions.create(user, "a", PHONE);
+      String index = quick.keyNames().sessionIndex(user);
+      RedisClusterCommands<String, String> seeder = TestRedis.syncAt(redis, index);
+      for (int batch = 0; batch < 400; batch++) {
+        int first = batch * 1_000;
+        seeder.sadd(index, IntStream.range(first, first + 1_000).mapToObj(i -> "gone-" + i).toArray(String[]::new));
+      }
+
+      long start = System.nanoTime();
+      assertThat(sessions.count(user)).isEqualTo(1);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+      assertThat(took).as("the walk outlasted the bound of one command, so the test shows something")
+          .isGreaterThan(timeout.plusMillis(100));
+      assertThat(seeder.smembers(index)).containsExactly("a");
+    }
   }
 
   private void addDeadEntries(String user, int count) {
