@@ -82,29 +82,30 @@ end
 
 -- The index entries whose session is still there, each {jti = ..., left = its PTTL ms, -1 for no expiry}, in
 -- SMEMBERS order; entries whose session is gone leave the index. Only for an index that is_whole. Bound: one
--- SMEMBERS, one PTTL per entry and one SREM per dead entry, at most WHOLE_LIMIT entries.
+-- SMEMBERS, one PTTL per entry and one SREM of the dead ones, at most WHOLE_LIMIT entries.
 local function prune(index, prefix)
-  local live = {}
+  local live, dead = {}, {}
   for _, jti in ipairs(redis.call('SMEMBERS', index)) do
     local left = redis.call('PTTL', prefix .. encode(jti))
     if left == -2 then
-      redis.call('SREM', index, jti)
+      dead[#dead + 1] = jti
     else
       live[#live + 1] = {jti = jti, left = left}
     end
   end
+  if #dead > 0 then redis.call('SREM', index, unpack(dead)) end
   return live
 end
 
 -- Drops the entries whose session is gone from a random sample of the index, whatever its size: the index's
 -- share of the cleaning that every write does. Bound: one SRANDMEMBER of at most `count` entries (Redis copies
--- the set only when it has fewer than three times that many), one PTTL per entry and one SREM per dead one.
+-- the set only when it has fewer than three times that many), one PTTL per entry and one SREM of the dead ones.
 local function prune_sample(index, prefix, count)
+  local dead = {}
   for _, jti in ipairs(redis.call('SRANDMEMBER', index, count)) do
-    if redis.call('PTTL', prefix .. encode(jti)) == -2 then
-      redis.call('SREM', index, jti)
-    end
+    if redis.call('PTTL', prefix .. encode(jti)) == -2 then dead[#dead + 1] = jti end
   end
+  if #dead > 0 then redis.call('SREM', index, unpack(dead)) end
 end
 
 -- Keeps the index alive exactly as long as the longest of the sessions (as prune returns them), so it neither

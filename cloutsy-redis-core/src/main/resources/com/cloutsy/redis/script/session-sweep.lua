@@ -13,16 +13,16 @@
 -- Bound: one SSCAN with COUNT ARGV[5]: Redis visits at most that many buckets of the set (and ten times as many
 -- empty ones), so it returns about that many entries; a set small enough for a compact encoding comes whole, at
 -- most set-max-intset-entries (set-max-listpack-entries from Redis 7.2) of them. Then one PTTL per entry and one
--- SREM per dead one; a GET per live one ("value"), or a DEL and an SREM ("end").
+-- SREM of the dead ones; a GET per live one ("value"), or a DEL per live one and an SREM of them ("end").
 
 local index, prefix, mode, keep = KEYS[1], ARGV[1], ARGV[3], ARGV[4]
 local step = redis.call('SSCAN', index, ARGV[2], 'COUNT', tonumber(ARGV[5]))
-local reply = {step[1], 0}
+local reply, gone = {step[1], 0}, {}
 for _, jti in ipairs(step[2]) do
   local key = prefix .. encode(jti)
   local left = redis.call('PTTL', key)
   if left == -2 then
-    reply[2] = reply[2] + redis.call('SREM', index, jti)
+    gone[#gone + 1] = jti
   elseif mode == 'value' then
     local value = redis.pcall('GET', key)
     reply[#reply + 1] = jti
@@ -31,11 +31,12 @@ for _, jti in ipairs(step[2]) do
   elseif mode == 'end' then
     if jti ~= keep then
       redis.call('DEL', key)
-      redis.call('SREM', index, jti)
       reply[#reply + 1] = jti
     end
   else
     reply[#reply + 1] = jti
   end
 end
+if #gone > 0 then reply[2] = redis.call('SREM', index, unpack(gone)) end
+if mode == 'end' and #reply > 2 then redis.call('SREM', index, unpack(reply, 3)) end
 return reply
