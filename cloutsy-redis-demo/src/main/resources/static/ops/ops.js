@@ -184,8 +184,10 @@ async function refreshSlowlog() {
 async function lookUpUser(query) {
   const user = await api('/users?q=' + encodeURIComponent(query));
   currentUser = user;
+  $('clean-result').hidden = true;
   $('user-meta').textContent = 'User ' + user.userId + (user.identifier ? ' (' + user.identifier + ')' : '') + ': '
-    + user.sessions.length + ' session' + (user.sessions.length === 1 ? '' : 's') + '.';
+    + user.total + ' session' + (user.total === 1 ? '' : 's')
+    + (user.total > user.sessions.length ? ', the newest ' + user.sessions.length + ' shown.' : '.');
   fill($('sessions').tBodies[0], user.sessions.map((session) => {
     const revoke = el('button', { class: 'danger revoke', type: 'button', 'data-jti': session.jti, text: 'Revoke' });
     revoke.addEventListener('click', () => act(async () => {
@@ -204,6 +206,7 @@ async function lookUpUser(query) {
       el('td', { class: 'action' }, revoke));
   }), 7);
   $('revoke-all').hidden = user.sessions.length === 0;
+  $('clean-index').hidden = false;
 }
 
 async function loadRoutes() {
@@ -269,6 +272,14 @@ document.addEventListener('DOMContentLoaded', () => {
   $('revoke-all').addEventListener('click', () => act(async () => {
     await api('/users/' + encodeURIComponent(currentUser.userId) + '/sessions', { method: 'DELETE' });
     await lookUpUser(currentUser.userId);
+  }));
+  $('clean-index').addEventListener('click', () => act(async () => {
+    const cleanup = await api('/users/' + encodeURIComponent(currentUser.userId) + '/sessions/index/clean',
+      { method: 'POST' });
+    await lookUpUser(currentUser.userId);
+    $('clean-result').textContent = 'Index cleaned: ' + cleanup.dropped + ' dead entries dropped, ' + cleanup.evicted
+      + ' sessions over the limit ended, ' + cleanup.remaining + ' left.';
+    $('clean-result').hidden = false;
   }));
   $('limit-form').addEventListener('submit', (event) => {
     event.preventDefault();

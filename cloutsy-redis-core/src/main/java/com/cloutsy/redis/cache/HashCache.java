@@ -47,7 +47,9 @@ import tools.jackson.core.type.TypeReference;
  * JSON), which must therefore be UTF-8 text. A field read as {@code String} is returned as stored.
  *
  * <p>Round trips: one per call, HGET or HGETALL for reads, one script for writes (HSET, HDEL and PEXPIRE applied
- * atomically, so a hash never loses its TTL halfway). Failure policy, as for {@link RedisCache}: reads degrade, a
+ * atomically, so a hash never loses its TTL halfway). Bound: HGETALL's work is the number of fields, which is what
+ * the application writes to that key (a record's components, a user's preferences); use it only on hashes whose
+ * fields the application controls, and HGET for any other. Failure policy, as for {@link RedisCache}: reads degrade, a
  * Redis failure reading as an absent field or hash (counted as degraded); writes throw
  * {@link RedisUnavailableException}. A field that does not decode as the requested type is corrupt: it is deleted,
  * counted, and reads as absent. No near cache: every read asks Redis. Thread-safe.

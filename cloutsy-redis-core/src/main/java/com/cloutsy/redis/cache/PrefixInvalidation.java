@@ -11,6 +11,11 @@ import java.util.concurrent.Executor;
 /**
  * Deletes the keys that start with a prefix: SCAN with a MATCH pattern in bounded batches and UNLINK of each batch,
  * never KEYS. The prefix is matched literally, so it can never match more than its own keys.
+ *
+ * <p>Bound per command, whatever the keyspace holds: a SCAN visits about {@link #BATCH} buckets of the keyspace
+ * (and gives up after ten times as many empty ones), so it returns about that many keys; an UNLINK removes what one
+ * SCAN returned and frees large values off the server's main thread. The call as a whole takes a SCAN per
+ * {@link #BATCH} keys of the database.
  */
 final class PrefixInvalidation {
 

@@ -16,8 +16,12 @@ import org.jspecify.annotations.Nullable;
  *     enough; fixed for each session when it is created, so changing the policy later does not move it; 30 days
  *     by default. A session written by the seed's code records no cap: its first touch gives it
  *     {@code createdAt} plus this
- * @param maxSessionsPerUser at most this many sessions per user: creating one more evicts the oldest
- *     (by {@code createdAt}) in the same atomic step; 0, the default, for no limit
+ * @param maxSessionsPerUser at most this many sessions per user, up to {@link #MAX_SESSIONS_PER_USER}: creating
+ *     one more evicts the oldest (by {@code createdAt}) in the same atomic step;
+ *     {@value #DEFAULT_MAX_SESSIONS_PER_USER} by default. <b>0 for no limit</b> is allowed but not advised: an
+ *     index that grows beyond twice {@link #MAX_SESSIONS_PER_USER} entries is then listed, counted and revoked in
+ *     bounded steps that are not atomic (a session created meanwhile may or may not be seen), each such call taking
+ *     a command per 128 entries; {@link SessionStore} logs a warning when it is created with 0
  * @param encryption AES-GCM keys to encrypt the device fields at rest, or null (the default) to store the seed's
  *     plain JSON
  * @param expireIndex whether the index {@code sessions:{userId}} expires with its longest-lived session (the
@@ -34,31 +38,48 @@ public record SessionPolicy(Duration ttl, Duration idleTimeout, Duration absolut
   /** The default absolute lifetime. */
   public static final Duration DEFAULT_ABSOLUTE_LIFETIME = Duration.ofDays(30);
 
+  /**
+   * The default limit of sessions per user: far more devices than a person uses, few enough that every flow handles
+   * a user's index whole, in one atomic script.
+   */
+  public static final int DEFAULT_MAX_SESSIONS_PER_USER = 100;
+
+  /**
+   * The highest limit of sessions per user: half the size up to which the session scripts handle an index whole, in
+   * one atomic script of a few milliseconds of server time at most ({@code WHOLE_LIMIT} in
+   * {@code session-library.lua}), so that dead entries left by another writer, up to as many again, do not tip an
+   * index into the stepwise flows.
+   */
+  public static final int MAX_SESSIONS_PER_USER = 512;
+
   /** The longest any duration of the policy may be. */
   public static final Duration MAX_DURATION = Duration.ofDays(3650);
 
   private static final SessionPolicy DEFAULTS =
-      new SessionPolicy(DEFAULT_TTL, DEFAULT_TTL, DEFAULT_ABSOLUTE_LIFETIME, 0, null, true);
+      new SessionPolicy(DEFAULT_TTL, DEFAULT_TTL, DEFAULT_ABSOLUTE_LIFETIME, DEFAULT_MAX_SESSIONS_PER_USER, null,
+          true);
 
   /**
    * Checks the policy.
    *
    * @throws IllegalArgumentException if a duration is under 1 ms or over {@link #MAX_DURATION}, or if
-   *     {@code maxSessionsPerUser} is negative; the message names the component
+   *     {@code maxSessionsPerUser} is negative or over {@link #MAX_SESSIONS_PER_USER}; the message names the
+   *     component
    * @throws NullPointerException if a duration is null
    */
   public SessionPolicy {
     checkDuration(ttl, "ttl");
     checkDuration(idleTimeout, "idleTimeout");
     checkDuration(absoluteLifetime, "absoluteLifetime");
-    if (maxSessionsPerUser < 0) {
-      throw new IllegalArgumentException("maxSessionsPerUser must be >= 0 (0: no limit), was " + maxSessionsPerUser);
+    if (maxSessionsPerUser < 0 || maxSessionsPerUser > MAX_SESSIONS_PER_USER) {
+      throw new IllegalArgumentException("maxSessionsPerUser must be from 0 (no limit) to " + MAX_SESSIONS_PER_USER
+          + ", was " + maxSessionsPerUser);
     }
   }
 
   /**
-   * The defaults: a 7-day TTL and idle timeout (the seed's {@code SEVEN_DAYS}), a 30-day absolute lifetime, no
-   * per-user limit, no encryption, an expiring index.
+   * The defaults: a 7-day TTL and idle timeout (the seed's {@code SEVEN_DAYS}), a 30-day absolute lifetime,
+   * {@value #DEFAULT_MAX_SESSIONS_PER_USER} sessions per user, no encryption, an expiring index.
    */
   public static SessionPolicy defaults() {
     return DEFAULTS;
@@ -87,7 +108,7 @@ public record SessionPolicy(Duration ttl, Duration idleTimeout, Duration absolut
     return new SessionPolicy(lifetime, lifetime, lifetime, maxSessionsPerUser, encryption, expireIndex);
   }
 
-  /** This policy with a per-user limit; 0 for none. */
+  /** This policy with a per-user limit; 0 for none (see {@link #maxSessionsPerUser()}). */
   public SessionPolicy withMaxSessionsPerUser(int maxSessionsPerUser) {
     return new SessionPolicy(ttl, idleTimeout, absoluteLifetime, maxSessionsPerUser, encryption, expireIndex);
   }

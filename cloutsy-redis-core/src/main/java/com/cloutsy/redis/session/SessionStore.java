@@ -18,13 +18,14 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A user's login sessions and the devices they were created on, stored as the seed's NestJS service stores them,
@@ -35,9 +36,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Every flow that touches the index is one Lua script, so index and values never disagree and two application
  * instances cannot interleave: {@link #create} (with eviction beyond {@link SessionPolicy#maxSessionsPerUser()}),
  * {@link #touch}, {@link #list}, {@link #count}, {@link #revoke}, {@link #revokeAll}, {@link #revokeAllExcept}.
- * {@link #get} is a single GET. Each call is one round trip (a write with durability on, below, two); times come
- * from the Redis server's clock. Revocation deletes the value, so it takes effect at once for every instance that
- * checks with {@link #get}.
+ * {@link #get} is a single GET. No command's work grows with the index beyond a fixed bound: an index of more than
+ * twice {@link SessionPolicy#MAX_SESSIONS_PER_USER} entries (which only another writer, such as the seed's code, or
+ * a policy without a limit can make) is listed, counted and revoked in steps of about 128 entries, each one command,
+ * that are not atomic together (a session created meanwhile may or may not be seen); writes then prune a sample of
+ * it and evict nothing, and {@link #cleanIndex} brings it back. Otherwise each call is one round trip (a write
+ * with durability on, below, two); times come from the Redis server's clock. Revocation deletes the value, so it
+ * takes effect at once for every instance that checks with {@link #get}.
  *
  * <p>Failure policy: fail closed. While Redis cannot be asked, every method throws (or its stage fails with)
  * {@link RedisUnavailableException}; a session is never reported valid when it could not be checked. A stored
@@ -76,11 +81,13 @@ public final class SessionStore {
   /*
    * Design notes.
    *
-   * Index pruning. Every script that reads or writes the index (create, touch, list, count, revoke) checks each
-   * member's PTTL and drops those whose value is gone, then sets the index TTL to that of its longest-lived session
-   * (PERSIST if one has none); revokeAll deletes the index. The cost is one PTTL per session of that user, which
-   * SessionPolicy.maxSessionsPerUser bounds. touch also adds its own jti again, healing an index entry that was
-   * lost. With SessionPolicy.expireIndex off, no script changes the index TTL.
+   * Index pruning. For an index small enough to handle whole (session-library.lua's WHOLE_LIMIT), create, list,
+   * count and revoke check each member's PTTL and drop those whose value is gone, then set the index TTL to that of
+   * its longest-lived session (PERSIST if one has none); revokeAll deletes the index. touch, which runs on every
+   * request, only samples a few members and extends the index TTL when its session now outlives it, so its cost
+   * does not grow with the user's sessions; it also adds its own jti again, healing an index entry that was lost.
+   * A larger index is never read whole: writes prune a random sample (SRANDMEMBER), the other flows walk it with
+   * SSCAN (SessionIndex). With SessionPolicy.expireIndex off, no script changes the index TTL.
    *
    * Keeping unknown fields on touch. touch rewrites only lastSeenAt, expiresAt and absoluteExpiresAt. Decoding with
    * cjson and encoding again would lose data another service wrote: cjson prints numbers with 14 significant digits
@@ -106,9 +113,8 @@ public final class SessionStore {
 
   private static final LuaScript CREATE = LuaScript.load("session-create.lua");
   private static final LuaScript TOUCH = LuaScript.load("session-touch.lua");
-  private static final LuaScript LIST = LuaScript.load("session-list.lua");
+  private static final Logger log = LoggerFactory.getLogger(SessionStore.class);
   private static final LuaScript REVOKE = LuaScript.load("session-revoke.lua");
-  private static final LuaScript REVOKE_ALL = LuaScript.load("session-revoke-all.lua");
 
   /** The session scripts' yes/no arguments, which they compare as strings ({@code ARGV[3] == '1'}). */
   private static final String YES = "1";
@@ -119,14 +125,13 @@ public final class SessionStore {
   private static final Duration NO_EXPIRY = ChronoUnit.FOREVER.getDuration();
   private static final String REVOKE_AGAIN = "a failover now could bring the sessions back, so revoke again once a"
       + " replica is connected";
-  private static final Comparator<Session> OLDEST_FIRST =
-      Comparator.comparing(Session::createdAt).thenComparing(Session::jti);
 
   private final RedisRuntime runtime;
   private final Keys keys;
   private final Durability durability;
   private final SessionPolicy policy;
   private final SessionFormat format;
+  private final SessionIndex index;
   private final Clock clock;
   private final Duration initialTtl;
   private final String ttlMillis;
@@ -139,6 +144,7 @@ public final class SessionStore {
   private final FeatureCounters.Counter revokedAll;
   private final FeatureCounters.Counter revokedOthers;
   private final FeatureCounters.Counter evicted;
+  private final FeatureCounters.Counter oversized;
 
   private SessionStore(RedisService redis, SessionPolicy policy, Clock clock) {
     Objects.requireNonNull(redis, "redis must not be null");
@@ -148,6 +154,7 @@ public final class SessionStore {
     this.keys = runtime.keyNames();
     this.durability = runtime.settings().durability();
     this.format = new SessionFormat(policy.encryption());
+    this.index = new SessionIndex(keys, format, this::indexScript, this::writeScript, policy.expireIndex());
     this.initialTtl = policy.ttl().compareTo(policy.absoluteLifetime()) < 0 ? policy.ttl() : policy.absoluteLifetime();
     this.ttlMillis = Long.toString(initialTtl.toMillis());
     this.idleMillis = Long.toString(policy.idleTimeout().toMillis());
@@ -160,6 +167,12 @@ public final class SessionStore {
     this.revokedAll = counters.counter("cloutsy.redis.sessions.revoked", "reason", "revoke_all");
     this.revokedOthers = counters.counter("cloutsy.redis.sessions.revoked", "reason", "revoke_others");
     this.evicted = counters.counter("cloutsy.redis.sessions.revoked", "reason", "evicted");
+    this.oversized = counters.counter("cloutsy.redis.sessions.index.oversized");
+    if (policy.maxSessionsPerUser() == 0) {
+      log.warn("Sessions per user are not limited (maxSessionsPerUser 0): an index over {} entries is kept in"
+          + " bounded steps, not atomically; see SessionPolicy#maxSessionsPerUser",
+          2 * SessionPolicy.MAX_SESSIONS_PER_USER);
+    }
   }
 
   /** A store on {@code redis} with {@link SessionPolicy#defaults()}. */
@@ -258,8 +271,11 @@ public final class SessionStore {
       throw new IllegalArgumentException("jti already names a live session of user " + userId);
     }
     Instant now = Instant.ofEpochMilli(reply.integer(1));
+    if (reply.integer(2) == 0) {
+      oversized.increment();
+    }
     List<String> gone = new ArrayList<>();
-    for (int i = 2; i < reply.size(); i++) {
+    for (int i = 3; i < reply.size(); i++) {
       gone.add(Objects.requireNonNull(reply.text(i), "an evicted jti"));
     }
     evicted.add(gone.size());
@@ -359,26 +375,12 @@ public final class SessionStore {
    * @throws NullPointerException if the id is null
    */
   public CompletionStage<List<Session>> listAsync(String userId) {
-    String index = keys.sessionIndex(userId);
-    CompletionStage<Reply> reply = indexScript(userId, LIST, new String[] {index}, keys.sessionPrefix(userId), YES,
-        expireIndex);
-    return reply.thenApply(result -> {
-      List<Session> sessions = new ArrayList<>(result.size() / 3);
-      for (int i = 0; i + 2 < result.size(); i += 3) {
-        String jti = Objects.requireNonNull(result.text(i), "jti");
-        long ttl = result.integer(i + 2);
-        String value = Objects.requireNonNull(result.text(i + 1), "value");
-        SessionFormat.Stored stored = format.read(keys.session(userId, jti), userId, jti, value);
-        sessions.add(stored.toSession(jti, ttl == -1 ? NO_EXPIRY : Duration.ofMillis(ttl)));
-      }
-      sessions.sort(OLDEST_FIRST);
-      return List.copyOf(sessions);
-    });
+    return index.list(userId).stage();
   }
 
   /** Blocking {@link #listAsync}. */
   public List<Session> list(String userId) {
-    return runtime.await(listAsync(userId));
+    return index.list(userId).await(runtime);
   }
 
   /**
@@ -389,13 +391,12 @@ public final class SessionStore {
    * @throws NullPointerException if the id is null
    */
   public CompletionStage<Long> countAsync(String userId) {
-    return indexScript(userId, LIST, new String[] {keys.sessionIndex(userId)}, keys.sessionPrefix(userId), NO,
-        expireIndex).thenApply(reply -> reply.integer(0));
+    return index.count(userId).stage();
   }
 
   /** Blocking {@link #countAsync}. */
   public long count(String userId) {
-    return runtime.await(countAsync(userId));
+    return index.count(userId).await(runtime);
   }
 
   // ---- revoke ----
@@ -436,17 +437,14 @@ public final class SessionStore {
    * @throws NullPointerException if the id is null
    */
   public CompletionStage<Long> revokeAllAsync(String userId) {
-    CompletionStage<Long> reply = writeScript(userId, REVOKE_ALL, new String[] {keys.sessionIndex(userId)},
-        keys.sessionPrefix(userId), "", expireIndex).thenApply(result -> result.integer(0));
-    return reply.thenCompose(ended -> {
-      revokedAll.add(ended);
-      return confirmed(userId, ended, "Revoking every session", REVOKE_AGAIN);
-    });
+    return endedAll(userId, index.endAll(userId, "").stage(), revokedAll, "Revoking every session");
   }
 
   /** Blocking {@link #revokeAllAsync}. */
   public long revokeAll(String userId) {
-    return runtime.await(revokeAllAsync(userId));
+    IndexCall<Long> call = index.endAll(userId, "");
+    call.await(runtime);
+    return runtime.await(endedAll(userId, call.stage(), revokedAll, "Revoking every session"));
   }
 
   /**
@@ -460,22 +458,64 @@ public final class SessionStore {
    */
   public CompletionStage<Long> revokeAllExceptAsync(String userId, String jti) {
     Keys.encode(jti, "jti");
-    CompletionStage<Long> reply = writeScript(userId, REVOKE_ALL, new String[] {keys.sessionIndex(userId)},
-        keys.sessionPrefix(userId), jti, expireIndex).thenApply(result -> result.integer(0));
-    return reply.thenCompose(ended -> {
-      revokedOthers.add(ended);
-      return confirmed(userId, ended, "Revoking the other sessions", REVOKE_AGAIN);
-    });
+    return endedAll(userId, index.endAll(userId, jti).stage(), revokedOthers, "Revoking the other sessions");
   }
 
   /** Blocking {@link #revokeAllExceptAsync}. */
   public long revokeAllExcept(String userId, String jti) {
-    return runtime.await(revokeAllExceptAsync(userId, jti));
+    Keys.encode(jti, "jti");
+    IndexCall<Long> call = index.endAll(userId, jti);
+    call.await(runtime);
+    return runtime.await(endedAll(userId, call.stage(), revokedOthers, "Revoking the other sessions"));
+  }
+
+  // ---- maintenance ----
+
+  /**
+   * Cleans the user's index in bounded steps, however large it is: drops every entry whose session is gone and,
+   * with a {@link SessionPolicy#maxSessionsPerUser() limit}, ends the oldest live sessions beyond it (counted as
+   * evicted). For an index another writer let grow (the seed's code never prunes it): the other flows handle an
+   * index of up to twice {@link SessionPolicy#MAX_SESSIONS_PER_USER} entries whole, and a larger one in steps that are
+   * not atomic and evict nothing, until this call (or the ops page's action) brings it back. Each command does
+   * about 128 entries' work, so the server never blocks for long; the call takes as many
+   * commands as the index has entries over that, and its blocking form waits as long as they keep answering.
+   * Sessions created while it runs are kept.
+   *
+   * @throws IllegalArgumentException if the id is empty, too long or not valid Unicode
+   * @throws NullPointerException if the id is null
+   */
+  public CompletionStage<IndexCleanup> cleanIndexAsync(String userId) {
+    return index.clean(userId).stage()
+        .thenCompose(cleaning -> index.evict(userId, cleaning, policy.maxSessionsPerUser()).stage())
+        .thenApply(this::counted);
+  }
+
+  /** Blocking {@link #cleanIndexAsync}. */
+  public IndexCleanup cleanIndex(String userId) {
+    SessionIndex.Cleaning cleaning = index.clean(userId).await(runtime);
+    return counted(index.evict(userId, cleaning, policy.maxSessionsPerUser()).await(runtime));
+  }
+
+  private IndexCleanup counted(IndexCleanup done) {
+    evicted.add(done.evicted());
+    return done;
   }
 
   @Override
   public String toString() {
     return "SessionStore[" + keys + ", " + policy + "]";
+  }
+
+  /**
+   * Counts the sessions an end-all call ended under {@code reason}, then confirms them with the replicas as
+   * {@link #confirmed} does.
+   */
+  private CompletionStage<Long> endedAll(String userId, CompletionStage<Long> ended, FeatureCounters.Counter reason,
+      String what) {
+    return ended.thenCompose(count -> {
+      reason.add(count);
+      return confirmed(userId, count, what, REVOKE_AGAIN);
+    });
   }
 
   /**

@@ -6,12 +6,13 @@
 --       5 max sessions per user, 0 for no limit  6 this user's session key without the jti
 --       7 "1" to keep the index alive exactly as long as its longest session, "0" to leave its TTL alone
 -- Reply: {0} when the jti already names a live session (nothing written);
---        {1, now ms, evicted jti...} when stored, evicted oldest first.
+--        {1, now ms, whole, evicted jti...} when stored, evicted oldest first; whole is 1 when the index was
+--        handled whole, 0 when it was too large (only its sample was pruned, nothing evicted: the limit waits for
+--        SessionStore.cleanIndex).
 -- Time: Redis TIME for createdAt, lastSeenAt, expiresAt and absoluteExpiresAt (ISO-8601, UTC, milliseconds).
--- Bound: prune's work; per live session, when at the limit, one GET and a JSON decode, then a sort of the live
--- sessions and a DEL and an SREM per evicted one; EXISTS, TIME, SET, SADD and one PEXPIRE or PERSIST.
--- The index holds one entry per session created (only the session scripts write it), at most
--- maxSessionsPerUser when that is set.
+-- Bound: EXISTS, SCARD, TIME, SET, SADD, at most two of PTTL, PEXPIRE or PERSIST; then, for an index of at most
+-- WHOLE_LIMIT entries, prune's work and, at the limit, a GET and a JSON decode per live session, a sort of them
+-- and a DEL and an SREM per evicted one; for a larger index, prune_sample's work over SAMPLE entries.
 
 -- When a stored session began; a value nobody can read counts as the oldest of all.
 local function created_ms(key)
@@ -29,10 +30,15 @@ local index, prefix = KEYS[2], ARGV[6]
 local ttl, lifetime, max = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local now = now_ms()
 
-local live = prune(index, prefix)
+local whole = is_whole(index)
+local live, evicted = {}, {}
+if whole then
+  live = prune(index, prefix)
+else
+  prune_sample(index, prefix, SAMPLE)
+end
 
-local evicted = {}
-if max > 0 and #live >= max then
+if whole and max > 0 and #live >= max then
   for _, session in ipairs(live) do
     session.created = created_ms(prefix .. encode(session.jti))
   end
@@ -60,7 +66,11 @@ redis.call('SET', KEYS[1], value, 'PX', ttl)
 redis.call('SADD', index, ARGV[1])
 
 if ARGV[7] == '1' then
-  live[#live + 1] = {jti = ARGV[1], left = ttl}
-  expire_index(index, live)
+  if whole then
+    live[#live + 1] = {jti = ARGV[1], left = ttl}
+    expire_index(index, live)
+  else
+    extend_index(index, ttl)
+  end
 end
-return {1, now, unpack(evicted)}
+return {1, now, whole and 1 or 0, unpack(evicted)}

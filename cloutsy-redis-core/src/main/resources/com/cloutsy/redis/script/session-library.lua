@@ -66,20 +66,46 @@ local function parse_iso(s)
   return days * MS_PER_DAY + ((h * 60 + mi) * 60 + sec) * 1000 + ms - offset
 end
 
+-- The most entries an index may hold for a script to handle it whole (prune below): twice SessionPolicy's
+-- MAX_SESSIONS_PER_USER, so an index kept by SessionStore with a limit qualifies even with as many dead entries
+-- again (the seed's code adds entries and never prunes). A larger one (written by the seed's code, or kept without
+-- a limit) is handled in bounded steps: a sample per write, session-sweep.lua for reads, revoke-all and cleaning.
+local WHOLE_LIMIT = 1024
+
+-- Index entries one write samples of an index too large to handle whole.
+local SAMPLE = 128
+
+-- Whether the index is small enough to handle whole. One SCARD.
+local function is_whole(index)
+  return redis.call('SCARD', index) <= WHOLE_LIMIT
+end
+
 -- The index entries whose session is still there, each {jti = ..., left = its PTTL ms, -1 for no expiry}, in
--- SMEMBERS order; entries whose session is gone leave the index. Bound (prune's work): one SMEMBERS, one PTTL per
--- entry and one SREM per dead entry, over this one user's index.
+-- SMEMBERS order; entries whose session is gone leave the index. Only for an index that is_whole. Bound: one
+-- SMEMBERS, one PTTL per entry and one SREM of the dead ones, at most WHOLE_LIMIT entries.
 local function prune(index, prefix)
-  local live = {}
+  local live, dead = {}, {}
   for _, jti in ipairs(redis.call('SMEMBERS', index)) do
     local left = redis.call('PTTL', prefix .. encode(jti))
     if left == -2 then
-      redis.call('SREM', index, jti)
+      dead[#dead + 1] = jti
     else
       live[#live + 1] = {jti = jti, left = left}
     end
   end
+  if #dead > 0 then redis.call('SREM', index, unpack(dead)) end
   return live
+end
+
+-- Drops the entries whose session is gone from a random sample of the index, whatever its size: the index's
+-- share of the cleaning that every write does. Bound: one SRANDMEMBER of at most `count` entries (Redis copies
+-- the set only when it has fewer than three times that many), one PTTL per entry and one SREM of the dead ones.
+local function prune_sample(index, prefix, count)
+  local dead = {}
+  for _, jti in ipairs(redis.call('SRANDMEMBER', index, count)) do
+    if redis.call('PTTL', prefix .. encode(jti)) == -2 then dead[#dead + 1] = jti end
+  end
+  if #dead > 0 then redis.call('SREM', index, unpack(dead)) end
 end
 
 -- Keeps the index alive exactly as long as the longest of the sessions (as prune returns them), so it neither
@@ -92,4 +118,11 @@ local function expire_index(index, sessions)
     if left == -1 or longest == -1 then longest = -1 elseif left > longest then longest = left end
   end
   if longest == -1 then redis.call('PERSIST', index) else redis.call('PEXPIRE', index, longest) end
+end
+
+-- Makes the index live at least `ttl` ms more, for a session that now lives that long, without reading the other
+-- sessions: it never shortens the index's life, so no session outlives its entry. One PTTL and at most one PEXPIRE.
+local function extend_index(index, ttl)
+  local left = redis.call('PTTL', index)
+  if left ~= -1 and left < ttl then redis.call('PEXPIRE', index, ttl) end
 end

@@ -1,15 +1,23 @@
--- session-revoke-all.lua: ends every session of a user, or every one but the given jti, as one atomic step.
+-- session-revoke-all.lua: ends every session of a user, or every one but the given jti, as one atomic step; for an
+-- index too large to handle whole, only makes sure the kept session is indexed (SessionStore then ends the others
+-- with session-sweep.lua).
 -- Includes: session-library.lua
 -- KEYS: 1 sessions:{userId}
 -- ARGV: 1 this user's session key without the jti  2 the jti to keep, or "" to end all
 --       3 "1" to keep the index alive exactly as long as the kept session, "0" to leave its TTL alone
--- Reply: the number of sessions ended (entries whose session was already gone are dropped, not counted).
+-- Reply: {1, the number of sessions ended} (entries whose session was already gone are dropped, not counted), or
+--        {0} when the index has more than WHOLE_LIMIT entries (nothing ended).
 -- Time: key TTLs only, no clock read.
--- Bound: one SMEMBERS and one DEL per entry of this one user's index, one DEL of the index, then at most one
--- PTTL, SADD and PEXPIRE. The index holds one entry per session created (only the session scripts write it),
--- at most maxSessionsPerUser when that is set.
+-- Bound: SCARD, at most one PTTL and SADD of the kept session; for an index of at most WHOLE_LIMIT entries, one
+-- SMEMBERS and one DEL per entry, one DEL of the index and at most one PEXPIRE.
 
 local index, prefix, keep = KEYS[1], ARGV[1], ARGV[2]
+-- The kept session stays indexed, even if its entry had been lost: -2 when there is none to keep.
+local kept_left = keep ~= '' and redis.call('PTTL', prefix .. encode(keep)) or -2
+if not is_whole(index) then
+  if kept_left ~= -2 then redis.call('SADD', index, keep) end
+  return {0}
+end
 local ended = 0
 for _, jti in ipairs(redis.call('SMEMBERS', index)) do
   if jti ~= keep then
@@ -17,12 +25,8 @@ for _, jti in ipairs(redis.call('SMEMBERS', index)) do
   end
 end
 redis.call('DEL', index)
-if keep ~= '' then
-  -- The kept session stays indexed, even if its entry had been lost.
-  local left = redis.call('PTTL', prefix .. encode(keep))
-  if left ~= -2 then
-    redis.call('SADD', index, keep)
-    if ARGV[3] == '1' and left > 0 then expire_index(index, {{jti = keep, left = left}}) end
-  end
+if kept_left ~= -2 then
+  redis.call('SADD', index, keep)
+  if ARGV[3] == '1' and kept_left > 0 then expire_index(index, {{jti = keep, left = kept_left}}) end
 end
-return ended
+return {1, ended}

@@ -6,13 +6,17 @@
 --       3 "1" to keep the index alive exactly as long as its longest session, "0" to leave its TTL alone
 -- Reply: 1 if the session existed, else 0.
 -- Time: key TTLs only, no clock read.
--- Bound: one DEL and one SREM, prune's work and one PEXPIRE or PERSIST.
--- The index holds one entry per session created (only the session scripts write it), at most
--- maxSessionsPerUser when that is set.
+-- Bound: one DEL, one SREM and an SCARD; then for an index of at most WHOLE_LIMIT entries, prune's work and one
+-- PEXPIRE or PERSIST; for a larger one, prune_sample's work over SAMPLE entries (its TTL stays: it can only
+-- outlive its sessions).
 
 local index, prefix = KEYS[2], ARGV[2]
 local existed = redis.call('DEL', KEYS[1])
 redis.call('SREM', index, ARGV[1])
-local live = prune(index, prefix)
-if ARGV[3] == '1' then expire_index(index, live) end
+if is_whole(index) then
+  local live = prune(index, prefix)
+  if ARGV[3] == '1' then expire_index(index, live) end
+else
+  prune_sample(index, prefix, SAMPLE)
+end
 return existed

@@ -1,19 +1,23 @@
 -- session-touch.lua: records activity on a session and slides its expiry by the idle timeout, never past its
--- absolute lifetime, then prunes the index, as one atomic step. Only lastSeenAt, expiresAt and absoluteExpiresAt
--- change: every other byte of the stored JSON (fields another service wrote, number spellings, order, spacing)
--- stays as it was.
+-- absolute lifetime, then prunes a sample of the index, as one atomic step. Only lastSeenAt, expiresAt and
+-- absoluteExpiresAt change: every other byte of the stored JSON (fields another service wrote, number spellings,
+-- order, spacing) stays as it was.
 -- Includes: session-library.lua
 -- KEYS: 1 session:{userId}:{jti}  2 sessions:{userId}
 -- ARGV: 1 jti  2 idle timeout ms  3 absolute lifetime ms, for a session that does not record its own cap
 --       (written by the seed's code): the cap becomes createdAt plus this, and is recorded
---       4 "1" to keep the index alive exactly as long as its longest session, "0" to leave its TTL alone
+--       4 "1" to keep the index alive at least as long as this session, "0" to leave its TTL alone
 --       5 this user's session key without the jti
 -- Reply: {0} no such session; {1, new value, TTL ms} touched; {2} the value is not a JSON object with a
 --        readable createdAt (nothing changed); {3} the absolute lifetime had passed, so the session was ended.
 -- Time: Redis TIME for lastSeenAt and the expiries.
--- Bound: GET, a JSON decode and one scan of the value, TIME, SET and SADD; then prune's work and one PEXPIRE or
--- PERSIST. The index holds one entry per session created (only the session scripts write it), at most
--- maxSessionsPerUser when that is set.
+-- Bound: GET, a JSON decode and one scan of the value, TIME, SET, EXISTS and SADD; prune_sample's work over TOUCH_SAMPLE
+-- entries; one PTTL and at most one PEXPIRE of the index. Nothing in it grows with the number of sessions: touch
+-- runs on every authenticated request.
+
+-- Index entries each touch samples: enough that the entries of sessions that expired leave the index of a user who
+-- only ever touches, few enough to cost little on every request.
+local TOUCH_SAMPLE = 4
 
 -- The bytes of JSON's structure the scanner stops at, as string.byte returns them: comparing numbers spares
 -- making a one-character string of every byte scanned.
@@ -95,7 +99,7 @@ end
 
 local reply = {0}
 if fields then
-    local now = now_ms()
+  local now = now_ms()
   local values = {}
   local order = {'lastSeenAt', 'expiresAt'}
   local cap = parse_iso(fields.absoluteExpiresAt)
@@ -117,12 +121,15 @@ if fields then
     local touched = set_members(value, values, order)
     redis.call('SET', KEYS[1], touched, 'PX', ttl)
     -- Re-registers the session should its index entry have been lost.
+    local fresh = redis.call('EXISTS', KEYS[2]) == 0
     redis.call('SADD', KEYS[2], ARGV[1])
     reply = {1, touched, ttl}
+    if ARGV[4] == '1' then
+      if fresh then redis.call('PEXPIRE', KEYS[2], ttl) else extend_index(KEYS[2], ttl) end
+    end
   end
 else
   redis.call('SREM', KEYS[2], ARGV[1])
 end
-local live = prune(KEYS[2], ARGV[5])
-if ARGV[4] == '1' then expire_index(KEYS[2], live) end
+prune_sample(KEYS[2], ARGV[5], TOUCH_SAMPLE)
 return reply

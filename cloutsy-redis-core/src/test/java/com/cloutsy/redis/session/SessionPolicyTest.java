@@ -9,13 +9,13 @@ import org.junit.jupiter.api.Test;
 class SessionPolicyTest {
 
   @Test
-  void theDefaultsAreTheSeedsSevenDaysWithAThirtyDayCapNoLimitNoEncryption() {
+  void theDefaultsAreTheSeedsSevenDaysWithAThirtyDayCapAHundredSessionsNoEncryption() {
     SessionPolicy defaults = SessionPolicy.defaults();
 
     assertThat(defaults.ttl()).isEqualTo(Duration.ofSeconds(604_800));
     assertThat(defaults.idleTimeout()).isEqualTo(Duration.ofDays(7));
     assertThat(defaults.absoluteLifetime()).isEqualTo(Duration.ofDays(30));
-    assertThat(defaults.maxSessionsPerUser()).isZero();
+    assertThat(defaults.maxSessionsPerUser()).isEqualTo(100);
     assertThat(defaults.encryption()).isNull();
     assertThat(defaults.expireIndex()).isTrue();
   }
@@ -51,7 +51,10 @@ class SessionPolicyTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("absoluteLifetime must be from 1 ms");
     assertThatThrownBy(() -> defaults.withTtl(Duration.ofDays(-1))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> defaults.withMaxSessionsPerUser(-1)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("maxSessionsPerUser must be >= 0 (0: no limit), was -1");
+        .hasMessage("maxSessionsPerUser must be from 0 (no limit) to 512, was -1");
+    assertThatThrownBy(() -> defaults.withMaxSessionsPerUser(513)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxSessionsPerUser must be from 0 (no limit) to 512, was 513");
+    assertThat(defaults.withMaxSessionsPerUser(512).maxSessionsPerUser()).isEqualTo(512);
     assertThatThrownBy(() -> defaults.withTtl(null)).isInstanceOf(NullPointerException.class)
         .hasMessage("ttl must not be null");
   }

@@ -80,6 +80,12 @@ class OpsPageBrowserIT extends DemoContext {
       assertThat(refused.field("error")).isEqualTo("invalid_token");
       assertThat(client.get("/auth/sessions", phoneSession.token()).status()).isEqualTo(200);
 
+      browser.findElement(By.id("clean-index")).click();
+      waitFor(browser, page -> page.findElement(By.id("clean-result")).isDisplayed());
+      assertThat(browser.findElement(By.id("clean-result")).getText())
+          .isEqualTo("Index cleaned: 0 dead entries dropped, 0 sessions over the limit ended, 1 left.");
+      assertThat(client.get("/auth/sessions", phoneSession.token()).status()).isEqualTo(200);
+
       browser.manage().window().setSize(new Dimension(390, 844));
       waitFor(browser, page -> ((Number) ((JavascriptExecutor) page).executeScript("return window.innerWidth"))
           .intValue() <= 400);

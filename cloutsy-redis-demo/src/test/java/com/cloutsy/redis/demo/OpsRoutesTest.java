@@ -2,13 +2,19 @@ package com.cloutsy.redis.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.cloutsy.redis.RedisService;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /** The ops page's JSON endpoints and the page itself, called from this machine in the dev profile. */
 class OpsRoutesTest extends DemoContext {
+
+  @Autowired
+  private RedisService redis;
 
   @Test
   void healthIsUpWithTheServersNumbersAndAHistory() {
@@ -69,6 +75,23 @@ class OpsRoutesTest extends DemoContext {
 
     assertThat(revoked.json().get("revoked").asLong()).isGreaterThanOrEqualTo(1);
     assertThat(client().get("/auth/sessions", first.field("token")).status()).isEqualTo(401);
+  }
+
+  @Test
+  void cleaningAUsersIndexDropsWhatTheSeedsCodeLeftBehindInBoundedSteps() {
+    DemoClient.Login login = client().loginWithPhone(DemoClient.newPhone(), "clean", "Clean/1");
+    String index = redis.keyNames().sessionIndex(login.userId());
+    String[] dead = IntStream.range(0, 3_000).mapToObj(i -> "expired-" + i).toArray(String[]::new);
+    redis.connection().sync().sadd(index, dead);
+
+    DemoClient.Response cleaned = client().post("/ops/api/users/" + login.userId() + "/sessions/index/clean", "",
+        null);
+
+    assertThat(cleaned.status()).isEqualTo(200);
+    assertThat(cleaned.json().get("dropped").asLong()).isEqualTo(3_000);
+    assertThat(cleaned.json().get("remaining").asLong()).isEqualTo(1);
+    assertThat(redis.connection().sync().smembers(index)).containsExactly(login.jti());
+    assertThat(client().get("/ops/api/users?q=" + login.userId(), null).json().get("total").asInt()).isEqualTo(1);
   }
 
   @Test

@@ -3,6 +3,7 @@ package com.cloutsy.redis.autoconfigure;
 import com.cloutsy.redis.keys.KeyLayout;
 import com.cloutsy.redis.ratelimit.Algorithm;
 import com.cloutsy.redis.ratelimit.FailurePolicy;
+import com.cloutsy.redis.session.SessionPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -373,8 +374,11 @@ public class CloutsyRedisProperties {
     /** How long after its creation a session ends, however often it is touched. */
     private Duration absoluteLifetime = Duration.ofDays(30);
 
-    /** Most sessions per user, the oldest evicted beyond it; 0 for no limit. */
-    private int maxPerUser = 0;
+    /**
+     * Most sessions per user (up to 512), the oldest evicted beyond it; 0 for no limit, which makes the flows over a
+     * large index stepwise rather than atomic.
+     */
+    private int maxPerUser = SessionPolicy.DEFAULT_MAX_SESSIONS_PER_USER;
 
     /**
      * Whether the index sessions:{userId} expires with its longest-lived session (off while seed code also writes it).

@@ -16,6 +16,7 @@ import com.cloutsy.redis.otp.OtpGuard;
 import com.cloutsy.redis.ratelimit.Decision;
 import com.cloutsy.redis.ratelimit.RateLimiter;
 import com.cloutsy.redis.session.Session;
+import com.cloutsy.redis.session.IndexCleanup;
 import com.cloutsy.redis.session.SessionStore;
 import java.time.Instant;
 import java.util.Comparator;
@@ -26,6 +27,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -41,6 +43,7 @@ class OpsController {
 
   static final int SAMPLE_LIMIT = 10_000;
   private static final int SLOWLOG_ENTRIES = 20;
+  static final int SESSIONS_SHOWN = 100;
   private static final int SLOWLOG_ARGUMENTS_SHOWN = 2;
 
   private final HealthCheck health;
@@ -88,7 +91,8 @@ class OpsController {
   /** One slow command; {@code command} shows the name, the key and how many more arguments there were. */
   record Slow(long id, Instant startedAt, long micros, String command, String client) {}
 
-  record UserSessions(String userId, @Nullable String identifier, List<DeviceSession> sessions) {}
+  /** A user's sessions: {@code total} of them, the newest {@value #SESSIONS_SHOWN} in {@code sessions}. */
+  record UserSessions(String userId, @Nullable String identifier, int total, List<DeviceSession> sessions) {}
 
   record Revoked(long revoked) {}
 
@@ -143,11 +147,13 @@ class OpsController {
     String userId = users.resolveId(q);
     String identifier = users.account(userId).map(Users.User::identifier)
         .orElse(OtpGuard.isPhone(q.strip()) ? q.strip() : null);
-    List<DeviceSession> devices = sessions.list(userId).stream()
+    List<Session> all = sessions.list(userId);
+    List<DeviceSession> devices = all.stream()
         .sorted(Comparator.comparing(Session::createdAt).reversed())
+        .limit(SESSIONS_SHOWN)
         .map(session -> DeviceSession.of(session, null))
         .toList();
-    return new UserSessions(userId, identifier, devices);
+    return new UserSessions(userId, identifier, all.size(), devices);
   }
 
   /** 204 once the session is revoked: its token gets 401 from the next request on. 404 if there was none. */
@@ -163,6 +169,15 @@ class OpsController {
   @DeleteMapping("/users/{userId}/sessions")
   Revoked revokeAll(@PathVariable String userId) {
     return new Revoked(sessions.revokeAll(userId));
+  }
+
+  /**
+   * Cleans the user's session index in bounded steps: drops the entries of sessions that are gone (an index the
+   * seed's code left behind can hold millions) and ends the oldest sessions over the per-user limit.
+   */
+  @PostMapping("/users/{userId}/sessions/index/clean")
+  IndexCleanup cleanIndex(@PathVariable String userId) {
+    return sessions.cleanIndex(userId);
   }
 
   /** The rate-limited routes and their limits. */
