@@ -59,13 +59,18 @@ final class ClientSetup {
   private ClientSetup() {}
 
   static ClientResources resources(RedisSettings settings, UnaryOperator<ClientResources.Builder> customizer) {
+    return customizer.apply(ClientResources.builder().reconnectDelay(reconnectDelay(settings))).build();
+  }
+
+  /**
+   * The delays between reconnect attempts: from the seed's retry delay up to {@link #MAX_RECONNECT_DELAY}. Equal
+   * jitter: many application instances that lost Redis together do not all reconnect in the same instant.
+   */
+  static Delay reconnectDelay(RedisSettings settings) {
     Duration firstDelay = settings.isCluster() ? settings.retryDelayOnClusterDown() : settings.retryDelayOnFailover();
     Duration lower = firstDelay.isZero() ? Duration.ofMillis(1) : firstDelay;
     Duration upper = lower.compareTo(MAX_RECONNECT_DELAY) > 0 ? lower : MAX_RECONNECT_DELAY;
-    // Equal jitter: many application instances that lost Redis together do not all reconnect in the same instant.
-    return customizer.apply(ClientResources.builder()
-        .reconnectDelay(Delay.equalJitter(lower, upper, 2, TimeUnit.MILLISECONDS)))
-        .build();
+    return Delay.equalJitter(lower, upper, 2, TimeUnit.MILLISECONDS);
   }
 
   static ClientOptions options(RedisSettings settings) {

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * {@code REDIS_TLS_VERIFY_HOSTNAME}, {@code REDIS_CLUSTER_NODES}, {@code REDIS_SENTINEL_MASTER},
  * {@code REDIS_SENTINEL_NODES}, {@code REDIS_CONNECT_TIMEOUT_MS}, {@code REDIS_COMMAND_TIMEOUT_MS},
  * {@code REDIS_KEY_PREFIX}, {@code REDIS_KEY_LAYOUT}, {@code REDIS_CACHE_URL}, {@code REDIS_WAIT_REPLICAS},
- * {@code REDIS_WAIT_TIMEOUT_MS});
+ * {@code REDIS_WAIT_TIMEOUT_MS}, {@code REDIS_LAZY_CONNECT});
  * {@link #builder()} sets the same values in code. A bad value throws {@link InvalidSettingException} naming the
  * variable and what was expected. {@link #toString()} never shows a password, also not one inside a URL.
  *
@@ -64,6 +64,10 @@ import org.jspecify.annotations.Nullable;
  * @param maxValueBytes the largest value a capability or the facade writes ({@code REDIS_MAX_VALUE_BYTES}, default
  *     1 MiB): a larger session, cache entry (after compression), hash field, event or facade value is refused with
  *     an {@code IllegalArgumentException} before anything is sent, so it is never half-written
+ * @param lazyConnect whether {@code start()} may return without Redis ({@code REDIS_LAZY_CONNECT}, default false, the
+ *     seed's {@code lazyConnect}): the service then starts disconnected, its calls fail or degrade by each
+ *     capability's failure policy, health is DOWN with the reason, and it connects on its own once Redis answers
+ *     (an attempt at least every second or so). False fails start-up when Redis cannot be reached
  */
 public record RedisSettings(
     String host,
@@ -87,7 +91,8 @@ public record RedisSettings(
     @Nullable Path tlsCaFile,
     boolean tlsVerifyHostname,
     Durability durability,
-    int maxValueBytes) {
+    int maxValueBytes,
+    boolean lazyConnect) {
 
   /** Default host, as in the seed. */
   public static final String DEFAULT_HOST = "localhost";
@@ -196,7 +201,8 @@ public record RedisSettings(
         .tlsVerifyHostname(env.flag("REDIS_TLS_VERIFY_HOSTNAME", true))
         .durability(new Durability(env.integer("REDIS_WAIT_REPLICAS", 0, Integer.MAX_VALUE, 0),
             env.millis("REDIS_WAIT_TIMEOUT_MS", 1, Durability.NONE.timeout())))
-        .maxValueBytes(env.integer("REDIS_MAX_VALUE_BYTES", 1, REDIS_MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES));
+        .maxValueBytes(env.integer("REDIS_MAX_VALUE_BYTES", 1, REDIS_MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES))
+        .lazyConnect(env.flag("REDIS_LAZY_CONNECT", false));
     String layout = env.text("REDIS_KEY_LAYOUT");
     if (layout != null) {
       try {
@@ -290,6 +296,7 @@ public record RedisSettings(
         + (durability.isEnabled() ? ", durability=WAIT " + durability.replicas() + " " + durability.timeout().toMillis()
             + " ms" : "")
         + ", maxValueBytes=" + maxValueBytes
+        + (lazyConnect ? ", lazyConnect=true" : "")
         + "]";
   }
 
@@ -335,6 +342,7 @@ public record RedisSettings(
     private boolean tlsVerifyHostname = true;
     private Durability durability = Durability.NONE;
     private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
+    private boolean lazyConnect;
 
     private Builder() {}
 
@@ -361,6 +369,7 @@ public record RedisSettings(
       tlsVerifyHostname = from.tlsVerifyHostname;
       durability = from.durability;
       maxValueBytes = from.maxValueBytes;
+      lazyConnect = from.lazyConnect;
     }
 
     /** Server host when no URL is given. */
@@ -495,6 +504,12 @@ public record RedisSettings(
       return this;
     }
 
+    /** Whether {@code start()} may return without Redis and connect once it answers; false by default. */
+    public Builder lazyConnect(boolean lazyConnect) {
+      this.lazyConnect = lazyConnect;
+      return this;
+    }
+
     /**
      * Validates and builds.
      *
@@ -504,7 +519,8 @@ public record RedisSettings(
       KeyLayout layout = keyLayout != null ? keyLayout : clusterNodes.isEmpty() ? KeyLayout.SEED : KeyLayout.CLUSTER;
       return new RedisSettings(host, port, username, password, database, url, tls, clusterNodes, sentinelMaster,
           sentinelNodes, connectTimeout, commandTimeout, maxRetriesPerRequest, retryDelayOnClusterDown,
-          retryDelayOnFailover, keyPrefix, layout, cacheUrl, tlsCaFile, tlsVerifyHostname, durability, maxValueBytes);
+          retryDelayOnFailover, keyPrefix, layout, cacheUrl, tlsCaFile, tlsVerifyHostname, durability, maxValueBytes,
+          lazyConnect);
     }
   }
 }
