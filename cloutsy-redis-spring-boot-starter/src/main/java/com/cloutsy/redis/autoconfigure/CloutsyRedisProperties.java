@@ -93,6 +93,9 @@ public class CloutsyRedisProperties {
   /** The largest value written, in bytes; larger ones are refused before anything is sent (REDIS_MAX_VALUE_BYTES). */
   private @Nullable Integer maxValueBytes;
 
+  /** Whether to start without Redis and connect once it answers, health DOWN meanwhile (REDIS_LAZY_CONNECT). */
+  private @Nullable Boolean lazyConnect;
+
   /** Whether to run on the Lettuce ClientResources bean of Spring Data Redis or the application, when there is one. */
   private boolean shareClientResources = true;
 
@@ -297,6 +300,14 @@ public class CloutsyRedisProperties {
 
   public void setMaxValueBytes(@Nullable Integer maxValueBytes) {
     this.maxValueBytes = maxValueBytes;
+  }
+
+  public @Nullable Boolean getLazyConnect() {
+    return lazyConnect;
+  }
+
+  public void setLazyConnect(@Nullable Boolean lazyConnect) {
+    this.lazyConnect = lazyConnect;
   }
 
   public boolean isShareClientResources() {

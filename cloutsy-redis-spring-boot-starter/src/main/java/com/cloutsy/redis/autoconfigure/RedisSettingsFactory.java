@@ -65,7 +65,8 @@ final class RedisSettingsFactory {
       flag("tls-verify-hostname", "REDIS_TLS_VERIFY_HOSTNAME", CloutsyRedisProperties::getTlsVerifyHostname),
       number("wait-replicas", "REDIS_WAIT_REPLICAS", CloutsyRedisProperties::getWaitReplicas),
       millis("wait-timeout", "REDIS_WAIT_TIMEOUT_MS", CloutsyRedisProperties::getWaitTimeout),
-      number("max-value-bytes", "REDIS_MAX_VALUE_BYTES", CloutsyRedisProperties::getMaxValueBytes));
+      number("max-value-bytes", "REDIS_MAX_VALUE_BYTES", CloutsyRedisProperties::getMaxValueBytes),
+      flag("lazy-connect", "REDIS_LAZY_CONNECT", CloutsyRedisProperties::getLazyConnect));
 
   private RedisSettingsFactory() {}
 
