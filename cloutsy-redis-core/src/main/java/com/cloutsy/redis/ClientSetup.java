@@ -56,6 +56,9 @@ final class ClientSetup {
   /** Failed reconnects to one node after which the topology is refreshed: its replica may have taken over. */
   static final int REFRESH_AFTER_RECONNECT_ATTEMPTS = 3;
 
+  /** Never: see {@link #configure}. A constant so that the choice is stated once, and visible to tests. */
+  static final boolean SUSPEND_RECONNECT_ON_PROTOCOL_FAILURE = false;
+
   private ClientSetup() {}
 
   static ClientResources resources(RedisSettings settings, UnaryOperator<ClientResources.Builder> customizer) {
@@ -108,6 +111,9 @@ final class ClientSetup {
   private static void configure(ClientOptions.Builder builder, RedisSettings settings) {
     builder
         .autoReconnect(true)
+        // A failed handshake on reconnect (TLS: a certificate from an unknown CA; HELLO/AUTH refused) must not stop
+        // reconnecting for good, or the connection never comes back once the server is fixed (TlsCertificateChangeIT).
+        .suspendReconnectOnProtocolFailure(SUSPEND_RECONNECT_ON_PROTOCOL_FAILURE)
         // No offline queue: while disconnected a command fails at once instead of waiting in an unbounded buffer,
         // and commands in flight when the connection drops fail instead of being replayed (an INCR would count
         // twice); ReadRetry sends the facade's reads again.
