@@ -18,6 +18,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -84,7 +85,8 @@ public final class RedisService implements AutoCloseable {
     this.settings = settings;
     this.keys = Keys.of(settings.keyLayout(), settings.keyPrefix());
     this.endpoint = settings.describeEndpoint();
-    this.failures = new Failures(endpoint, ClientSetup.username(settings), ClientSetup.credentialSettings(settings));
+    this.failures = new Failures(endpoint, ClientSetup.username(settings), ClientSetup.credentialSettings(settings),
+        this::readOnlyAnswered);
     this.runtime = new RedisRuntime(settings, endpoint, failures, counters, keys, this::current);
     this.ownsResources = sharedResources == null;
     this.resources = sharedResources != null ? sharedResources : ClientSetup.resources(settings, customizer);
@@ -210,7 +212,16 @@ public final class RedisService implements AutoCloseable {
     ReadRetry reads = new ReadRetry(connection, clusterClient != null, settings.maxRetriesPerRequest(),
         settings.commandTimeout());
     owner.addListener(reads);
-    return new Connected(connection, async, scripts, log, reads, durable);
+    MasterFollower follower = null;
+    if (clusterClient == null) {
+      List<StatefulRedisConnection<String, String>> followed = new ArrayList<>();
+      followed.add((StatefulRedisConnection<String, String>) connection);
+      if (durable.connection() != connection) {
+        followed.add((StatefulRedisConnection<String, String>) durable.connection());
+      }
+      follower = new MasterFollower(standaloneClient(), uri, endpoint, followed);
+    }
+    return new Connected(connection, async, scripts, log, reads, durable, follower);
   }
 
   /** Takes the connection a lazy start made in the background; false, having closed it, when closed meanwhile. */
@@ -524,6 +535,10 @@ public final class RedisService implements AutoCloseable {
   }
 
   private void release(Connected current) {
+    MasterFollower follower = current.follower();
+    if (follower != null) {
+      follower.close();
+    }
     current.events().closing();
     owner().removeListener(current.reads());
     if (current.durable().connection() != current.connection()) {
@@ -566,6 +581,15 @@ public final class RedisService implements AutoCloseable {
     }
     return new RedisUnavailableException("Could not connect to Redis at " + endpoint + " within "
         + settings.connectTimeout().toMillis() + " ms: " + unreachable.getMessage(), unreachable);
+  }
+
+  /** A command was refused with READONLY: look for the master again (see {@link MasterFollower}). */
+  private void readOnlyAnswered() {
+    Connected current = connected;
+    MasterFollower follower = current == null ? null : current.follower();
+    if (follower != null) {
+      follower.readOnlyAnswered();
+    }
   }
 
   private Connected current() {
