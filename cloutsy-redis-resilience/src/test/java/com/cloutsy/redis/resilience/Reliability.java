@@ -28,8 +28,8 @@ final class Reliability {
       "Redis Cluster and Sentinel failover under this suite's mixed load: they are measured by core's"
           + " ClusterFailoverIT and SentinelFailoverIT (sessions and rate limits while a master is killed; lost"
           + " acknowledged sessions with and without WAIT), whose figures are in docs/OPERATIONS.md, not here.",
-      "TLS: no fault runs through a TLS connection (a failed handshake on reconnect disables reconnect for good"
-          + " in Lettuce, see REDIS-FACTS).",
+      "TLS: no fault of this suite runs through a TLS connection; a certificate change under load is measured by"
+          + " core's TlsCertificateChangeIT (docs/OPERATIONS.md, TLS).",
       "A silently dead peer on a real network: the loopback proxy cannot make the kernel stop acknowledging, so the"
           + " blackhole is detected through a full receive window and TCP_USER_TIMEOUT, or through command"
           + " timeouts; packet loss and reordering (netem) are not available on this machine.",
