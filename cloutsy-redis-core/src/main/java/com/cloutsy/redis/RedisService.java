@@ -38,9 +38,10 @@ import org.jspecify.annotations.Nullable;
  * reconnect asks the sentinels for the new one, and the service reconnects on its own when the sentinels announce a
  * new master or a command answers READONLY, so a failover that dropped no connection is followed too), or a Redis
  * Cluster when {@link RedisSettings#clusterNodes()} is set: then one cluster connection routes every command to the
- * master of its key's slot, follows MOVED and ASK, and refreshes the topology when nodes fail and periodically. The commands and scripts of {@link #runtime()} are the
- * same in all three, so capabilities run unchanged; {@link #connection()} exists only for a single server or
- * Sentinel and {@link #clusterConnection()} only for a cluster.
+ * master of its key's slot, follows MOVED and ASK, and refreshes the topology when nodes fail and periodically. The
+ * commands and scripts of {@link #runtime()} are the same in all three, so capabilities run unchanged;
+ * {@link #connection()} exists only for a single server or Sentinel and {@link #clusterConnection()} only for a
+ * cluster.
  *
  * <p>Lifecycle: {@link #create} configures, {@link #start} connects (the seed's {@code onModuleInit}),
  * {@link #close} releases the connection and threads (the seed's {@code onModuleDestroy}). Between them the
