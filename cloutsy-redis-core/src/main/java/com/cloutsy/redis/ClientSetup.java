@@ -50,16 +50,24 @@ final class ClientSetup {
   /** Failed reconnects to one node after which the topology is refreshed: its replica may have taken over. */
   static final int REFRESH_AFTER_RECONNECT_ATTEMPTS = 3;
 
+  /** Never: see {@link #configure}. A constant so that the choice is stated once, and visible to tests. */
+  static final boolean SUSPEND_RECONNECT_ON_PROTOCOL_FAILURE = false;
+
   private ClientSetup() {}
 
   static ClientResources resources(RedisSettings settings, UnaryOperator<ClientResources.Builder> customizer) {
+    return customizer.apply(ClientResources.builder().reconnectDelay(reconnectDelay(settings))).build();
+  }
+
+  /**
+   * The delays between reconnect attempts: from the seed's retry delay up to {@link #MAX_RECONNECT_DELAY}. Equal
+   * jitter: many application instances that lost Redis together do not all reconnect in the same instant.
+   */
+  static Delay reconnectDelay(RedisSettings settings) {
     Duration firstDelay = settings.isCluster() ? settings.retryDelayOnClusterDown() : settings.retryDelayOnFailover();
     Duration lower = firstDelay.isZero() ? Duration.ofMillis(1) : firstDelay;
     Duration upper = lower.compareTo(MAX_RECONNECT_DELAY) > 0 ? lower : MAX_RECONNECT_DELAY;
-    // Equal jitter: many application instances that lost Redis together do not all reconnect in the same instant.
-    return customizer.apply(ClientResources.builder()
-        .reconnectDelay(Delay.equalJitter(lower, upper, 2, TimeUnit.MILLISECONDS)))
-        .build();
+    return Delay.equalJitter(lower, upper, 2, TimeUnit.MILLISECONDS);
   }
 
   static ClientOptions options(RedisSettings settings) {
@@ -97,6 +105,9 @@ final class ClientSetup {
   private static void configure(ClientOptions.Builder builder, RedisSettings settings) {
     builder
         .autoReconnect(true)
+        // A failed handshake on reconnect (TLS: a certificate from an unknown CA; HELLO/AUTH refused) must not stop
+        // reconnecting for good, or the connection never comes back once the server is fixed (TlsCertificateChangeIT).
+        .suspendReconnectOnProtocolFailure(SUSPEND_RECONNECT_ON_PROTOCOL_FAILURE)
         // No offline queue: while disconnected a command fails at once instead of waiting in an unbounded buffer,
         // and commands in flight when the connection drops fail instead of being replayed (an INCR would count
         // twice); ReadRetry sends the facade's reads again.

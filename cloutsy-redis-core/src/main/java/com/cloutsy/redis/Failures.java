@@ -21,16 +21,19 @@ final class Failures {
   private final String endpoint;
   private final String user;
   private final String credentials;
+  private final Runnable onReadOnly;
   private final AtomicReference<@Nullable String> refusedReconnect = new AtomicReference<>();
 
   /**
    * {@code user} is the ACL user the connection authenticates as, {@code default} when none is named;
-   * {@code credentials} names the settings that hold its credentials.
+   * {@code credentials} names the settings that hold its credentials; {@code onReadOnly} runs for every READONLY
+   * reply translated, so that the service looks for the master again.
    */
-  Failures(String endpoint, String user, String credentials) {
+  Failures(String endpoint, String user, String credentials, Runnable onReadOnly) {
     this.endpoint = endpoint;
     this.user = user;
     this.credentials = credentials;
+    this.onReadOnly = onReadOnly;
   }
 
   /** The exception a caller should see for this failure of a Lettuce future. */
@@ -40,7 +43,11 @@ final class Failures {
       return (RuntimeException) error;
     }
     String message = String.valueOf(error.getMessage());
-    ServerError.Meaning meaning = ServerError.of(error).map(ServerError::meaning).orElse(null);
+    ServerError code = ServerError.of(error).orElse(null);
+    ServerError.Meaning meaning = code == null ? null : code.meaning();
+    if (code == ServerError.READONLY) {
+      onReadOnly.run();
+    }
     if (meaning == ServerError.Meaning.MISCONFIGURATION) {
       // The server's message does not say which user it refused; this one does.
       return new RedisMisconfigurationException("Redis at " + endpoint + " refused ACL user \"" + user + "\": "

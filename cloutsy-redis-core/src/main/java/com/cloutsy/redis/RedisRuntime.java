@@ -74,6 +74,7 @@ public final class RedisRuntime {
    * Lettuce reports; pass them through {@link #mapFailures}.
    *
    * @throws IllegalStateException before the service is started or after it is closed
+   * @throws RedisUnavailableException while a lazily started service is still connecting
    */
   public RedisClusterAsyncCommands<String, String> commands() {
     return connected.get().async();
@@ -87,8 +88,7 @@ public final class RedisRuntime {
    * @throws IllegalStateException before the service is started or after it is closed
    */
   public <T> CompletionStage<T> send(Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
-    RedisClusterAsyncCommands<String, String> commands = connected.get().async();
-    return mapFailures(gated(() -> migration.send(() -> command.apply(commands))));
+    return withConnection(current -> mapFailures(gated(() -> migration.send(() -> command.apply(current.async())))));
   }
 
   /**
@@ -98,9 +98,8 @@ public final class RedisRuntime {
    * @throws IllegalStateException before the service is started or after it is closed
    */
   public <T> CompletionStage<T> read(Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
-    Connected current = connected.get();
-    RedisClusterAsyncCommands<String, String> commands = current.async();
-    return mapFailures(gated(() -> migration.send(() -> current.reads().read(() -> command.apply(commands)))));
+    return withConnection(current -> mapFailures(gated(() -> migration.send(
+        () -> current.reads().read(() -> command.apply(current.async()))))));
   }
 
   /**
@@ -110,8 +109,7 @@ public final class RedisRuntime {
    * @throws IllegalStateException before the service is started or after it is closed
    */
   public CompletionStage<Reply> run(LuaScript script, String[] keys, String... args) {
-    ScriptRunner runner = connected.get().scripts();
-    return gated(() -> run(runner, script, keys, args));
+    return withConnection(current -> gated(() -> run(current.scripts(), script, keys, args)));
   }
 
   /** The shared connection's calls, bounded by the request queue size where {@link RequestGate} says. */
@@ -124,7 +122,7 @@ public final class RedisRuntime {
    * shared connection when durability is off.
    */
   public CompletionStage<Reply> runDurable(LuaScript script, String[] keys, String... args) {
-    return run(connected.get().durable().scripts(), script, keys, args);
+    return withConnection(current -> run(current.durable().scripts(), script, keys, args));
   }
 
   private CompletionStage<Reply> run(ScriptRunner runner, LuaScript script, String[] keys, String... args) {
@@ -138,7 +136,7 @@ public final class RedisRuntime {
    */
   public <T> CompletionStage<T> sendDurable(
       Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
-    return send(connected.get().durable().async(), command);
+    return withConnection(current -> send(current.durable().async(), command));
   }
 
   /**
@@ -169,8 +167,7 @@ public final class RedisRuntime {
     Durability durability = settings.durability();
     if (!durability.isEnabled()) {
       // Called for its check alone: before start and after close it throws, as with durability on.
-      Connected unused = connected.get();
-      return CompletableFuture.completedFuture(null);
+      return withConnection(current -> CompletableFuture.completedFuture(null));
     }
     return awaitReplicas(key, durability.replicas(), durability.timeout()).thenCompose(confirmed ->
         confirmed >= durability.replicas()
@@ -200,7 +197,13 @@ public final class RedisRuntime {
       throw new IllegalArgumentException("timeout must be 1 ms or more and less than the command timeout "
           + settings.commandTimeout().toMillis() + " ms, was " + timeout);
     }
-    StatefulConnection<String, String> durable = connected.get().durable().connection();
+    Connected current;
+    try {
+      current = connected.get();
+    } catch (RedisUnavailableException | RedisMisconfigurationException notConnectedYet) {
+      return CompletableFuture.failedStage(notConnectedYet);
+    }
+    StatefulConnection<String, String> durable = current.durable().connection();
     if (!(durable instanceof StatefulRedisClusterConnection<String, String> cluster)) {
       return mapFailures(((StatefulRedisConnection<String, String>) durable).async()
           .waitForReplication(replicas, timeout.toMillis()));
@@ -214,6 +217,20 @@ public final class RedisRuntime {
     RedisURI node = master.getUri();
     return mapFailures(cluster.getConnectionAsync(node.getHost(), node.getPort())
         .thenCompose(connection -> connection.async().waitForReplication(replicas, timeout.toMillis())));
+  }
+
+  /**
+   * Runs {@code use} on the connection; while a lazily started service is still connecting, a stage failed with the
+   * reason instead, so that callers meet it where they meet every other outage.
+   */
+  private <T> CompletionStage<T> withConnection(Function<Connected, CompletionStage<T>> use) {
+    Connected current;
+    try {
+      current = connected.get();
+    } catch (RedisUnavailableException | RedisMisconfigurationException notConnectedYet) {
+      return CompletableFuture.failedStage(notConnectedYet);
+    }
+    return use.apply(current);
   }
 
   /**

@@ -18,6 +18,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,11 +35,13 @@ import org.jspecify.annotations.Nullable;
  * {@link ScriptRunner script runner}).
  *
  * <p>Topologies: a single server, a Sentinel-managed master (reads and writes go to the master; after a failover the
- * reconnect asks the sentinels for the new one), or a Redis Cluster when {@link RedisSettings#clusterNodes()} is set:
- * then one cluster connection routes every command to the master of its key's slot, follows MOVED and ASK, and
- * refreshes the topology when nodes fail and periodically. The commands and scripts of {@link #runtime()} are the
- * same in all three, so capabilities run unchanged; {@link #connection()} exists only for a single server or
- * Sentinel and {@link #clusterConnection()} only for a cluster.
+ * reconnect asks the sentinels for the new one, and the service reconnects on its own when the sentinels announce a
+ * new master or a command answers READONLY, so a failover that dropped no connection is followed too), or a Redis
+ * Cluster when {@link RedisSettings#clusterNodes()} is set: then one cluster connection routes every command to the
+ * master of its key's slot, follows MOVED and ASK, and refreshes the topology when nodes fail and periodically. The
+ * commands and scripts of {@link #runtime()} are the same in all three, so capabilities run unchanged;
+ * {@link #connection()} exists only for a single server or Sentinel and {@link #clusterConnection()} only for a
+ * cluster.
  *
  * <p>Lifecycle: {@link #create} configures, {@link #start} connects (the seed's {@code onModuleInit}),
  * {@link #close} releases the connection and threads (the seed's {@code onModuleDestroy}). Between them the
@@ -75,6 +78,8 @@ public final class RedisService implements AutoCloseable {
   private final RedisURI uri;
   private final RedisRuntime runtime;
   private volatile @Nullable Connected connected;
+  private volatile @Nullable ConnectRetry connecting;
+  private @Nullable ConnectionEventLog events;
   private boolean closed;
 
   private RedisService(RedisSettings settings, @Nullable ClientResources sharedResources,
@@ -82,7 +87,8 @@ public final class RedisService implements AutoCloseable {
     this.settings = settings;
     this.keys = Keys.of(settings.keyLayout(), settings.keyPrefix());
     this.endpoint = settings.describeEndpoint();
-    this.failures = new Failures(endpoint, ClientSetup.username(settings), ClientSetup.credentialSettings(settings));
+    this.failures = new Failures(endpoint, ClientSetup.username(settings), ClientSetup.credentialSettings(settings),
+        this::readOnlyAnswered);
     this.runtime = new RedisRuntime(settings, endpoint, failures, counters, keys, this::current);
     this.ownsResources = sharedResources == null;
     this.resources = sharedResources != null ? sharedResources : ClientSetup.resources(settings, customizer);
@@ -142,54 +148,93 @@ public final class RedisService implements AutoCloseable {
   /**
    * Connects, waiting at most {@link RedisSettings#connectTimeout()}; does nothing when already started.
    *
+   * <p>With {@link RedisSettings#lazyConnect()} a server that cannot be reached does not fail the start: the service
+   * returns disconnected and connects in the background once the server answers (an attempt at least every second
+   * or so). Meanwhile its calls fail with {@link RedisUnavailableException} (or {@link RedisMisconfigurationException}
+   * when the credentials are refused) giving the reason of the last attempt, each capability applies its failure
+   * policy, and {@link #isConnected()} is false.
+   *
    * @return this service
-   * @throws RedisUnavailableException if the server cannot be reached; the message names the host and port (or the
-   *     cluster's seeds)
-   * @throws RedisMisconfigurationException if the server refuses the credentials; the message names the user, never
-   *     the password
+   * @throws RedisUnavailableException if the server cannot be reached (unless lazy); the message names the host and
+   *     port (or the cluster's seeds)
+   * @throws RedisMisconfigurationException if the server refuses the credentials (unless lazy); the message names the
+   *     user, never the password
    * @throws IllegalStateException after {@link #close()}
    */
   public synchronized RedisService start() {
     if (closed) {
       throw new IllegalStateException("RedisService for " + endpoint + " is closed");
     }
-    if (connected != null) {
+    if (connected != null || connecting != null) {
       return this;
     }
-    AbstractRedisClient owner = owner();
-    ConnectionEventLog events = new ConnectionEventLog(owner, failures, endpoint, clusterClient != null);
+    ConnectionEventLog log = new ConnectionEventLog(owner(), failures, endpoint, clusterClient != null);
     try {
-      StatefulConnection<String, String> connection;
-      RedisClusterAsyncCommands<String, String> async;
-      if (clusterClient != null) {
-        StatefulRedisClusterConnection<String, String> cluster = clusterClient.connect(StringCodec.UTF8);
-        connection = cluster;
-        async = cluster.async();
-      } else {
-        StatefulRedisConnection<String, String> single = standaloneClient().connect(StringCodec.UTF8, uri);
-        connection = single;
-        async = single.async();
-      }
-      events.attach(connection);
-      ScriptRunner scripts = new ScriptRunner(async, failures::translate);
-      Connected.Durable durable = new Connected.Durable(connection, async, scripts);
-      if (settings.durability().isEnabled()) {
-        try {
-          durable = connectDurable();
-        } catch (RedisException unreachable) {
-          connection.close();
-          throw unreachable;
-        }
-      }
-      ReadRetry reads = new ReadRetry(connection, clusterClient != null, settings.maxRetriesPerRequest(),
-          settings.commandTimeout());
-      owner.addListener(reads);
-      connected = new Connected(connection, async, scripts, events, reads, durable);
+      connected = connect(log);
+      events = log;
       return this;
     } catch (RedisException unreachable) {
-      events.close();
-      throw connectFailure(unreachable);
+      RuntimeException failure = connectFailure(unreachable);
+      if (!settings.lazyConnect()) {
+        log.close();
+        throw failure;
+      }
+      events = log;
+      connecting = new ConnectRetry(endpoint, ClientSetup.reconnectDelay(settings), failure, () -> connect(log),
+          this::connectFailure, this::adopt);
+      return this;
     }
+  }
+
+  /** Opens the shared connection (and the durable one, when durability is on); throws when Redis cannot be asked. */
+  private Connected connect(ConnectionEventLog log) {
+    AbstractRedisClient owner = owner();
+    StatefulConnection<String, String> connection;
+    RedisClusterAsyncCommands<String, String> async;
+    if (clusterClient != null) {
+      StatefulRedisClusterConnection<String, String> cluster = clusterClient.connect(StringCodec.UTF8);
+      connection = cluster;
+      async = cluster.async();
+    } else {
+      StatefulRedisConnection<String, String> single = standaloneClient().connect(StringCodec.UTF8, uri);
+      connection = single;
+      async = single.async();
+    }
+    log.attach(connection);
+    ScriptRunner scripts = new ScriptRunner(async, failures::translate);
+    Connected.Durable durable = new Connected.Durable(connection, async, scripts);
+    if (settings.durability().isEnabled()) {
+      try {
+        durable = connectDurable();
+      } catch (RedisException unreachable) {
+        connection.close();
+        throw unreachable;
+      }
+    }
+    ReadRetry reads = new ReadRetry(connection, clusterClient != null, settings.maxRetriesPerRequest(),
+        settings.commandTimeout());
+    owner.addListener(reads);
+    MasterFollower follower = null;
+    if (clusterClient == null) {
+      List<StatefulRedisConnection<String, String>> followed = new ArrayList<>();
+      followed.add((StatefulRedisConnection<String, String>) connection);
+      if (durable.connection() != connection) {
+        followed.add((StatefulRedisConnection<String, String>) durable.connection());
+      }
+      follower = new MasterFollower(standaloneClient(), uri, endpoint, followed);
+    }
+    return new Connected(connection, async, scripts, log, reads, durable, follower);
+  }
+
+  /** Takes the connection a lazy start made in the background; false, having closed it, when closed meanwhile. */
+  private synchronized boolean adopt(Connected made) {
+    connecting = null;
+    if (closed) {
+      release(made);
+      return false;
+    }
+    connected = made;
+    return true;
   }
 
   private Connected.Durable connectDurable() {
@@ -206,7 +251,10 @@ public final class RedisService implements AutoCloseable {
     return clusterClient != null;
   }
 
-  /** Whether {@link #start()} succeeded and the connection is currently up (it may drop and come back). */
+  /**
+   * Whether {@link #start()} succeeded and the connection is currently up (it may drop and come back); false while a
+   * lazy start is still connecting.
+   */
   public boolean isConnected() {
     Connected current = connected;
     return current != null && current.connection().isOpen();
@@ -463,18 +511,19 @@ public final class RedisService implements AutoCloseable {
       return;
     }
     closed = true;
+    ConnectRetry retry = connecting;
+    connecting = null;
+    if (retry != null) {
+      retry.close();
+    }
     Connected current = connected;
     connected = null;
-    AbstractRedisClient owner = owner();
     if (current != null) {
-      current.events().closing();
-      owner.removeListener(current.reads());
-      if (current.durable().connection() != current.connection()) {
-        current.durable().connection().close();
-      }
-      current.connection().close();
-      current.events().close();
+      release(current);
+    } else if (events != null) {
+      events.close();
     }
+    AbstractRedisClient owner = owner();
     owner.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     if (ownsResources) {
       // Not awaited: close returns once the connections are closed, and the event loops wind down on their own.
@@ -485,6 +534,20 @@ public final class RedisService implements AutoCloseable {
   @Override
   public String toString() {
     return "RedisService[" + endpoint + (isConnected() ? ", connected" : ", not connected") + "]";
+  }
+
+  private void release(Connected current) {
+    MasterFollower follower = current.follower();
+    if (follower != null) {
+      follower.close();
+    }
+    current.events().closing();
+    owner().removeListener(current.reads());
+    if (current.durable().connection() != current.connection()) {
+      current.durable().connection().close();
+    }
+    current.connection().close();
+    current.events().close();
   }
 
   private AbstractRedisClient owner() {
@@ -504,6 +567,7 @@ public final class RedisService implements AutoCloseable {
    * the password), so a wrong REDIS_PASSWORD is not mistaken for a network problem.
    */
   private RuntimeException connectFailure(RedisException unreachable) {
+    failures.reconnectFailed(unreachable);
     for (Throwable cause = unreachable; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
       if (cause instanceof SSLException) {
         return new RedisUnavailableException("TLS handshake with Redis at " + endpoint + " failed: "
@@ -521,9 +585,22 @@ public final class RedisService implements AutoCloseable {
         + settings.connectTimeout().toMillis() + " ms: " + unreachable.getMessage(), unreachable);
   }
 
+  /** A command was refused with READONLY: look for the master again (see {@link MasterFollower}). */
+  private void readOnlyAnswered() {
+    Connected current = connected;
+    MasterFollower follower = current == null ? null : current.follower();
+    if (follower != null) {
+      follower.readOnlyAnswered();
+    }
+  }
+
   private Connected current() {
     Connected current = connected;
     if (current == null) {
+      ConnectRetry retry = connecting;
+      if (retry != null) {
+        throw retry.notConnected();
+      }
       throw new IllegalStateException(closed
           ? "RedisService for " + endpoint + " is closed"
           : "RedisService for " + endpoint + " is not started: call start() first");

@@ -32,7 +32,10 @@ public enum ServerError {
    * {@code password} in the text.
    */
   AUTH_REFUSED(Meaning.MISCONFIGURATION),
-  /** The server is a replica, or a demoted master: writes are refused. */
+  /**
+   * The server is a replica, or a demoted master: writes are refused. The service then reconnects, which asks the
+   * sentinels for the master again.
+   */
   READONLY(Meaning.OUTAGE),
   /** The server is loading its data set after a restart. */
   LOADING(Meaning.OUTAGE),

@@ -4,19 +4,23 @@ import com.cloutsy.redis.RedisRuntime;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A cache's own String/byte[] connection and the commands it sends on it, so entry bytes (compressed ones included)
@@ -28,34 +32,55 @@ final class CacheConnection implements AutoCloseable {
 
   static final RedisCodec<String, byte[]> BYTES = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
-  private final StatefulConnection<String, byte[]> connection;
-  private final RedisClusterAsyncCommands<String, byte[]> commands;
+  private final RedisService redis;
+  private final String name;
   private final RedisRuntime runtime;
+  private final AtomicReference<@Nullable Opened> opened = new AtomicReference<>();
+  private final AtomicBoolean opening = new AtomicBoolean();
+  private volatile boolean closed;
 
-  private CacheConnection(StatefulConnection<String, byte[]> connection,
-      RedisClusterAsyncCommands<String, byte[]> commands, RedisRuntime runtime) {
-    this.connection = connection;
-    this.commands = commands;
-    this.runtime = runtime;
+  /** An open connection and its commands. */
+  private record Opened(StatefulConnection<String, byte[]> connection,
+      RedisClusterAsyncCommands<String, byte[]> commands) {}
+
+  private CacheConnection(RedisService redis, String name, @Nullable Opened opened) {
+    this.redis = redis;
+    this.name = name;
+    this.runtime = redis.runtime();
+    this.opened.set(opened);
   }
 
   /**
-   * Opens the connection of cache {@code name} on {@code redis}'s server or cluster.
+   * Opens the connection of cache {@code name} on {@code redis}'s server or cluster. On a lazily started service
+   * ({@code REDIS_LAZY_CONNECT}) that is not connected yet, it is opened later instead, in the background after the
+   * service has connected; until then the cache's commands fail as during an outage, so the cache degrades.
    *
-   * @throws RedisUnavailableException if it cannot connect
+   * @throws RedisUnavailableException if it cannot connect (and the service is not lazy)
    */
   static CacheConnection open(RedisService redis, String name) {
+    if (redis.settings().lazyConnect() && !redis.isConnected()) {
+      return new CacheConnection(redis, name, null);
+    }
     try {
-      if (redis.isCluster()) {
-        StatefulRedisClusterConnection<String, byte[]> cluster = redis.clusterClient().connect(BYTES);
-        return new CacheConnection(cluster, cluster.async(), redis.runtime());
+      return new CacheConnection(redis, name, connect(redis).toCompletableFuture().join());
+    } catch (CompletionException | RedisException failed) {
+      Throwable unreachable = failed instanceof CompletionException && failed.getCause() != null
+          ? failed.getCause() : failed;
+      if (redis.settings().lazyConnect()) {
+        return new CacheConnection(redis, name, null);
       }
-      StatefulRedisConnection<String, byte[]> single = redis.client().connect(BYTES, redis.redisUri());
-      return new CacheConnection(single, single.async(), redis.runtime());
-    } catch (RedisException unreachable) {
       throw new RedisUnavailableException("Cache '" + name + "' could not connect to Redis at "
           + redis.settings().describeEndpoint() + ": " + unreachable.getMessage(), unreachable);
     }
+  }
+
+  private static CompletionStage<Opened> connect(RedisService redis) {
+    if (redis.isCluster()) {
+      return redis.clusterClient().connectAsync(BYTES)
+          .thenApply(cluster -> new Opened(cluster, cluster.async()));
+    }
+    return redis.client().connectAsync(BYTES, redis.redisUri())
+        .thenApply(single -> new Opened(single, single.async()));
   }
 
   CompletionStage<byte[]> get(String key) {
@@ -76,11 +101,37 @@ final class CacheConnection implements AutoCloseable {
 
   private <R> CompletionStage<R> send(
       Function<RedisClusterAsyncCommands<String, byte[]>, ? extends CompletionStage<R>> command) {
-    return runtime.send(commands, command);
+    Opened open = opened.get();
+    if (open != null) {
+      return runtime.send(open.commands(), command);
+    }
+    openInBackground();
+    return CompletableFuture.failedStage(new RedisUnavailableException("Cache '" + name + "' is not connected to"
+        + " Redis at " + redis.settings().describeEndpoint() + " yet (lazy start)",
+        new RedisConnectionException("cache connection not open yet")));
+  }
+
+  /**
+   * Opens the connection once the service is connected (whose own attempts pace the retries), one attempt at a time.
+   */
+  private void openInBackground() {
+    if (closed || !redis.isConnected() || !opening.compareAndSet(false, true)) {
+      return;
+    }
+    connect(redis).whenComplete((open, failed) -> {
+      if (open != null && (closed || !opened.compareAndSet(null, open))) {
+        open.connection().close();
+      }
+      opening.set(false);
+    });
   }
 
   @Override
   public void close() {
-    connection.close();
+    closed = true;
+    Opened open = opened.getAndSet(null);
+    if (open != null) {
+      open.connection().close();
+    }
   }
 }

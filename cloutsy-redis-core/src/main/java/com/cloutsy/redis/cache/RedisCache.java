@@ -1,6 +1,7 @@
 package com.cloutsy.redis.cache;
 
 import com.cloutsy.redis.FeatureCounters;
+import com.cloutsy.redis.RedisMisconfigurationException;
 import com.cloutsy.redis.RedisRuntime;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
@@ -134,7 +135,11 @@ public final class RedisCache implements AutoCloseable {
 
   private RedisCache(RedisService redis, String name, CachePolicy policy, Executor executor, Clock clock,
       boolean ownsService) {
-    required(redis, "redis").runtime().commands();
+    try {
+      required(redis, "redis").runtime().commands();
+    } catch (RedisUnavailableException | RedisMisconfigurationException connecting) {
+      // A lazily started service that is still connecting: the cache degrades to its loaders until it is.
+    }
     if (required(name, "name").isBlank()) {
       throw new IllegalArgumentException("name must not be blank");
     }

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * {@code REDIS_TLS_VERIFY_HOSTNAME}, {@code REDIS_CLUSTER_NODES}, {@code REDIS_SENTINEL_MASTER},
  * {@code REDIS_SENTINEL_NODES}, {@code REDIS_CONNECT_TIMEOUT_MS}, {@code REDIS_COMMAND_TIMEOUT_MS},
  * {@code REDIS_KEY_PREFIX}, {@code REDIS_KEY_LAYOUT}, {@code REDIS_CACHE_URL}, {@code REDIS_WAIT_REPLICAS},
- * {@code REDIS_WAIT_TIMEOUT_MS}, {@code REDIS_REQUEST_QUEUE_SIZE});
+ * {@code REDIS_WAIT_TIMEOUT_MS}, {@code REDIS_REQUEST_QUEUE_SIZE}, {@code REDIS_LAZY_CONNECT});
  * {@link #builder()} sets the same values in code. A bad value throws {@link InvalidSettingException} naming the
  * variable and what was expected. {@link #toString()} never shows a password, also not one inside a URL.
  *
@@ -67,6 +67,10 @@ import org.jspecify.annotations.Nullable;
  * @param requestQueueSize the most commands that wait for a reply on one connection ({@code REDIS_REQUEST_QUEUE_SIZE},
  *     default {@value #DEFAULT_REQUEST_QUEUE_SIZE}): while a stalled server answers nothing, further commands fail at
  *     once with {@code RedisUnavailableException} instead of piling up in memory until their timeout
+ * @param lazyConnect whether {@code start()} may return without Redis ({@code REDIS_LAZY_CONNECT}, default false, the
+ *     seed's {@code lazyConnect}): the service then starts disconnected, its calls fail or degrade by each
+ *     capability's failure policy, health is DOWN with the reason, and it connects on its own once Redis answers
+ *     (an attempt at least every second or so). False fails start-up when Redis cannot be reached
  */
 public record RedisSettings(
     String host,
@@ -91,7 +95,7 @@ public record RedisSettings(
     boolean tlsVerifyHostname,
     Durability durability,
     int maxValueBytes,
-    int requestQueueSize) {
+    int requestQueueSize, boolean lazyConnect) {
 
   /** Default host, as in the seed. */
   public static final String DEFAULT_HOST = "localhost";
@@ -205,7 +209,8 @@ public record RedisSettings(
         .durability(new Durability(env.integer("REDIS_WAIT_REPLICAS", 0, Integer.MAX_VALUE, 0),
             env.millis("REDIS_WAIT_TIMEOUT_MS", 1, Durability.NONE.timeout())))
         .maxValueBytes(env.integer("REDIS_MAX_VALUE_BYTES", 1, REDIS_MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES))
-        .requestQueueSize(env.integer("REDIS_REQUEST_QUEUE_SIZE", 1, Integer.MAX_VALUE, DEFAULT_REQUEST_QUEUE_SIZE));
+        .requestQueueSize(env.integer("REDIS_REQUEST_QUEUE_SIZE", 1, Integer.MAX_VALUE, DEFAULT_REQUEST_QUEUE_SIZE))
+        .lazyConnect(env.flag("REDIS_LAZY_CONNECT", false));
     String layout = env.text("REDIS_KEY_LAYOUT");
     if (layout != null) {
       try {
@@ -300,6 +305,7 @@ public record RedisSettings(
             + " ms" : "")
         + ", maxValueBytes=" + maxValueBytes
         + ", requestQueueSize=" + requestQueueSize
+        + (lazyConnect ? ", lazyConnect=true" : "")
         + "]";
   }
 
@@ -346,6 +352,7 @@ public record RedisSettings(
     private Durability durability = Durability.NONE;
     private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
     private int requestQueueSize = DEFAULT_REQUEST_QUEUE_SIZE;
+    private boolean lazyConnect;
 
     private Builder() {}
 
@@ -373,6 +380,7 @@ public record RedisSettings(
       durability = from.durability;
       maxValueBytes = from.maxValueBytes;
       requestQueueSize = from.requestQueueSize;
+      lazyConnect = from.lazyConnect;
     }
 
     /** Server host when no URL is given. */
@@ -513,6 +521,12 @@ public record RedisSettings(
       return this;
     }
 
+    /** Whether {@code start()} may return without Redis and connect once it answers; false by default. */
+    public Builder lazyConnect(boolean lazyConnect) {
+      this.lazyConnect = lazyConnect;
+      return this;
+    }
+
     /**
      * Validates and builds.
      *
@@ -523,7 +537,7 @@ public record RedisSettings(
       return new RedisSettings(host, port, username, password, database, url, tls, clusterNodes, sentinelMaster,
           sentinelNodes, connectTimeout, commandTimeout, maxRetriesPerRequest, retryDelayOnClusterDown,
           retryDelayOnFailover, keyPrefix, layout, cacheUrl, tlsCaFile, tlsVerifyHostname, durability, maxValueBytes,
-          requestQueueSize);
+          requestQueueSize, lazyConnect);
     }
   }
 }

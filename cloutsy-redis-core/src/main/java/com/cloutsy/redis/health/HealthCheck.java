@@ -1,6 +1,8 @@
 package com.cloutsy.redis.health;
 
+import com.cloutsy.redis.RedisMisconfigurationException;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RedisUnavailableException;
 import com.cloutsy.redis.ServerError;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.health.HealthReport.Cluster;
@@ -150,6 +152,11 @@ public final class HealthCheck implements AutoCloseable {
           List.of(new Reason(HealthProblem.NOT_STARTED,
               Objects.requireNonNullElse(notStarted.getMessage(), "the service is not started"))),
           null, null, null, checkedAt,
+          started)));
+    } catch (RedisUnavailableException | RedisMisconfigurationException connecting) {
+      // A lazy start still connecting: the reason is why its last attempt failed (refused, TLS, credentials).
+      return CompletableFuture.completedFuture(remember(report(
+          List.of(classify(connecting, "connect", null, redis.settings().tls())), null, null, null, checkedAt,
           started)));
     }
     String nonce = randomHex(8);

@@ -3,6 +3,7 @@ package com.cloutsy.redis.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.cloutsy.redis.embedded.EmbeddedRedis;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,7 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * embedded Redis,
  * says where the ops page is, answers with the default settings, and stops with the redis-server on Ctrl-C (SIGINT
  * to the whole process group, as a terminal sends it, so the redis-server gets it too) and on SIGTERM to the JVM
- * alone (as {@code kill} or a process manager sends it). Without the dev profile it starts no Redis of its own.
+ * alone (as {@code kill} or a process manager sends it). Without the dev profile it starts no Redis of its own: it
+ * starts without one, not ready, and becomes ready once a Redis answers; with lazy connect off it refuses to start.
  */
 class DemoProcessTest {
 
@@ -77,14 +79,40 @@ class DemoProcessTest {
   }
 
   @Test
-  void withoutTheDevProfileNoRedisIsStartedAndStartUpNamesTheOneThatDidNotAnswer(@TempDir Path dir) throws Exception {
-    int closedPort;
-    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = free.getLocalPort();
-    }
+  void withoutTheDevProfileNoRedisIsStartedAndTheServiceWaitsNotReadyUntilRedisAnswers(@TempDir Path dir)
+      throws Exception {
+    int closedPort = closedPort();
     Path output = dir.resolve("demo.out");
     Process service = start(output, List.of(), Map.of("REDIS_PORT", Integer.toString(closedPort),
-        "DEMO_TOKEN_SECRET", ProdProfileTest.TOKEN_SECRET), List.of());
+        "DEMO_TOKEN_SECRET", ProdProfileTest.TOKEN_SECRET, "CLOUTSY_REDIS_LOGIN_DEVICE_SECRET",
+        ProdProfileTest.DEVICE_SECRET, "CLOUTSY_REDIS_OTP_SECRET", ProdProfileTest.TOKEN_SECRET), List.of());
+    try {
+      String printed = await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200))
+          .until(() -> Files.readString(output), text -> OPS_LINE.matcher(text).find() || !service.isAlive());
+      Matcher ops = OPS_LINE.matcher(printed);
+      assertThat(ops.find()).as("the service starts without Redis (lazy connect):%n%s", printed).isTrue();
+      assertThat(printed).contains("cannot connect to localhost:" + closedPort)
+          .doesNotContain("embedded redis-server at", "DEVELOPMENT ONLY");
+      DemoClient client = new DemoClient(Integer.parseInt(ops.group(1)));
+      assertThat(client.get("/actuator/health/readiness", null).status()).isEqualTo(503);
+      assertThat(client.get("/actuator/health/liveness", null).status()).isEqualTo(200);
+
+      try (EmbeddedRedis redis = EmbeddedRedis.builder().port(closedPort).start()) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+            .until(() -> client.get("/actuator/health/readiness", null).status() == 200);
+        assertThat(redis.isRunning()).isTrue();
+      }
+    } finally {
+      service.destroyForcibly();
+    }
+  }
+
+  @Test
+  void withLazyConnectOffStartUpNamesTheRedisThatDidNotAnswer(@TempDir Path dir) throws Exception {
+    int closedPort = closedPort();
+    Path output = dir.resolve("demo.out");
+    Process service = start(output, List.of(), Map.of("REDIS_PORT", Integer.toString(closedPort),
+        "REDIS_LAZY_CONNECT", "false", "DEMO_TOKEN_SECRET", ProdProfileTest.TOKEN_SECRET), List.of());
     try {
       assertThat(service.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the service gives up").isTrue();
       String printed = Files.readString(output);
@@ -94,6 +122,12 @@ class DemoProcessTest {
           .doesNotContain("embedded redis-server at", "DEVELOPMENT ONLY");
     } finally {
       service.destroyForcibly();
+    }
+  }
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return free.getLocalPort();
     }
   }
 

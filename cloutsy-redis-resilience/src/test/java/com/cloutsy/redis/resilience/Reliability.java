@@ -30,9 +30,9 @@ final class Reliability {
           + " acknowledged sessions with and without WAIT), whose figures are in docs/OPERATIONS.md, not here.",
       "Slot migration and resharding under a session load, a frozen server with 100,000 calls against the request"
           + " queue, and subscribers dropped for client-output-buffer-limit: measured by core's SlotMigrationIT,"
-          + " RequestQueueTest and EventBusOutputLimitTest, whose figures are in docs/OPERATIONS.md section 9.",
-      "TLS: no fault runs through a TLS connection (a failed handshake on reconnect disables reconnect for good"
-          + " in Lettuce, see REDIS-FACTS).",
+          + " RequestQueueTest and EventBusOutputLimitTest, whose figures are in docs/OPERATIONS.md section 10.",
+      "TLS: no fault of this suite runs through a TLS connection; a certificate change under load is measured by"
+          + " core's TlsCertificateChangeIT (docs/OPERATIONS.md, TLS).",
       "A silently dead peer on a real network: the loopback proxy cannot make the kernel stop acknowledging, so the"
           + " blackhole is detected through a full receive window and TCP_USER_TIMEOUT, or through command"
           + " timeouts; packet loss and reordering (netem) are not available on this machine.",

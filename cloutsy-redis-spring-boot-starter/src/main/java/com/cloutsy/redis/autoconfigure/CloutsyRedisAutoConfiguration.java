@@ -64,12 +64,17 @@ public final class CloutsyRedisAutoConfiguration {
     return RedisSettingsFactory.settings(environment, properties);
   }
 
-  /** The one connection of the service: started here, so a wrong address fails start-up; closed with the context. */
+  /**
+   * The one connection of the service: started here, so a wrong address fails start-up (unless
+   * {@code cloutsy.redis.lazy-connect}, which starts without Redis and connects once it answers); closed with the
+   * context.
+   */
   @Bean
   @ConditionalOnMissingBean
   RedisService redisService(RedisServiceFactory cloutsyRedisServiceFactory, RedisSettings settings) {
     RedisService redis = cloutsyRedisServiceFactory.start(settings);
-    log.info("cloutsy-redis connected to {} (key layout {}, {})", settings.describeEndpoint(),
+    log.info("cloutsy-redis {} {} (key layout {}, {})", redis.isConnected() ? "connected to" : "connecting lazily to",
+        settings.describeEndpoint(),
         settings.keyLayout().name().toLowerCase(Locale.ROOT),
         cloutsyRedisServiceFactory.isShared() ? "shared Lettuce resources" : "own Lettuce resources");
     return redis;

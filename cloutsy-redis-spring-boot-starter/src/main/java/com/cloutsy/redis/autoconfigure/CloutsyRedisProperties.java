@@ -96,6 +96,8 @@ public class CloutsyRedisProperties {
 
   /** Commands that may wait for a reply on one connection; past it they fail at once (REDIS_REQUEST_QUEUE_SIZE). */
   private @Nullable Integer requestQueueSize;
+  /** Whether to start without Redis and connect once it answers, health DOWN meanwhile (REDIS_LAZY_CONNECT). */
+  private @Nullable Boolean lazyConnect;
 
   /** Whether to run on the Lettuce ClientResources bean of Spring Data Redis or the application, when there is one. */
   private boolean shareClientResources = true;
@@ -309,6 +311,14 @@ public class CloutsyRedisProperties {
 
   public void setRequestQueueSize(@Nullable Integer requestQueueSize) {
     this.requestQueueSize = requestQueueSize;
+  }
+
+  public @Nullable Boolean getLazyConnect() {
+    return lazyConnect;
+  }
+
+  public void setLazyConnect(@Nullable Boolean lazyConnect) {
+    this.lazyConnect = lazyConnect;
   }
 
   public boolean isShareClientResources() {

@@ -66,7 +66,8 @@ final class RedisSettingsFactory {
       number("wait-replicas", "REDIS_WAIT_REPLICAS", CloutsyRedisProperties::getWaitReplicas),
       millis("wait-timeout", "REDIS_WAIT_TIMEOUT_MS", CloutsyRedisProperties::getWaitTimeout),
       number("max-value-bytes", "REDIS_MAX_VALUE_BYTES", CloutsyRedisProperties::getMaxValueBytes),
-      number("request-queue-size", "REDIS_REQUEST_QUEUE_SIZE", CloutsyRedisProperties::getRequestQueueSize));
+      number("request-queue-size", "REDIS_REQUEST_QUEUE_SIZE", CloutsyRedisProperties::getRequestQueueSize),
+      flag("lazy-connect", "REDIS_LAZY_CONNECT", CloutsyRedisProperties::getLazyConnect));
 
   private RedisSettingsFactory() {}
 

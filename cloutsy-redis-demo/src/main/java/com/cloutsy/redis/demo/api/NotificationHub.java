@@ -1,5 +1,6 @@
 package com.cloutsy.redis.demo.api;
 
+import com.cloutsy.redis.RedisUnavailableException;
 import com.cloutsy.redis.pubsub.EventBus;
 import com.cloutsy.redis.pubsub.Subscription;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.ContextClosedEvent;
@@ -41,10 +43,28 @@ public final class NotificationHub {
   private static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
 
   private final Map<String, Set<SseEmitter>> streams = new ConcurrentHashMap<>();
-  private final Subscription subscription;
+  private final EventBus bus;
+  private @Nullable Subscription subscription;
 
   NotificationHub(EventBus bus) {
-    this.subscription = bus.subscribe(CHANNEL, Notification.class, (channel, notification) -> deliver(notification));
+    this.bus = bus;
+    subscribeIfNeeded();
+  }
+
+  /**
+   * Subscribes the instance's one subscription unless it exists. A lazy start (cloutsy.redis.lazy-connect) may begin
+   * without Redis, and then the subscription is made here once Redis answers, within a second or so.
+   */
+  @Scheduled(fixedDelay = 1_000, initialDelay = 1_000)
+  synchronized void subscribeIfNeeded() {
+    if (subscription != null) {
+      return;
+    }
+    try {
+      subscription = bus.subscribe(CHANNEL, Notification.class, (channel, notification) -> deliver(notification));
+    } catch (RedisUnavailableException notYet) {
+      log.debug("Notifications not subscribed yet: {}", notYet.getMessage());
+    }
   }
 
   /**
@@ -87,7 +107,11 @@ public final class NotificationHub {
   /** Ends every stream before the web server starts its graceful shutdown, which would wait for them. */
   @EventListener(ContextClosedEvent.class)
   void closeAll() {
-    subscription.close();
+    synchronized (this) {
+      if (subscription != null) {
+        subscription.close();
+      }
+    }
     List<SseEmitter> open = streams.values().stream().flatMap(Set::stream).toList();
     open.forEach(SseEmitter::complete);
     if (!open.isEmpty()) {
