@@ -138,6 +138,7 @@ class AclLeastPrivilegeTest {
   void sessions(KeyLayout layout) {
     try (RedisService redis = start(LeastPrivilege.SESSIONS, layout)) {
       sessionFlows(redis);
+      largeIndexFlows(redis);
     }
   }
 
@@ -201,6 +202,7 @@ class AclLeastPrivilegeTest {
   void everyCapabilityAsTheOneApplicationUser(KeyLayout layout) {
     try (RedisService redis = RedisService.start(as("app", password("app"), layout))) {
       sessionFlows(redis);
+      largeIndexFlows(redis);
       otpFlows(redis);
       loginFlows(redis);
       rateLimitFlows(redis);
@@ -230,6 +232,26 @@ class AclLeastPrivilegeTest {
     sessions.create(user, phone);
     assertThat(sessions.revokeAll(user)).isEqualTo(1);
     assertThat(sessions.get(user, jti)).isEmpty();
+  }
+
+  /**
+   * The stepwise flows over an index larger than one script handles whole (issue 18, point 1), on an index of dead
+   * jtis the seed's code could have left; seeded as the admin user, as the seed's service is not restricted here.
+   */
+  private void largeIndexFlows(RedisService redis) {
+    SessionStore sessions = SessionStore.create(redis);
+    String user = id("legacy");
+    adminCommands().sadd(redis.keyNames().sessionIndex(user),
+        java.util.stream.IntStream.range(0, 3_000).mapToObj(i -> "gone-" + i).toArray(String[]::new));
+    String live = sessions.create(user, Device.of("phone", "ua", UserType.INFLUENCER)).session().jti();
+    assertThat(sessions.touch(user, live)).isPresent();
+    assertThat(sessions.list(user)).extracting(Session::jti).containsExactly(live);
+    assertThat(sessions.count(user)).isEqualTo(1);
+    assertThat(sessions.cleanIndex(user).remaining()).isEqualTo(1);
+    adminCommands().sadd(redis.keyNames().sessionIndex(user),
+        java.util.stream.IntStream.range(0, 3_000).mapToObj(i -> "dead-" + i).toArray(String[]::new));
+    assertThat(sessions.revoke(user, live)).isTrue();
+    assertThat(sessions.revokeAll(user)).isZero();
   }
 
   private static void otpFlows(RedisService redis) {

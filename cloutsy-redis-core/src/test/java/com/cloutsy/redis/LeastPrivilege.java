@@ -13,9 +13,12 @@ import java.util.stream.Collectors;
  */
 enum LeastPrivilege {
 
-  /** SessionStore: the session scripts and get (GET + PTTL); WAIT only with write durability (not granted here). */
-  SESSIONS("get set del exists sadd srem smembers pttl pexpire persist time evalsha eval", "", "session:*",
-      "sessions:*"),
+  /**
+   * SessionStore: the session scripts (SCARD, SRANDMEMBER and SSCAN for the bounded steps over a large index) and get
+   * (GET + PTTL); WAIT only with write durability (not granted here).
+   */
+  SESSIONS("get set del exists sadd srem smembers scard srandmember sscan pttl pexpire persist time evalsha eval", "",
+      "session:*", "sessions:*"),
   /** OtpGuard: the OTP scripts and isVerified's GET. */
   OTP("get set del incr decr pexpire pttl evalsha eval", "", "otp:*"),
   /** LoginGuard: the login scripts and recordSuccess's DEL. */
