@@ -220,10 +220,12 @@ class AclLeastPrivilegeTest {
     SessionCreated first = sessions.create(user, phone);
     SessionCreated second = sessions.create(user, SessionStore.newJti(), Device.of("laptop", "curl", UserType.BRAND));
     SessionCreated third = sessions.create(user, phone);
-    assertThat(third.evicted()).containsExactly(first.session().jti());
-    String jti = second.session().jti();
+    // Two creates within one millisecond of the server's clock are equally old: either may be the one evicted.
+    assertThat(third.evicted()).hasSize(1).isSubsetOf(first.session().jti(), second.session().jti());
+    SessionCreated kept = third.evicted().contains(first.session().jti()) ? second : first;
+    String jti = kept.session().jti();
 
-    assertThat(sessions.get(user, jti)).map(Session::deviceId).contains("laptop");
+    assertThat(sessions.get(user, jti)).map(Session::deviceId).contains(kept.session().deviceId());
     assertThat(sessions.touch(user, jti)).isPresent();
     assertThat(sessions.list(user)).hasSize(2);
     assertThat(sessions.count(user)).isEqualTo(2);
