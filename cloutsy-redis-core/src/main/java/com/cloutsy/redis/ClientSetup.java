@@ -214,6 +214,11 @@ final class ClientSetup {
     // A sentinel that does not answer must not hold up the master's lookup longer than a command may take.
     uri.getSentinels().forEach(sentinel -> sentinel.setTimeout(settings.commandTimeout()));
     uri.setClientName("cloutsy-redis");
+    // No CLIENT SETINFO in the handshake (Lettuce skips it for an empty name and version): a least-privilege ACL
+    // user would need "+client|setinfo", which Redis 7.0 rejects as an unknown subcommand, and on 6.2 and 7.0 the
+    // refused command would fill ACL LOG on every connect (docs/OPERATIONS.md, section 7).
+    uri.setLibraryName("");
+    uri.setLibraryVersion("");
     return uri;
   }
 }

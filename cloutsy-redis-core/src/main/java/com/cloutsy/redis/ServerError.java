@@ -96,6 +96,11 @@ public enum ServerError {
    * may repeat ({@code @user_script:132: @user_script: 132: -OOM ...}).
    */
   private static final Pattern SCRIPT_ERROR = Pattern.compile("(?:@user_script: ?\\d+: )+-?");
+  /**
+   * How Redis 6.2 and 7.0 word an ACL refusal of a script's call (a command, a key or a channel): without the NOPERM
+   * code, inside the script error on 6.2, after {@code ERR} on 7.0.
+   */
+  private static final String SCRIPT_ACL_REFUSAL = "The user executing the script can't ";
 
   private final Meaning meaning;
 
@@ -113,6 +118,8 @@ public enum ServerError {
    * running script (call to f_...): @user_script:7: -OOM command not allowed ...} (or without the {@code -}, or with
    * the position twice), so an
    * out-of-memory refusal of a script would otherwise look like a bug in the script; Redis 7 starts with the code.
+   * An ACL refusal inside a script, which 6.2 and 7.0 word without a code ({@code The user executing the script
+   * can't run this command or subcommand}), is {@link #NOPERM}.
    */
   public static Optional<ServerError> of(String reply) {
     String text = reply;
@@ -121,6 +128,9 @@ public enum ServerError {
       if (wrapped.find()) {
         text = text.substring(wrapped.end());
       }
+    }
+    if (text.startsWith(SCRIPT_ACL_REFUSAL) || text.startsWith("ERR " + SCRIPT_ACL_REFUSAL)) {
+      return Optional.of(NOPERM);
     }
     for (ServerError error : values()) {
       if (error != AUTH_REFUSED && error != NON_LOCAL_KEY && text.startsWith(error.name())) {

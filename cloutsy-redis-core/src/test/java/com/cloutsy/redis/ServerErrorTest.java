@@ -33,6 +33,12 @@ class ServerErrorTest {
         + " against a key holding the wrong kind of value")).contains(ServerError.WRONGTYPE);
     assertThat(ServerError.of("WRONGTYPE Operation against a key holding the wrong kind of value script: e35, on"
         + " @user_script:98.")).contains(ServerError.WRONGTYPE);
+    assertThat(ServerError.of("ERR Error running script (call to f_8fd): @user_script:48: @user_script: 48: The user"
+        + " executing the script can't run this command or subcommand")).contains(ServerError.NOPERM);
+    assertThat(ServerError.of("ERR Error running script (call to f_8fd): @user_script:9: The user executing the"
+        + " script can't access at least one of the keys mentioned in the command")).contains(ServerError.NOPERM);
+    assertThat(ServerError.of("ERR The user executing the script can't run this command or subcommand script: 8fd,"
+        + " on @user_script:48.")).contains(ServerError.NOPERM);
     assertThat(ServerError.of("ERR Error running script (call to f_1): @user_script:3: user_script:3: attempt to"
         + " compare nil with number")).isEmpty();
   }

@@ -16,6 +16,7 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -93,6 +94,11 @@ final class CacheConnection implements AutoCloseable {
 
   CompletionStage<Long> unlink(String... keys) {
     return send(commands -> commands.unlink(keys));
+  }
+
+  /** TIME of the server that holds the cache's entries: seconds and microseconds, as ASCII digits. */
+  CompletionStage<List<byte[]>> time() {
+    return send(commands -> commands.time());
   }
 
   CompletionStage<KeyScanCursor<String>> scan(ScanCursor cursor, ScanArgs match) {

@@ -41,7 +41,10 @@ final class CacheEntries {
   final CachePolicy policy;
   final RedisRuntime runtime;
   final Executor executor;
+  /** The local clock: for durations (a load's time). */
   final Clock clock;
+  /** The cache server's time: for the expiry an entry records and early refresh compares with. */
+  final Clock serverClock;
   final CacheConnection connection;
   final @Nullable NearCache near;
   final SingleFlight<Flight, Outcome> flights = new SingleFlight<>();
@@ -56,16 +59,17 @@ final class CacheEntries {
   private final Codec codec;
 
   CacheEntries(String name, CachePolicy policy, RedisRuntime runtime, Executor executor, Clock clock,
-      CacheConnection connection, @Nullable NearCache near) {
+      Clock serverClock, CacheConnection connection, @Nullable NearCache near) {
     this.name = name;
     this.policy = policy;
     this.codec = policy.codec();
     this.runtime = runtime;
     this.executor = executor;
     this.clock = clock;
+    this.serverClock = serverClock;
     this.connection = connection;
     this.near = near;
-    this.refresh = new EarlyRefresh(policy.earlyRefreshBeta(), clock);
+    this.refresh = new EarlyRefresh(policy.earlyRefreshBeta(), serverClock);
     FeatureCounters counters = runtime.counters();
     String gets = "cloutsy.redis.cache.gets";
     this.hits = counters.counter(gets, "cache", name, "result", "hit");
@@ -142,11 +146,11 @@ final class CacheEntries {
           return CompletableFuture.completedFuture(null);
         }
         lifetime = jittered(policy.negativeTtl().toMillis());
-        entry = Envelope.notFound(loadMicros, clock.millis() + lifetime);
+        entry = Envelope.notFound(loadMicros, serverClock.millis() + lifetime);
       } else {
         lifetime = jittered(ttlMillis);
         entry = Envelope.value(codec.encode(value), policy.compressionThreshold(), loadMicros,
-            clock.millis() + lifetime);
+            serverClock.millis() + lifetime);
         runtime.checkValueSize("entry of cache '" + name + "'", entry.length);
       }
     } catch (RuntimeException unwritable) {

@@ -10,6 +10,9 @@ import java.util.function.DoubleSupplier;
  * Probabilistic early expiration (XFetch; Vattani, Chierichetti, Lowenstein, VLDB 2015): whether a read should
  * reload an entry before it expires, and one refresh slot per key so a JVM refreshes a key once at a time. See the
  * design notes of {@link RedisCache}.
+ *
+ * <p>Time: the clock is the cache server's ({@link ServerClock}), the one the writer recorded the entry's expiry
+ * by, so this JVM's own clock, however far off, does not decide when an entry is due.
  */
 final class EarlyRefresh {
 
@@ -23,6 +26,7 @@ final class EarlyRefresh {
 
   /**
    * @param beta XFetch's beta; 0 turns early refresh off
+   * @param clock the cache server's time, as entries record their expiry by it
    * @param uniform uniform random numbers in (0, 1]
    */
   EarlyRefresh(double beta, Clock clock, DoubleSupplier uniform) {

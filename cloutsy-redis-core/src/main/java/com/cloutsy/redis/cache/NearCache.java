@@ -75,7 +75,7 @@ final class NearCache implements PushListener, RedisConnectionStateListener, Aut
    * @param value the decoded value, or null for a cached "not found"
    * @param type what it was decoded as; a "not found" matches any type
    * @param loadMicros how long its loader took, for early refresh
-   * @param expiresAtMillis when its Redis entry expires, by the writer's clock
+   * @param expiresAtMillis when its Redis entry expires, by the server's clock as the writer estimated it
    */
   record Entry(@Nullable Object value, Type type, int loadMicros, long expiresAtMillis) {
     boolean matches(Type requested) {
@@ -112,6 +112,7 @@ final class NearCache implements PushListener, RedisConnectionStateListener, Aut
 
   private final RedisService redis;
   private final String name;
+  /** The cache server's time, which entries record their expiry by. */
   private final Clock clock;
   private final long maxNanos;
   private final long pendingNanos;

@@ -41,8 +41,9 @@ import tools.jackson.core.type.TypeReference;
  *   keep values beyond their TTL to have something stale to serve. The price: it is probabilistic, so under heavy
  *   load two instances may occasionally both refresh (each only once per JVM, through a per-key refresh slot), and
  *   a loader that takes microseconds is refreshed only microseconds before expiry, which is harmless because such a
- *   loader cannot cause a damaging stampede. Expiry uses the writer's clock; clock skew between instances only moves
- *   the refresh a little earlier or later, as Redis still expires the key by its own TTL.
+ *   loader cannot cause a damaging stampede. The expiry an entry records and the "now" it is compared with are
+ *   both the cache server's time (ServerClock: the local clock plus an offset measured with TIME), so a JVM whose
+ *   clock is hours off neither refreshes on every read nor never; Redis still expires the key by its own TTL.
  *
  * Values. Stored as Envelope bytes (format byte, XFetch metadata, codec bytes, compressed above a threshold) on a
  * connection of this cache with a String/byte[] codec, so compressed bytes travel unchanged. Writes and, without a
@@ -157,13 +158,14 @@ public final class RedisCache implements AutoCloseable {
     this.policy = required(policy, "policy");
     required(executor, "executor");
     this.connection = CacheConnection.open(redis, name);
+    ServerClock serverClock = new ServerClock(clock, connection::time);
     try {
-      this.near = policy.hasNearCache() ? NearCache.open(redis, name, policy, clock) : null;
+      this.near = policy.hasNearCache() ? NearCache.open(redis, name, policy, serverClock) : null;
     } catch (RuntimeException failed) {
       connection.close();
       throw failed;
     }
-    this.entries = new CacheEntries(name, policy, runtime, executor, clock, connection, near);
+    this.entries = new CacheEntries(name, policy, runtime, executor, clock, serverClock, connection, near);
     this.reads = new CacheReads(entries);
     this.onExecutor = executor::execute;
     this.prefixes = new PrefixInvalidation(connection, executor);

@@ -15,10 +15,10 @@ import java.util.Objects;
  * @param userType the seed's {@code userType}
  * @param createdAt when the session was created (the seed's {@code createdAt}), by the Redis server's clock
  * @param lastSeenAt when it was last {@linkplain SessionStore#touch touched}; {@code createdAt} if never
- * @param remainingTtl how long the session has left at the time it was read; from the server's TTL for
- *     {@code list} and {@code touch}, from the stored expiry and this process's clock for {@code get}; the
- *     duration of {@link java.time.temporal.ChronoUnit#FOREVER} if the key has no expiry (written without one by
- *     other code)
+ * @param remainingTtl how long the session has left at the time it was read, from the server's TTL of its key
+ *     (PTTL, in the same round trip as the read) for {@code get}, {@code list} and {@code touch}, so this
+ *     process's clock plays no part; the duration of {@link java.time.temporal.ChronoUnit#FOREVER} if the key has
+ *     no expiry (written without one by other code)
  * @param attributes every other top-level field of the stored JSON: the {@link Device#attributes() device's
  *     attributes} and fields other services wrote; strings as they are, other JSON values (numbers, booleans,
  *     objects, arrays) as their compact JSON text; null fields left out

@@ -12,7 +12,6 @@ import com.cloutsy.redis.script.LuaScript;
 import com.cloutsy.redis.script.Reply;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -36,13 +35,13 @@ import org.slf4j.LoggerFactory;
  * <p>Every flow that touches the index is one Lua script, so index and values never disagree and two application
  * instances cannot interleave: {@link #create} (with eviction beyond {@link SessionPolicy#maxSessionsPerUser()}),
  * {@link #touch}, {@link #list}, {@link #count}, {@link #revoke}, {@link #revokeAll}, {@link #revokeAllExcept}.
- * {@link #get} is a single GET. No command's work grows with the index beyond a fixed bound: an index of more than
- * twice {@link SessionPolicy#MAX_SESSIONS_PER_USER} entries (which only another writer, such as the seed's code, or
- * a policy without a limit can make) is listed, counted and revoked in steps of about 128 entries, each one command,
- * that are not atomic together (a session created meanwhile may or may not be seen); writes then prune a sample of
- * it and evict nothing, and {@link #cleanIndex} brings it back. Otherwise each call is one round trip (a write
- * with durability on, below, two); times come from the Redis server's clock. Revocation deletes the value, so it
- * takes effect at once for every instance that checks with {@link #get}.
+ * {@link #get} is a GET and a PTTL sent together. No command's work grows with the index beyond a fixed bound: an
+ * index of more than twice {@link SessionPolicy#MAX_SESSIONS_PER_USER} entries (which only another writer, such as
+ * the seed's code, or a policy without a limit can make) is listed, counted and revoked in steps of about 128
+ * entries, each one command, that are not atomic together (a session created meanwhile may or may not be seen);
+ * writes then prune a sample of it and evict nothing, and {@link #cleanIndex} brings it back. Otherwise each call is
+ * one round trip (a write with durability on, below, two); times come from the Redis server's clock. Revocation
+ * deletes the value, so it takes effect at once for every instance that checks with {@link #get}.
  *
  * <p>Failure policy: fail closed. While Redis cannot be asked, every method throws (or its stage fails with)
  * {@link RedisUnavailableException}; a session is never reported valid when it could not be checked. A stored
@@ -102,9 +101,11 @@ public final class SessionStore {
    * values, and Java decrypts what they return. The times are not authenticated: the key's TTL, which Redis
    * enforces, is what decides validity. The ciphertext is bound to user and jti by its associated data.
    *
-   * get as one GET. The value records expiresAt, which create and touch keep equal to the key's expiry, so get
-   * needs no PTTL: it computes the remaining TTL with this process's clock. Only a value without expiresAt (written
-   * by the seed's code, never touched) costs a second command, PTTL.
+   * get as GET and PTTL in one round trip. The value records expiresAt, which create and touch keep equal to the
+   * key's expiry, but comparing it with this process's clock would let a JVM clock that is off by hours report a
+   * live session as nearly expired (or the reverse). So get sends PTTL right behind GET, without waiting for the
+   * GET's reply: both travel in one write on the multiplexed connection and come back together, and the remaining
+   * TTL is the server's, as for list and touch. A key that expires between the two (PTTL -2) reads as no session.
    *
    * Keys of other sessions. The scripts build the key of each jti in the index from this user's session key
    * prefix (passed as an argument) and Keys.encode rewritten in Lua. In the cluster layout the prefix carries the
@@ -132,7 +133,6 @@ public final class SessionStore {
   private final SessionPolicy policy;
   private final SessionFormat format;
   private final SessionIndex index;
-  private final Clock clock;
   private final Duration initialTtl;
   private final String ttlMillis;
   private final String idleMillis;
@@ -146,10 +146,9 @@ public final class SessionStore {
   private final FeatureCounters.Counter evicted;
   private final FeatureCounters.Counter oversized;
 
-  private SessionStore(RedisService redis, SessionPolicy policy, Clock clock) {
+  private SessionStore(RedisService redis, SessionPolicy policy) {
     Objects.requireNonNull(redis, "redis must not be null");
     this.policy = Objects.requireNonNull(policy, "policy must not be null");
-    this.clock = Objects.requireNonNull(clock, "clock must not be null");
     this.runtime = redis.runtime();
     this.keys = runtime.keyNames();
     this.durability = runtime.settings().durability();
@@ -180,17 +179,12 @@ public final class SessionStore {
     return create(redis, SessionPolicy.defaults());
   }
 
-  /** A store on {@code redis} with {@code policy}. */
-  public static SessionStore create(RedisService redis, SessionPolicy policy) {
-    return create(redis, policy, Clock.systemUTC());
-  }
-
   /**
-   * A store on {@code redis} with {@code policy}, computing {@link #get}'s remaining TTL with {@code clock}. All
-   * other times come from the Redis server.
+   * A store on {@code redis} with {@code policy}. Every time it reads or writes comes from the Redis server (TIME in
+   * the scripts, PTTL for remaining lifetimes), none from this process's clock.
    */
-  public static SessionStore create(RedisService redis, SessionPolicy policy, Clock clock) {
-    return new SessionStore(redis, policy, clock);
+  public static SessionStore create(RedisService redis, SessionPolicy policy) {
+    return new SessionStore(redis, policy);
   }
 
   /**
@@ -287,8 +281,8 @@ public final class SessionStore {
   // ---- get ----
 
   /**
-   * The session, or empty if there is none (never created, expired or revoked). One GET; a second command (PTTL)
-   * only for a value written by the seed's code and never touched, which does not record its expiry.
+   * The session, or empty if there is none (never created, expired or revoked). GET and PTTL in one round trip:
+   * the remaining TTL is the server's, so this process's clock cannot change it.
    *
    * <p>The stage fails with {@link RedisUnavailableException} if Redis cannot be asked (fail closed: never an empty
    * or a stale answer), with {@link SessionCorruptedException} if the value cannot be interpreted.
@@ -298,22 +292,17 @@ public final class SessionStore {
    */
   public CompletionStage<Optional<Session>> getAsync(String userId, String jti) {
     String key = keys.session(userId, jti);
-    return runtime.read(commands -> commands.get(key))
+    // Sent before the GET's reply is in: the two share one round trip.
+    CompletionStage<String> read = runtime.read(commands -> commands.get(key));
+    CompletableFuture<Long> ttl = runtime.read(commands -> commands.pttl(key)).toCompletableFuture();
+    return read
         .exceptionallyCompose(failure -> CompletableFuture.failedStage(wrongTypeAsCorrupted(key, failure)))
-        .thenCompose(value -> {
-          if (value == null) {
-            return CompletableFuture.completedFuture(Optional.empty());
+        .thenCombine(ttl, (value, left) -> {
+          if (value == null || left == -2) {
+            return Optional.<Session>empty();
           }
           SessionFormat.Stored stored = format.read(key, userId, jti, value);
-          Instant expiresAt = stored.expiresAt();
-          if (expiresAt != null) {
-            Duration left = Duration.between(clock.instant(), expiresAt);
-            return CompletableFuture.completedFuture(
-                Optional.of(stored.toSession(jti, left.isNegative() ? Duration.ZERO : left)));
-          }
-          return runtime.read(commands -> commands.pttl(key)).thenApply(ttl -> ttl == -2
-              ? Optional.<Session>empty()
-              : Optional.of(stored.toSession(jti, ttl == -1 ? NO_EXPIRY : Duration.ofMillis(ttl))));
+          return Optional.of(stored.toSession(jti, left == -1 ? NO_EXPIRY : Duration.ofMillis(left)));
         });
   }
 

@@ -157,6 +157,57 @@ class EarlyRefreshTest {
     }
   }
 
+  /**
+   * Issue 18: a writer whose clock is three hours behind records an expiry by the server's time, so a reader with an
+   * accurate clock finds the fresh entry not due: no refresh on every read.
+   */
+  @Test
+  void aWriterWhoseClockIsHoursBehindDoesNotMakeEveryReadARefresh() {
+    TestClock behind = new TestClock(Instant.now().minus(Duration.ofHours(3)));
+    TestClock accurate = new TestClock(Instant.now());
+    try (RedisCache writer = RedisCache.create(serviceA, "hot", POLICY, behind);
+        RedisCache reader = RedisCache.create(serviceB, "hot", POLICY, accurate)) {
+      String key = freshKey();
+      AtomicInteger loads = new AtomicInteger();
+      writer.getOrLoad(key, TTL, Integer.class, () -> {
+        behind.advance(LOAD_TIME);
+        return loads.incrementAndGet();
+      });
+      long refreshes = count(serviceB, "refreshes");
+
+      for (int i = 0; i < 100; i++) {
+        assertThat(reader.getOrLoad(key, TTL, Integer.class, loads::incrementAndGet)).isEqualTo(1);
+      }
+
+      assertThat(loads.get()).as("only the writer's load").isEqualTo(1);
+      assertThat(count(serviceB, "refreshes") - refreshes).isZero();
+    }
+  }
+
+  /**
+   * Issue 18: a writer whose clock is three hours ahead records an expiry by the server's time, so a reader still
+   * refreshes the entry when it is due by the server's time, while Redis still holds it.
+   */
+  @Test
+  void aWriterWhoseClockIsHoursAheadDoesNotDisableEarlyRefresh() {
+    TestClock ahead = new TestClock(Instant.now().plus(Duration.ofHours(3)));
+    TestClock reader = new TestClock(Instant.now());
+    try (RedisCache a = RedisCache.create(serviceA, "hot", POLICY, ahead);
+        RedisCache b = RedisCache.create(serviceB, "hot", POLICY, reader)) {
+      String key = freshKey();
+      AtomicInteger version = new AtomicInteger();
+      a.getOrLoad(key, TTL, Integer.class, version::incrementAndGet);
+      long refreshes = count(serviceB, "refreshes");
+
+      // Past the entry's expiry by the reader's clock, which is the server's; Redis, on real time, still has it.
+      reader.advance(TTL.plusSeconds(1));
+
+      assertThat(b.getOrLoad(key, TTL, Integer.class, version::incrementAndGet)).isEqualTo(2);
+      assertThat(count(serviceB, "refreshes") - refreshes).as("due by the server's time: refreshed").isEqualTo(1);
+      assertThat(version.get()).isEqualTo(2);
+    }
+  }
+
   @Test
   void concurrentReadersOfADueKeyReloadItAtMostOncePerInstanceAndAllGetAValue() throws Exception {
     TestClock clock = new TestClock(START);

@@ -127,7 +127,7 @@ class HealthCheckTest {
       // while the probe, a few bytes smaller, still fits.
       java.util.concurrent.atomic.AtomicReference<HealthReport> full =
         new java.util.concurrent.atomic.AtomicReference<>();
-      fillUntil(redis, () -> {
+      fillUntil(redis, true, () -> {
         HealthReport report = check.health();
         full.set(report);
         return report.has(HealthProblem.OOM);
@@ -393,11 +393,23 @@ class HealthCheckTest {
 
   /** Writes 1 KB values in pipelined batches until {@code done}, at most 64 MB, so a bug cannot loop forever. */
   private static void fillUntil(RedisService redis, java.util.function.BooleanSupplier done) {
+    fillUntil(redis, false, done);
+  }
+
+  /**
+   * {@link #fillUntil(RedisService, java.util.function.BooleanSupplier)}, with {@code toTheLastByte} also tiny
+   * values in each batch: once 1 KB writes fail with OOM they still fill the last bytes, so the check's own small
+   * probe is refused too, whatever the few bytes of connection state the server holds.
+   */
+  private static void fillUntil(RedisService redis, boolean toTheLastByte, java.util.function.BooleanSupplier done) {
     String value = "v".repeat(1024);
     for (int batch = 0; batch < 640 && !done.getAsBoolean(); batch++) {
       List<CompletionStage<String>> writes = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
         writes.add(redis.runtime().commands().set("filler:" + batch + ":" + i, value));
+        if (toTheLastByte) {
+          writes.add(redis.runtime().commands().set("f:" + batch + ":" + i, "v"));
+        }
       }
       writes.forEach(write -> write.toCompletableFuture().handle((ok, oom) -> ok).join());
     }

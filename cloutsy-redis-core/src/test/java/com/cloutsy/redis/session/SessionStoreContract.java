@@ -16,6 +16,7 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -88,6 +89,24 @@ abstract class SessionStoreContract {
 
   private static List<String> jtis(List<Session> sessions) {
     return sessions.stream().map(Session::jti).toList();
+  }
+
+  /**
+   * Issue 18: get's remaining TTL is the key's, from the server, not the stored expiresAt measured with this JVM's
+   * clock, so a clock that is hours off cannot change it. The key's TTL is cut behind the value's back, as only the
+   * server's view can tell.
+   */
+  @Test
+  void getReportsTheServersTtlNotTheStoredExpiryAgainstTheLocalClock() {
+    String user = newUser();
+    store.create(user, "jti-ttl", PHONE);
+    raw.pexpire(key(user, "jti-ttl"), Duration.ofMinutes(90).toMillis());
+
+    Session read = store.get(user, "jti-ttl").orElseThrow();
+
+    assertThat(read.remainingTtl()).isBetween(Duration.ofMinutes(89), Duration.ofMinutes(90));
+    raw.persist(key(user, "jti-ttl"));
+    assertThat(store.get(user, "jti-ttl").orElseThrow().remainingTtl()).isEqualTo(ChronoUnit.FOREVER.getDuration());
   }
 
   @Test
