@@ -51,10 +51,9 @@ final class Failures {
     if (meaning == ServerError.Meaning.MISCONFIGURATION) {
       // The server's message does not say which user it refused; this one does.
       // Redis 6.2 words a script's ACL refusal without the code: name it, so NOPERM is what an operator searches for.
-      String code = ServerError.of(error).orElseThrow() == ServerError.NOPERM && !message.startsWith("NOPERM")
-          ? "NOPERM " : "";
+      String named = code == ServerError.NOPERM && !message.startsWith("NOPERM") ? "NOPERM " : "";
       return new RedisMisconfigurationException("Redis at " + endpoint + " refused ACL user \"" + user + "\": "
-          + code + message, error);
+          + named + message, error);
     }
     String refusal = refusedReconnect.get();
     if (refusal != null && error instanceof RedisException && !(error instanceof RedisCommandExecutionException)) {
