@@ -27,25 +27,24 @@ final class MigrationRetry {
   static final Duration MAX_PAUSE = Duration.ofMillis(50);
 
   private final Duration budget;
+  private final boolean cluster;
 
-  /** Retries within {@code budget}, the command timeout. */
-  MigrationRetry(Duration budget) {
+  /**
+   * Retries within {@code budget}, the command timeout, on a cluster; elsewhere no slot ever moves, so every call is
+   * sent once with nothing added to it.
+   */
+  MigrationRetry(Duration budget, boolean cluster) {
     this.budget = budget;
+    this.cluster = cluster;
   }
 
   /** Sends {@code command}, and again as described above while its failure says that the slot is moving. */
   <T> CompletionStage<T> send(Supplier<? extends CompletionStage<T>> command) {
-    return attempt(command, FIRST_PAUSE.toNanos(), System.nanoTime() + budget.toNanos());
+    return cluster ? attempt(command, FIRST_PAUSE.toNanos(), System.nanoTime() + budget.toNanos()) : sent(command);
   }
 
   private <T> CompletionStage<T> attempt(Supplier<? extends CompletionStage<T>> command, long pause, long deadline) {
-    CompletionStage<T> sent;
-    try {
-      sent = command.get();
-    } catch (RedisException refused) {
-      sent = CompletableFuture.failedStage(refused);
-    }
-    return sent.exceptionallyCompose(failure -> {
+    return sent(command).exceptionallyCompose(failure -> {
       if (!isSlotMoving(failure) || deadline - System.nanoTime() - pause <= 0) {
         return CompletableFuture.failedStage(failure);
       }
@@ -54,6 +53,15 @@ final class MigrationRetry {
       return CompletableFuture.supplyAsync(() -> within(attempt(command, next, deadline), deadline), later)
           .thenCompose(retried -> retried);
     });
+  }
+
+  /** The command's stage; a command Lettuce refuses at once becomes a failed stage. */
+  private static <T> CompletionStage<T> sent(Supplier<? extends CompletionStage<T>> command) {
+    try {
+      return command.get();
+    } catch (RedisException refused) {
+      return CompletableFuture.failedStage(refused);
+    }
   }
 
   /** The retried stage, failing as a command timeout when it would outlast the first send's command timeout. */

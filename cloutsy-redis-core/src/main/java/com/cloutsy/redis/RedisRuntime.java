@@ -64,7 +64,7 @@ public final class RedisRuntime {
     Duration timeout = settings.commandTimeout();
     Duration slack = timeout.dividedBy(10);
     this.awaitBound = timeout.plus(slack.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : slack);
-    this.migration = new MigrationRetry(timeout);
+    this.migration = new MigrationRetry(timeout, settings.isCluster());
     this.gate = settings.isCluster() ? null : new RequestGate(settings.requestQueueSize(), endpoint);
   }
 
