@@ -100,10 +100,13 @@ class LazyStartTest {
       assertThat(failClosed.tryAcquire("api:feed", ONE_PER_HOUR).allowed()).as("counted in Redis").isFalse();
       assertThat(login.check("alice", "10.0.0.1").lockedBy()).isNull();
       assertThat(health.health().status()).isEqualTo(HealthStatus.UP);
-      // The cache's own connection opens once the service is connected: its entries are stored again.
+      // The cache's own connection opens once the service is connected: its entries are stored again. Each attempt
+      // takes a fresh key, since an attempt that meets the connection while it opens stores its second loader's value.
+      AtomicInteger attempt = new AtomicInteger();
       await().atMost(CONNECTS_WITHIN).until(() -> {
-        cache.getOrLoad("user:2", String.class, () -> "stored");
-        return "stored".equals(cache.getOrLoad("user:2", String.class, () -> "not from Redis"));
+        String key = "user:" + (2 + attempt.getAndIncrement());
+        cache.getOrLoad(key, String.class, () -> "stored");
+        return "stored".equals(cache.getOrLoad(key, String.class, () -> "not from Redis"));
       });
     }
   }
