@@ -19,12 +19,13 @@ import org.springframework.session.data.redis.RedisIndexedSessionRepository;
 
 /**
  * Sessions, created and read: this project's {@link SessionStore} (create is one script that writes the session and
- * its user's index; get is one GET) against Spring Session's {@code RedisIndexedSessionRepository} (save of a new
- * session, then {@code findById}), the repository that keeps an index by user as this project does. Both store the
- * seed's payload: device id, user agent, user type and the user's id (Spring's principal-name index), with Spring's
- * default JDK serialization of attribute values. Spring's repository is blocking: one thread per caller on Spring
- * Data Redis's shared Lettuce connection; its once-a-minute cleanup task is not started. Each created session
- * belongs to a new user and lives 60 s; reads pick one of a set of sessions created beforehand.
+ * its user's index; get is a GET and a PTTL in one round trip) against Spring Session's
+ * {@code RedisIndexedSessionRepository} (save of a new session, then {@code findById}), the repository that keeps
+ * an index by user as this project does. Both store the seed's payload: device id, user agent, user type and the
+ * user's id (Spring's principal-name index), with Spring's default JDK serialization of attribute values. Spring's
+ * repository is blocking: one thread per caller on Spring Data Redis's shared Lettuce connection; its once-a-minute
+ * cleanup task is not started. Each created session belongs to a new user and lives 60 s; reads pick one of a set of
+ * sessions created beforehand.
  */
 final class SessionScenarios {
 
@@ -120,7 +121,7 @@ final class SessionScenarios {
           String[] session = RateLimitScenarios.pick(ours);
           return store.getAsync(session[0], session[1]).thenApply(found -> found.orElseThrow());
         }),
-        "`SessionStore.getAsync` (one GET, JSON parsed), " + ourHow, null));
+        "`SessionStore.getAsync` (GET and PTTL in one round trip, JSON parsed), " + ourHow, null));
     scenarios.add(new Scenario(GET, SPRING_FIND, Scenario.Role.PEER,
         new Scenario.Load.Blocking(() -> {
           if (repository.findById(RateLimitScenarios.pick(spring)) == null) {
