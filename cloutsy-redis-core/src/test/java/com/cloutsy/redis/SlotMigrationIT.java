@@ -105,7 +105,7 @@ class SlotMigrationIT {
     try {
       for (int round = 0; round < rounds; round++) {
         EmbeddedRedis from = cluster.masterOf(slot);
-        EmbeddedRedis to = cluster.masters().stream().filter(node -> node != from).findFirst().orElseThrow();
+        EmbeddedRedis to = anotherMaster(from);
         moved += mover.move(slot, from, to, cluster.masters(), Duration.ofMillis(15));
         LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
       }
@@ -114,17 +114,14 @@ class SlotMigrationIT {
     }
     String summary = load.summary("One user's slot migrated " + rounds + " times (" + moved + " keys moved in"
         + " batches of " + MIGRATE_BATCH + ", 15 ms apart)");
-    System.out.println(summary);
-    reporter.publishEntry("slot-migration", summary);
-    load.assertOutcomes();
-    load.assertConsistent();
+    reportAndCheck(load, reporter, "slot-migration", summary);
   }
 
   @Test
   @Order(2)
   void resharding2000SlotsUnderLoadLeavesNoPartialSessionState(TestReporter reporter) throws Exception {
     EmbeddedRedis from = cluster.masterOf(0);
-    EmbeddedRedis to = cluster.masters().stream().filter(node -> node != from).findFirst().orElseThrow();
+    EmbeddedRedis to = anotherMaster(from);
     // Users whose slots are among those that move, and a few whose slots stay, for a load on both.
     List<String> users = new ArrayList<>();
     for (int i = 0; users.size() < 48; i++) {
@@ -154,8 +151,17 @@ class SlotMigrationIT {
     assertThat(cluster.isHealthy()).isTrue();
     String summary = load.summary("Reshard of " + RESHARD_SLOTS + " slots (" + moved + " keys) from one master to"
         + " another in " + reshardMillis + " ms");
+    reportAndCheck(load, reporter, "reshard", summary);
+  }
+
+  private EmbeddedRedis anotherMaster(EmbeddedRedis from) {
+    return cluster.masters().stream().filter(node -> node != from).findFirst().orElseThrow();
+  }
+
+  /** Prints and publishes the load's summary, then checks every call's outcome and the sessions' consistency. */
+  private static void reportAndCheck(Load load, TestReporter reporter, String entry, String summary) {
     System.out.println(summary);
-    reporter.publishEntry("reshard", summary);
+    reporter.publishEntry(entry, summary);
     load.assertOutcomes();
     load.assertConsistent();
   }
@@ -168,7 +174,7 @@ class SlotMigrationIT {
     String jti = sessions.create(user, PHONE).session().jti();
     List<EmbeddedRedis> masters = cluster.masters();
     EmbeddedRedis from = cluster.masterOf(slot);
-    EmbeddedRedis to = masters.stream().filter(node -> node != from).findFirst().orElseThrow();
+    EmbeddedRedis to = anotherMaster(from);
     mover.begin(slot, from, to);
     // The index moves, the session stays: every script on both keys answers TRYAGAIN until the migration goes on.
     mover.migrate(from, to, List.of(keys.sessionIndex(user)));
