@@ -62,11 +62,11 @@ public enum ServerError {
   /** The key's slot is being migrated and the key is on the importing node; as {@link #MOVED}, followed by Lettuce. */
   ASK(Meaning.RETRY),
   /**
-   * A script read a key it did not declare (the session scripts read the user's other sessions, in the same slot)
-   * while that slot was being migrated and the key had already moved ({@code Lua script attempted to access a non
-   * local key in a cluster node}; matched on that text). The script stopped at that read: what it wrote before it
-   * stays, and the session scripts write a session and its index entry together before such reads, so running it
-   * again completes what the caller asked for.
+   * A script read a key it did not declare while that key's slot was being migrated and the key had already moved
+   * ({@code Lua script attempted to access a non local key in a cluster node}; matched on that text). The script
+   * stopped at that read. This project's session scripts, which read the user's other sessions, catch it and answer
+   * {@link #TRYAGAIN} before writing anything (session-library.lua), so it reaches the table only from a script
+   * that does not; it is retried like {@link #TRYAGAIN}, which is safe for a script that reads before it writes.
    */
   NON_LOCAL_KEY(Meaning.RETRY),
   /** Fewer replicas than {@code min-replicas-to-write} are connected. */

@@ -2,6 +2,7 @@ package com.cloutsy.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.cloutsy.redis.config.HostPort;
 import com.cloutsy.redis.config.RedisSettings;
@@ -26,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +37,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -49,7 +54,8 @@ import org.junit.jupiter.api.TestReporter;
  * small batches in the order GETKEYSINSLOT gives, SETSLOT NODE on every master), first one user's slot back and
  * forth, then 2,000 slots from one master to another. Callers must see neither MOVED nor ASK, at least 99.9 % of
  * the calls must succeed, every failure must be a {@link RedisUnavailableException} that came within the command
- * timeout, and at the end every session key has its index entry and every index entry its session key.
+ * timeout, and at the end every session key has its index entry and every index entry its session key. Then a
+ * session script meets, one at a time, each split of a user's keys that hides the user's other sessions from it.
  */
 @WithRedis
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -190,6 +196,102 @@ class SlotMigrationIT {
     mover.migrate(from, to, List.of(keys.session(user, jti)));
     mover.finish(slot, from, to, masters);
     assertThat(sessions.touch(user, jti)).as("served again once the migration is done").isPresent();
+  }
+
+  /**
+   * Once the index and the revoked session have moved, revoke runs on the importing node, where a session that has
+   * not arrived reads as absent: the script must answer TRYAGAIN rather than prune it from the index.
+   */
+  @Test
+  @Order(4)
+  void onTheImportingNodeASessionThatHasNotArrivedStaysInTheIndex() throws Exception {
+    Split split = new Split("arriving");
+    split.moveFirst(keys.sessionIndex(split.user), keys.session(split.user, split.jtis.get(0)));
+    CompletableFuture<Boolean> revoked =
+        split.sendTo(split.to, () -> sessions.revoke(split.user, split.jtis.get(0)));
+    split.finish();
+    assertThat(revoked.get(5, TimeUnit.SECONDS)).as("revoked").isTrue();
+    assertThat(TestRedis.sync(redis).smembers(keys.sessionIndex(split.user)))
+        .containsExactlyInAnyOrderElementsOf(split.jtis.subList(1, split.jtis.size()));
+  }
+
+  /**
+   * Revoke-all on the importing node would end the sessions that are there and drop the index, and a session still
+   * on the migrating node would arrive afterwards, valid and unlisted: the script must answer TRYAGAIN instead.
+   */
+  @Test
+  @Order(5)
+  void revokeAllDuringAMigrationEndsSessionsThatHadNotArrivedToo() throws Exception {
+    Split split = new Split("revoked-everywhere");
+    split.moveFirst(keys.sessionIndex(split.user));
+    CompletableFuture<Long> ended = split.sendTo(split.to, () -> sessions.revokeAll(split.user));
+    split.finish();
+    assertThat(ended.get(5, TimeUnit.SECONDS)).as("sessions ended").isEqualTo((long) split.jtis.size());
+    for (String jti : split.jtis) {
+      assertThat(sessions.get(split.user, jti)).as("session %s after revoke-all", jti).isEmpty();
+    }
+  }
+
+  /**
+   * On the migrating node a session that has moved cannot be read: the script must answer TRYAGAIN before it ends
+   * the revoked session, so that the call sent again finds it and says it existed.
+   */
+  @Test
+  @Order(6)
+  void onTheMigratingNodeASessionThatHasMovedStopsTheScriptBeforeItWrites() throws Exception {
+    Split split = new Split("departing");
+    split.moveFirst(keys.session(split.user, split.jtis.get(1)));
+    CompletableFuture<Boolean> revoked =
+        split.sendTo(split.from, () -> sessions.revoke(split.user, split.jtis.get(0)));
+    split.finish();
+    assertThat(revoked.get(5, TimeUnit.SECONDS)).as("revoked").isTrue();
+    assertThat(TestRedis.sync(redis).smembers(keys.sessionIndex(split.user)))
+        .containsExactlyInAnyOrderElementsOf(split.jtis.subList(1, split.jtis.size()));
+  }
+
+  /**
+   * One user with three sessions whose slot is migrating, with some of the keys moved; a call made now is retried by
+   * the client until {@link #finish} moves the rest.
+   */
+  private final class Split {
+    final String user;
+    final int slot;
+    final List<String> jtis = new ArrayList<>();
+    final EmbeddedRedis from;
+    final EmbeddedRedis to;
+    private final Map<EmbeddedRedis, Long> refusalsBefore = new HashMap<>();
+
+    Split(String user) {
+      this.user = user;
+      this.slot = SlotHash.getSlot(keys.sessionIndex(user));
+      for (int i = 0; i < 3; i++) {
+        jtis.add(sessions.create(user, PHONE).session().jti());
+      }
+      this.from = cluster.masterOf(slot);
+      this.to = anotherMaster(from);
+      refusalsBefore.put(from, mover.errorReplies(from));
+      refusalsBefore.put(to, mover.errorReplies(to));
+    }
+
+    void moveFirst(String... moved) {
+      mover.begin(slot, from, to);
+      mover.migrate(from, to, List.of(moved));
+    }
+
+    /**
+     * Sends {@code call}, and waits until it has an answer or {@code node} has refused a command since this split
+     * began, so that the rest of the keys move only once the call has met the split.
+     */
+    <T> CompletableFuture<T> sendTo(EmbeddedRedis node, Supplier<T> call) {
+      CompletableFuture<T> answer = CompletableFuture.supplyAsync(call);
+      await().atMost(Duration.ofSeconds(1))
+          .until(() -> answer.isDone() || mover.errorReplies(node) > refusalsBefore.get(node));
+      return answer;
+    }
+
+    void finish() {
+      mover.move(slot, from, to, cluster.masters(), Duration.ZERO);
+    }
   }
 
   /**
@@ -359,6 +461,8 @@ class SlotMigrationIT {
   private static final class SlotMover implements AutoCloseable {
     private final RedisClient client = RedisClient.create();
     private final Map<EmbeddedRedis, StatefulRedisConnection<String, String>> connections = new HashMap<>();
+    private static final Pattern ERROR_COUNT = Pattern.compile("errorstat_\\w+:count=(\\d+)");
+
     private final Map<EmbeddedRedis, String> ids = new HashMap<>();
 
     SlotMover(EmbeddedRedisCluster cluster) {
@@ -410,6 +514,16 @@ class SlotMigrationIT {
           commands(master).clusterSetSlotNode(slot, ids.get(to));
         }
       }
+    }
+
+    /** Error replies {@code node} has sent since it started, of every kind (its INFO errorstats). */
+    long errorReplies(EmbeddedRedis node) {
+      Matcher count = ERROR_COUNT.matcher(commands(node).info("errorstats"));
+      long total = 0;
+      while (count.find()) {
+        total += Long.parseLong(count.group(1));
+      }
+      return total;
     }
 
     private RedisCommands<String, String> commands(EmbeddedRedis node) {

@@ -8,7 +8,8 @@
 -- Reply: {0} when the jti already names a live session (nothing written);
 --        {1, now ms, whole, evicted jti...} when stored, evicted oldest first; whole is 1 when the index was
 --        handled whole, 0 when it was too large (only its sample was pruned, nothing evicted: the limit waits for
---        SessionStore.cleanIndex).
+--        SessionStore.cleanIndex); the error SLOT_MOVING, with nothing written, when a session of the user is on the
+--        other node of a slot migration.
 -- Time: Redis TIME for createdAt, lastSeenAt, expiresAt and absoluteExpiresAt (ISO-8601, UTC, milliseconds).
 -- Bound: EXISTS, SCARD, TIME, SET, SADD, at most two of PTTL, PEXPIRE or PERSIST; then, for an index of at most
 -- WHOLE_LIMIT entries, prune's work and, at the limit, a GET and a JSON decode per live session, a sort of them
@@ -34,6 +35,7 @@ local whole = is_whole(index)
 local live, evicted = {}, {}
 if whole then
   live = prune(index, prefix)
+  if not live then return redis.error_reply(SLOT_MOVING) end
 else
   prune_sample(index, prefix, SAMPLE)
 end

@@ -80,13 +80,48 @@ local function is_whole(index)
   return redis.call('SCARD', index) <= WHOLE_LIMIT
 end
 
+-- While Redis Cluster migrates a user's slot (all of a user's keys share it), a session key a script reads without
+-- having declared it may be on the other node: the migrating node refuses to read a key that has left, and the
+-- importing node answers as if a key that has not arrived did not exist. A script that would act on such a key
+-- answers this instead, before it writes anything; it is the reply Redis gives a command whose keys are split, and
+-- the client sends the script again once they have moved (MigrationRetry).
+local SLOT_MOVING = 'TRYAGAIN a session of this user is on the other node of a slot migration'
+
+-- The reply of a read of keys the script did not declare, or nil when this node cannot serve it because their slot
+-- is being migrated; any other error is raised as redis.call raises it.
+local function local_read(...)
+  local reply = redis.pcall(...)
+  if type(reply) == 'table' and reply.err then
+    if string.find(reply.err, 'non local key', 1, true) then return nil end
+    return redis.call(...)
+  end
+  return reply
+end
+
+-- Whether a session key the script did not declare is on this node, or no slot is moving: a command on it and the
+-- (declared, so local) index together, which a node migrating or importing their slot refuses unless it holds both.
+-- One EXISTS.
+local function is_local(index, key)
+  return local_read('EXISTS', index, key) ~= nil
+end
+
+-- The PTTL of a session key the script did not declare, or nil when it is on the other node of a migration. One
+-- PTTL, and for a key that reads as absent one EXISTS.
+local function session_pttl(index, key)
+  local left = local_read('PTTL', key)
+  if left == -2 and not is_local(index, key) then return nil end
+  return left
+end
+
 -- The index entries whose session is still there, each {jti = ..., left = its PTTL ms, -1 for no expiry}, in
--- SMEMBERS order; entries whose session is gone leave the index. Only for an index that is_whole. Bound: one
--- SMEMBERS, one PTTL per entry and one SREM of the dead ones, at most WHOLE_LIMIT entries.
+-- SMEMBERS order; entries whose session is gone leave the index. nil, with nothing written, when a session is on the
+-- other node of a migration (SLOT_MOVING). Only for an index that is_whole. Bound: one SMEMBERS, one PTTL per entry
+-- (and an EXISTS per gone one) and one SREM of the dead ones, at most WHOLE_LIMIT entries.
 local function prune(index, prefix)
   local live, dead = {}, {}
   for _, jti in ipairs(redis.call('SMEMBERS', index)) do
-    local left = redis.call('PTTL', prefix .. encode(jti))
+    local left = session_pttl(index, prefix .. encode(jti))
+    if not left then return nil end
     if left == -2 then
       dead[#dead + 1] = jti
     else
@@ -99,11 +134,12 @@ end
 
 -- Drops the entries whose session is gone from a random sample of the index, whatever its size: the index's
 -- share of the cleaning that every write does. Bound: one SRANDMEMBER of at most `count` entries (Redis copies
--- the set only when it has fewer than three times that many), one PTTL per entry and one SREM of the dead ones.
+-- the set only when it has fewer than three times that many), one PTTL per entry (and an EXISTS per gone one) and one
+-- SREM of the dead ones. An entry whose session is on the other node of a migration stays.
 local function prune_sample(index, prefix, count)
   local dead = {}
   for _, jti in ipairs(redis.call('SRANDMEMBER', index, count)) do
-    if redis.call('PTTL', prefix .. encode(jti)) == -2 then dead[#dead + 1] = jti end
+    if session_pttl(index, prefix .. encode(jti)) == -2 then dead[#dead + 1] = jti end
   end
   if #dead > 0 then redis.call('SREM', index, unpack(dead)) end
 end

@@ -8,19 +8,25 @@
 --       4 the jti to keep when ending, or ""  5 SSCAN's COUNT
 -- Reply: {next cursor ("0" when the walk is done), entries dropped, then per live session its jti ("jti"), its jti,
 --        value (a value that is not a string as "") and TTL ms, -1 for no expiry ("value"), or the jtis ended
---        ("end")}.
+--        ("end")}; the error SLOT_MOVING, with nothing written, when a session of the step is on the other node of
+--        a slot migration.
 -- Time: key TTLs only, no clock read.
 -- Bound: one SSCAN with COUNT ARGV[5]: Redis visits at most that many buckets of the set (and ten times as many
 -- empty ones), so it returns about that many entries; a set small enough for a compact encoding comes whole, at
--- most set-max-intset-entries (set-max-listpack-entries from Redis 7.2) of them. Then one PTTL per entry and one
--- SREM of the dead ones; a GET per live one ("value"), or a DEL per live one and an SREM of them ("end").
+-- most set-max-intset-entries (set-max-listpack-entries from Redis 7.2) of them. Then one PTTL per entry (and an
+-- EXISTS per gone one) and one SREM of the dead ones; a GET per live one ("value"), or a DEL per live one and an SREM of them ("end").
 
 local index, prefix, mode, keep = KEYS[1], ARGV[1], ARGV[3], ARGV[4]
 local step = redis.call('SSCAN', index, ARGV[2], 'COUNT', tonumber(ARGV[5]))
+local lefts = {}
+for i, jti in ipairs(step[2]) do
+  lefts[i] = session_pttl(index, prefix .. encode(jti))
+  if not lefts[i] then return redis.error_reply(SLOT_MOVING) end
+end
 local reply, gone = {step[1], 0}, {}
-for _, jti in ipairs(step[2]) do
+for i, jti in ipairs(step[2]) do
   local key = prefix .. encode(jti)
-  local left = redis.call('PTTL', key)
+  local left = lefts[i]
   if left == -2 then
     gone[#gone + 1] = jti
   elseif mode == 'value' then
