@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  * {@link com.cloutsy.redis.keys.Keys} it touches and the channels it uses, nothing else. {@link AclLeastPrivilegeTest}
  * runs every public flow as these users and checks that the documentation prints the same rules.
  */
-enum LeastPrivilege {
+public enum LeastPrivilege {
 
   /**
    * SessionStore: the session scripts (SCARD, SRANDMEMBER and SSCAN for the bounded steps over a large index) and get
@@ -56,12 +56,12 @@ enum LeastPrivilege {
   }
 
   /** The user name, e.g. {@code rate-limit}. */
-  String user() {
+  public String user() {
     return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
 
   /** The rules without the password, for keys and channels under {@code prefix} (REDIS_KEY_PREFIX). */
-  String rules(String prefix) {
+  public String rules(String prefix) {
     return rules(prefix, commands, keyPatterns, channels);
   }
 

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Assumptions;
  * then these services connect in cluster mode, and a test that asks for the seed key layout, which cannot run on a
  * cluster, is skipped. Suites that build their services here and read raw state with {@link #sync} run unchanged on
  * both.
+ *
+ * <p>In a {@link RunsAs} class on the run's embedded Redis, these services log in as that capability's ACL user,
+ * and {@link #sync} and {@link #syncAt} answer with an admin connection instead of the service's own.
  */
 public final class TestRedis {
 
@@ -28,10 +31,14 @@ public final class TestRedis {
   public static RedisSettings.Builder settings(RedisEndpoint endpoint) {
     RedisSettings.Builder builder = RedisSettings.builder().keyPrefix(freshPrefix());
     if (endpoint.isCluster()) {
-      return builder.clusterNodes(endpoint.clusterNodes().stream()
+      builder.clusterNodes(endpoint.clusterNodes().stream()
           .map(node -> HostPort.parse(node, "REDIS_CLUSTER_NODES")).toList());
+    } else {
+      builder.url(endpoint.uri());
     }
-    return builder.url(endpoint.uri());
+    RunsAsExtension.suiteCalling()
+        .ifPresent(suite -> SuiteUsers.on(endpoint).ifPresent(users -> users.login(builder, suite)));
+    return builder;
   }
 
   /**
@@ -56,8 +63,14 @@ public final class TestRedis {
     return RedisService.start(settings(endpoint).build());
   }
 
-  /** Blocking commands on the service's own connection, routed by key on a cluster: for reading raw state. */
+  /**
+   * Blocking commands on the service's own connection, or for a {@link RunsAs} suite's service an admin one, routed by
+   * key on a cluster: for reading raw state.
+   */
   public static RedisClusterCommands<String, String> sync(RedisService redis) {
+    if (SuiteUsers.isSuiteUser(redis.settings().username())) {
+      return SuiteUsers.ifOpen().orElseThrow().sync();
+    }
     return redis.isCluster() ? redis.clusterConnection().sync() : redis.connection().sync();
   }
 
@@ -66,6 +79,9 @@ public final class TestRedis {
    * key's slot. For commands a cluster connection sends to an arbitrary node, such as SCRIPT EXISTS.
    */
   public static RedisClusterCommands<String, String> syncAt(RedisService redis, String key) {
+    if (SuiteUsers.isSuiteUser(redis.settings().username())) {
+      return SuiteUsers.ifOpen().orElseThrow().syncAt(key);
+    }
     if (!redis.isCluster()) {
       return redis.connection().sync();
     }

@@ -3,9 +3,11 @@ package com.cloutsy.redis.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cloutsy.redis.FeatureCounters;
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisMatrix;
 import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import io.lettuce.core.SetArgs;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.TestInstance;
  * without a limit): every flow stays correct in bounded steps, and {@link SessionStore#cleanIndex} brings the index
  * back. The scale test with a million entries and the server's slow log is {@code SessionIndexScaleIT}.
  */
+@RunsAs(LeastPrivilege.SESSIONS)
 @RedisMatrix(topologies = {Topology.SINGLE, Topology.CLUSTER})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionLargeIndexTest {

@@ -2,12 +2,14 @@ package com.cloutsy.redis.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.embedded.WithRedis;
 import com.cloutsy.redis.keys.KeyLayout;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * -Dtest=SessionMemoryTest -Dsurefire.failIfNoSpecifiedTests=false; cat
  * cloutsy-redis-core/target/surefire-reports/com.cloutsy.redis.session.SessionMemoryTest-output.txt}
  */
+@RunsAs(LeastPrivilege.SESSIONS)
 @WithRedis
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionMemoryTest {
@@ -34,11 +37,11 @@ class SessionMemoryTest {
           + " Version/17.4 Mobile/15E148 Safari/604.1", UserType.INFLUENCER);
 
   private final RedisService redis;
-  private final RedisCommands<String, String> raw;
+  private final RedisClusterCommands<String, String> raw;
 
   SessionMemoryTest(RedisEndpoint endpoint) {
     redis = TestRedis.start(endpoint, KeyLayout.SEED);
-    raw = redis.connection().sync();
+    raw = TestRedis.sync(redis);
   }
 
   @AfterAll

@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.cloutsy.redis.FeatureCounters;
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisMatrix;
 import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.keys.KeyLayout;
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.TestInstance;
  * The behaviour every {@link SessionStore} must show, whatever the key layout and whether values are encrypted;
  * each subclass runs it with or without encryption in every layout of the matrix, under a key prefix of its own.
  */
+@RunsAs(LeastPrivilege.SESSIONS)
 @RedisMatrix(layouts = {KeyLayout.SEED, KeyLayout.CLUSTER}, topologies = {Topology.SINGLE, Topology.CLUSTER})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SessionStoreContract {

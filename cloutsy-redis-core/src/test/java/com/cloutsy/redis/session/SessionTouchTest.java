@@ -2,9 +2,11 @@ package com.cloutsy.redis.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisMatrix;
 import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
@@ -24,6 +26,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Seeded randomized test of the touch script's JSON editing: for values of every shape another service could
  * write, touch changes the three time fields and leaves every other member byte for byte as it was.
  */
+@RunsAs(LeastPrivilege.SESSIONS)
 @RedisMatrix(topologies = {Topology.SINGLE, Topology.CLUSTER})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionTouchTest {

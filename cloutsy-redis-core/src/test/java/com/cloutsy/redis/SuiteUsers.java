@@ -1,0 +1,168 @@
+package com.cloutsy.redis;
+
+import com.cloutsy.redis.config.HostPort;
+import com.cloutsy.redis.config.RedisSettings;
+import com.cloutsy.redis.embedded.RedisEndpoint;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The ACL users the capability suites run as on the run's shared embedded Redis (issue 18, point 7), and the admin
+ * service that makes them, reads their {@code ACL LOG} and gives the suites raw access to the keys they check.
+ *
+ * <p>A capability's user gets exactly its {@link LeastPrivilege} rules, for the key prefixes {@link TestRedis} hands
+ * out ({@value #PREFIXES}), on every node. Only an embedded Redis gets users: a server or cluster that
+ * {@code REDIS_URL} or {@code REDIS_CLUSTER_NODES} names belongs to whoever runs the tests, so its suites run as the
+ * user it names.
+ */
+final class SuiteUsers implements AutoCloseable {
+
+  /** The key prefixes of {@link TestRedis#freshPrefix()}, as an ACL pattern's start. */
+  static final String PREFIXES = "t-*:";
+  private static final String USER_PREFIX = "suite-";
+  private static final String PASSWORD = "suite-" + UUID.randomUUID();
+
+  private static @Nullable SuiteUsers shared;
+
+  private final RedisService admin;
+  private final Set<LeastPrivilege> created = ConcurrentHashMap.newKeySet();
+  private final Map<Class<?>, AtomicInteger> logins = new ConcurrentHashMap<>();
+
+  private SuiteUsers(RedisService admin) {
+    this.admin = admin;
+  }
+
+  /** The users of {@code endpoint}, when it is the run's embedded Redis; empty for one the environment names. */
+  static synchronized Optional<SuiteUsers> on(RedisEndpoint endpoint) {
+    if (!isEmbedded()) {
+      return Optional.empty();
+    }
+    if (shared == null) {
+      RedisSettings.Builder settings = RedisSettings.builder();
+      if (endpoint.isCluster()) {
+        settings.clusterNodes(endpoint.clusterNodes().stream()
+            .map(node -> HostPort.parse(node, "REDIS_CLUSTER_NODES")).toList());
+      } else {
+        settings.url(endpoint.uri());
+      }
+      shared = new SuiteUsers(RedisService.start(settings.build()));
+    }
+    return Optional.of(shared);
+  }
+
+  /** The users, if a suite has asked for one in this run. */
+  static synchronized Optional<SuiteUsers> ifOpen() {
+    return Optional.ofNullable(shared);
+  }
+
+  /** Closes the admin service at the end of the run. */
+  static synchronized void closeShared() {
+    if (shared != null) {
+      shared.close();
+      shared = null;
+    }
+  }
+
+  /** Whether {@code username} is one of these users, whose services need {@link #sync()} for raw access. */
+  static boolean isSuiteUser(@Nullable String username) {
+    return username != null && username.startsWith(USER_PREFIX);
+  }
+
+  /** Whether the run's shared Redis is embedded, so that suites get these users. */
+  static boolean isEmbedded() {
+    return isBlank(System.getenv("REDIS_URL")) && isBlank(System.getenv("REDIS_CLUSTER_NODES"));
+  }
+
+  private static boolean isBlank(@Nullable String value) {
+    return value == null || value.isBlank();
+  }
+
+  /** Logs {@code settings} in as the user of {@code suite}'s capability, creating it on every node first. */
+  void login(RedisSettings.Builder settings, Class<?> suite) {
+    LeastPrivilege capability = RunsAsExtension.capabilityOf(suite);
+    if (created.add(capability)) {
+      String[] rules = capability.rules(PREFIXES).split(" ");
+      for (RedisClusterCommands<String, String> node : nodes()) {
+        CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add(user(capability))
+            .add("reset").add("on").add(">" + PASSWORD).addValues(rules);
+        node.dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8), args);
+      }
+    }
+    logins.computeIfAbsent(suite, key -> new AtomicInteger()).incrementAndGet();
+    settings.username(user(capability)).password(PASSWORD);
+  }
+
+  /**
+   * How many services {@code suite} (or a superclass of it, where a shared setup builds them) has logged in as its
+   * capability's user since the last call, which starts the count again.
+   */
+  int takeLogins(Class<?> suite) {
+    int count = 0;
+    for (Class<?> type : List.copyOf(logins.keySet())) {
+      if (type.isAssignableFrom(suite)) {
+        count += logins.remove(type).get();
+      }
+    }
+    return count;
+  }
+
+  /** The {@code ACL LOG} entries of {@code capability}'s user on every node, then clears every node's log. */
+  List<Map<String, Object>> takeAclLog(LeastPrivilege capability) {
+    List<Map<String, Object>> entries = new ArrayList<>();
+    for (RedisClusterCommands<String, String> node : nodes()) {
+      node.aclLog().stream().filter(entry -> user(capability).equals(entry.get("username"))).forEach(entries::add);
+      node.aclLogReset();
+    }
+    return entries;
+  }
+
+  /** Blocking admin commands, routed by key on a cluster: for the raw state a suite seeds and checks. */
+  RedisClusterCommands<String, String> sync() {
+    return admin.isCluster() ? admin.clusterConnection().sync() : admin.connection().sync();
+  }
+
+  /** Blocking admin commands on the one node that holds {@code key}. */
+  RedisClusterCommands<String, String> syncAt(String key) {
+    if (!admin.isCluster()) {
+      return admin.connection().sync();
+    }
+    RedisURI master = admin.clusterConnection().getPartitions().getPartitionBySlot(SlotHash.getSlot(key)).getUri();
+    return admin.clusterConnection().getConnection(master.getHost(), master.getPort()).sync();
+  }
+
+  private List<RedisClusterCommands<String, String>> nodes() {
+    if (!admin.isCluster()) {
+      return List.of(admin.connection().sync());
+    }
+    List<RedisClusterCommands<String, String>> nodes = new ArrayList<>();
+    for (RedisClusterNode node : admin.clusterConnection().getPartitions()) {
+      nodes.add(admin.clusterConnection().getConnection(Objects.requireNonNull(node.getNodeId())).sync());
+    }
+    return nodes;
+  }
+
+  private static String user(LeastPrivilege capability) {
+    return USER_PREFIX + capability.user();
+  }
+
+  @Override
+  public void close() {
+    admin.close();
+  }
+}
