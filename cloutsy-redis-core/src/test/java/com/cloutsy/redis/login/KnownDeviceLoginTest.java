@@ -3,9 +3,11 @@ package com.cloutsy.redis.login;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisMatrix;
 import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.config.HmacKey;
 import com.cloutsy.redis.embedded.RedisEndpoint;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * Known devices (OWASP's device cookies): an attack on an identifier from many addresses locks unknown devices, never
  * the devices its owner logged in on before; a stolen or forged token gives no more than the device threshold.
  */
+@RunsAs(LeastPrivilege.LOGIN)
 @RedisMatrix(layouts = {KeyLayout.SEED, KeyLayout.CLUSTER}, topologies = {Topology.SINGLE, Topology.CLUSTER})
 class KnownDeviceLoginTest {
 

@@ -3,8 +3,10 @@ package com.cloutsy.redis.login;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.EmbeddedRedis;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * The asynchronous forms of login protection: the same counts as the blocking ones (which wait on them), also with
  * every attempt in flight at once from one thread, and failed stages (never a thrown exception) when Redis is down.
  */
+@RunsAs(LeastPrivilege.LOGIN)
 @WithRedis
 class LoginGuardAsyncTest {
 

@@ -3,9 +3,11 @@ package com.cloutsy.redis.login;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisMatrix;
 import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.keys.KeyLayout;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The login-protection contract against a real Redis, in both key layouts. */
+@RunsAs(LeastPrivilege.LOGIN)
 @RedisMatrix(layouts = {KeyLayout.SEED, KeyLayout.CLUSTER}, topologies = {Topology.SINGLE, Topology.CLUSTER})
 class LoginGuardTest {
 

@@ -3,8 +3,10 @@ package com.cloutsy.redis.otp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.EmbeddedRedis;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * The asynchronous forms of OTP: the same contract as the blocking ones (which wait on them), kept also when many
  * calls are in flight at once from one thread, and failed stages (never a thrown exception) when Redis is down.
  */
+@RunsAs(LeastPrivilege.OTP)
 @WithRedis
 class OtpGuardAsyncTest {
 

@@ -7,9 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 import com.cloutsy.redis.CommandStats;
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisMatrix;
 import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.EmbeddedRedis;
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The OTP contract against a real Redis, in both key layouts. */
+@RunsAs(LeastPrivilege.OTP)
 @RedisMatrix(layouts = {KeyLayout.SEED, KeyLayout.CLUSTER}, topologies = {Topology.SINGLE, Topology.CLUSTER})
 class OtpGuardTest {
 

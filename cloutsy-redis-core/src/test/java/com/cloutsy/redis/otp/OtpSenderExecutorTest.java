@@ -3,7 +3,9 @@ package com.cloutsy.redis.otp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.embedded.WithRedis;
@@ -21,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Codes are sent on the guard's own bounded executor: a stalled SMS provider holds a bounded number of requests. */
+@RunsAs(LeastPrivilege.OTP)
 @WithRedis
 class OtpSenderExecutorTest {
 

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.cloutsy.redis.FeatureCounters;
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisMatrix;
 import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.keys.KeyLayout;
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+@RunsAs(LeastPrivilege.RATE_LIMIT)
 @RedisMatrix(layouts = KeyLayout.CLUSTER, topologies = {Topology.SINGLE, Topology.CLUSTER})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CooldownTest {
@@ -58,7 +61,7 @@ class CooldownTest {
     assertThat(started).isEqualTo(new Decision(true, 1, 0, Duration.ZERO, MINUTE, false));
     assertThat(active.allowed()).isFalse();
     assertThat(active.retryAfter()).isBetween(MINUTE.minusSeconds(5), MINUTE).isEqualTo(active.resetAfter());
-    assertThat(redis.get(key)).as("the seed's value").isEqualTo("1");
+    assertThat(TestRedis.sync(redis).get(key)).as("the seed's value").isEqualTo("1");
     assertThat(TestRedis.sync(redis).pttl(key)).isBetween(1L, MINUTE.toMillis());
   }
 
@@ -67,7 +70,7 @@ class CooldownTest {
     String key = phoneKey();
 
     assertThat(cooldown.peek(key, MINUTE)).isEqualTo(new Decision(true, 1, 1, Duration.ZERO, Duration.ZERO, false));
-    assertThat(redis.exists(key)).isZero();
+    assertThat(TestRedis.sync(redis).exists(key)).isZero();
     cooldown.tryStart(key, MINUTE);
     Decision peeked = cooldown.peekAsync(key, MINUTE).toCompletableFuture().join();
     assertThat(peeked.allowed()).isFalse();
@@ -155,7 +158,7 @@ class CooldownTest {
         .hasMessageStartingWith("period must be 1 ms to 366 days");
     assertThatThrownBy(() -> cooldown.tryStart("", MINUTE)).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("key must not be empty");
-    assertThat(redis.exists("k")).isZero();
+    assertThat(TestRedis.sync(redis).exists("k")).isZero();
   }
 
   private FeatureCounters.Counter counter(String result) {

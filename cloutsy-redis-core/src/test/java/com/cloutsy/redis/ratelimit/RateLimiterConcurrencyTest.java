@@ -2,9 +2,11 @@ package com.cloutsy.redis.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisMatrix;
 import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.RedisEndpoint;
@@ -42,6 +44,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * service and from two; the seed's GET-then-MULTI pattern under the same load admits more. Every key left behind
  * has a TTL.
  */
+@RunsAs(LeastPrivilege.RATE_LIMIT)
 @RedisMatrix(topologies = {Topology.SINGLE, Topology.CLUSTER})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RateLimiterConcurrencyTest {
@@ -54,12 +57,15 @@ class RateLimiterConcurrencyTest {
   private final RedisSettings settings;
   private final RedisService first;
   private final RedisService second;
+  /** The seed's code, which does not run as the rate limiter's ACL user: its pattern needs MULTI. */
+  private final RedisService seedsCode;
   private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
 
   RateLimiterConcurrencyTest(RedisEndpoint endpoint) {
     settings = TestRedis.settings(endpoint).build();
     first = RedisService.start(settings);
     second = RedisService.start(settings);
+    seedsCode = RedisService.start(settings.toBuilder().username(null).password(null).build());
   }
 
   @AfterAll
@@ -67,6 +73,7 @@ class RateLimiterConcurrencyTest {
     pool.shutdownNow();
     first.close();
     second.close();
+    seedsCode.close();
   }
 
   static Stream<RateLimit> hundredPerHour() {
@@ -192,12 +199,12 @@ class RateLimiterConcurrencyTest {
    * the master of its slot, through a cluster connection of its own; what was opened goes into {@code opened}.
    */
   private RedisCommands<String, String> connectToServerOf(String key, List<StatefulConnection<String, String>> opened) {
-    if (!first.isCluster()) {
-      StatefulRedisConnection<String, String> connection = first.client().connect(first.redisUri());
+    if (!seedsCode.isCluster()) {
+      StatefulRedisConnection<String, String> connection = seedsCode.client().connect(seedsCode.redisUri());
       opened.add(connection);
       return connection.sync();
     }
-    StatefulRedisClusterConnection<String, String> cluster = first.clusterClient().connect();
+    StatefulRedisClusterConnection<String, String> cluster = seedsCode.clusterClient().connect();
     opened.add(cluster);
     RedisURI master = cluster.getPartitions().getPartitionBySlot(SlotHash.getSlot(key)).getUri();
     return cluster.getConnection(master.getHost(), master.getPort()).sync();
