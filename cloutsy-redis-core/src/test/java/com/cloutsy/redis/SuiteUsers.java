@@ -3,8 +3,6 @@ package com.cloutsy.redis;
 import com.cloutsy.redis.config.HostPort;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.RedisEndpoint;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
@@ -24,7 +22,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The ACL users the capability suites run as on the run's shared embedded Redis (issue 18, point 7), and the admin
- * service that makes them, reads their {@code ACL LOG} and gives the suites raw access to the keys they check.
+ * service that makes them, reads their {@code ACL LOG} and gives the suites raw access to the keys they check
+ * ({@link TestRedis#admin}).
  *
  * <p>A capability's user gets exactly its {@link LeastPrivilege} rules, for the key prefixes {@link TestRedis} hands
  * out ({@value #PREFIXES}), on every node. Only an embedded Redis gets users: a server or cluster that
@@ -97,7 +96,7 @@ final class SuiteUsers implements AutoCloseable {
   void login(RedisSettings.Builder settings, Class<?> suite) {
     LeastPrivilege capability = RunsAsExtension.capabilityOf(suite);
     if (created.add(capability)) {
-      String[] rules = capability.rules(PREFIXES).split(" ");
+      String[] rules = suiteRules(capability).split(" ");
       for (RedisClusterCommands<String, String> node : nodes()) {
         CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add(user(capability))
             .add("reset").add("on").add(">" + PASSWORD).addValues(rules);
@@ -132,18 +131,9 @@ final class SuiteUsers implements AutoCloseable {
     return entries;
   }
 
-  /** Blocking admin commands, routed by key on a cluster: for the raw state a suite seeds and checks. */
-  RedisClusterCommands<String, String> sync() {
-    return admin.isCluster() ? admin.clusterConnection().sync() : admin.connection().sync();
-  }
-
-  /** Blocking admin commands on the one node that holds {@code key}. */
-  RedisClusterCommands<String, String> syncAt(String key) {
-    if (!admin.isCluster()) {
-      return admin.connection().sync();
-    }
-    RedisURI master = admin.clusterConnection().getPartitions().getPartitionBySlot(SlotHash.getSlot(key)).getUri();
-    return admin.clusterConnection().getConnection(master.getHost(), master.getPort()).sync();
+  /** The admin service: for the raw state a suite seeds and checks. */
+  RedisService admin() {
+    return admin;
   }
 
   private List<RedisClusterCommands<String, String>> nodes() {
@@ -155,6 +145,17 @@ final class SuiteUsers implements AutoCloseable {
       nodes.add(admin.clusterConnection().getConnection(Objects.requireNonNull(node.getNodeId())).sync());
     }
     return nodes;
+  }
+
+  /**
+   * The capability's rules for the suites' prefixes, but with every channel: Redis compares a PSUBSCRIBE pattern with
+   * the rules' channel patterns as text, and the suites' patterns start with a random prefix. The exact channel rules
+   * are {@link AclLeastPrivilegeTest}'s to check.
+   */
+  private static String suiteRules(LeastPrivilege capability) {
+    String rules = capability.rules(PREFIXES);
+    String keysAndCommands = rules.replaceAll(" &\\S+", "");
+    return keysAndCommands.equals(rules) ? rules : keysAndCommands + " allchannels";
   }
 
   private static String user(LeastPrivilege capability) {

@@ -68,20 +68,25 @@ public final class TestRedis {
    * key on a cluster: for reading raw state.
    */
   public static RedisClusterCommands<String, String> sync(RedisService redis) {
-    if (SuiteUsers.isSuiteUser(redis.settings().username())) {
-      return SuiteUsers.ifOpen().orElseThrow().sync();
-    }
-    return redis.isCluster() ? redis.clusterConnection().sync() : redis.connection().sync();
+    RedisService admin = admin(redis);
+    return admin.isCluster() ? admin.clusterConnection().sync() : admin.connection().sync();
+  }
+
+  /**
+   * A service with every right on the server or cluster of {@code redis}: for a {@link RunsAs} suite's service the
+   * run's admin service (without a key prefix), otherwise {@code redis} itself. For the raw state a test seeds and
+   * checks, which its capability's user may not touch.
+   */
+  public static RedisService admin(RedisService redis) {
+    return SuiteUsers.isSuiteUser(redis.settings().username()) ? SuiteUsers.ifOpen().orElseThrow().admin() : redis;
   }
 
   /**
    * Blocking commands on the one server that holds {@code key}: the server itself, or on a cluster the master of the
    * key's slot. For commands a cluster connection sends to an arbitrary node, such as SCRIPT EXISTS.
    */
-  public static RedisClusterCommands<String, String> syncAt(RedisService redis, String key) {
-    if (SuiteUsers.isSuiteUser(redis.settings().username())) {
-      return SuiteUsers.ifOpen().orElseThrow().syncAt(key);
-    }
+  public static RedisClusterCommands<String, String> syncAt(RedisService service, String key) {
+    RedisService redis = admin(service);
     if (!redis.isCluster()) {
       return redis.connection().sync();
     }

@@ -2,7 +2,9 @@ package com.cloutsy.redis.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.embedded.WithRedis;
@@ -10,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
+@RunsAs(LeastPrivilege.CACHE)
 @WithRedis
 class CacheConnectionTest {
 

@@ -3,9 +3,11 @@ package com.cloutsy.redis.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisMatrix;
 import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.config.HostPort;
 import com.cloutsy.redis.config.RedisSettings;
@@ -18,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** REDIS_CACHE_URL: the cache on a server of its own, or on the main one when none is set. */
+@RunsAs(LeastPrivilege.CACHE)
 @RedisMatrix(topologies = {Topology.SINGLE, Topology.CLUSTER})
 class CacheServerTest {
 

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.cloutsy.redis.FeatureCounters;
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisService;
 import com.cloutsy.redis.RedisUnavailableException;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.ValueTooLargeException;
 import com.cloutsy.redis.codec.CodecException;
@@ -15,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
+@RunsAs(LeastPrivilege.CACHE)
 @WithRedis
 class DegradationTest {
 

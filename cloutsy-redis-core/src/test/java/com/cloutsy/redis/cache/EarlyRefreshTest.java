@@ -3,9 +3,11 @@ package com.cloutsy.redis.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisMatrix;
 import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestClock;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.config.RedisSettings;
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.TestInstance;
  * Probabilistic early expiration (XFetch) across instances: two services on one server stand for two application
  * instances sharing a clock that the test moves, so "shortly before expiry" needs no waiting.
  */
+@RunsAs(LeastPrivilege.CACHE)
 @RedisMatrix(topologies = {Topology.SINGLE, Topology.CLUSTER})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EarlyRefreshTest {

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisMatrix;
 import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.codec.Codec;
 import com.cloutsy.redis.codec.CodecException;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.TestInstance;
 import tools.jackson.core.type.TypeReference;
 
 /** Typed hashes such as {@code user:{userId}:prefs}, in both key layouts. */
+@RunsAs(LeastPrivilege.CACHE)
 @RedisMatrix(layouts = {KeyLayout.SEED, KeyLayout.CLUSTER}, topologies = {Topology.SINGLE, Topology.CLUSTER})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HashCacheTest {

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisMatrix;
 import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.RedisEndpoint;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.TestInstance;
  * in memory, B writes, and Redis client tracking must make A drop its copy at once. On the shared cluster the near
  * cache is refused, and that is what runs there.
  */
+@RunsAs(LeastPrivilege.CACHE)
 @RedisMatrix(layouts = {KeyLayout.SEED, KeyLayout.CLUSTER}, topologies = {Topology.SINGLE, Topology.CLUSTER})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NearCacheTest {
@@ -193,7 +196,7 @@ class NearCacheTest {
     a.get(key, String.class);
     a.get(key, String.class);
 
-    serviceB.del(key);
+    TestRedis.admin(serviceB).del(key);
 
     await().atMost(SOON).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
         .until(() -> a.get(key, String.class) instanceof CacheLookup.Miss);

@@ -2,7 +2,9 @@ package com.cloutsy.redis.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.embedded.RedisEndpoint;
 import com.cloutsy.redis.embedded.WithRedis;
@@ -11,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 
+@RunsAs(LeastPrivilege.CACHE)
 @WithRedis
 class PrefixInvalidationTest {
 
@@ -21,18 +24,19 @@ class PrefixInvalidationTest {
       // One hash tag, so the test's multi-key checks stay in one slot on a cluster.
       String prefix = redis.keyNames().prefix() + "cache:{p*" + UUID.randomUUID() + "}:";
       String lookalike = prefix.replace("p*", "px");
+      RedisService admin = TestRedis.admin(redis);
       for (int i = 0; i < 35; i++) {
-        redis.set(prefix + i, "v", Duration.ofMinutes(1));
+        admin.set(prefix + i, "v", Duration.ofMinutes(1));
       }
-      redis.set(lookalike + "1", "v", Duration.ofMinutes(1));
+      admin.set(lookalike + "1", "v", Duration.ofMinutes(1));
 
       long deleted = redis.runtime().await(
           new PrefixInvalidation(connection, ForkJoinPool.commonPool(), 10).unlinkAll(prefix));
 
       assertThat(deleted).as("35 keys, over several batches of 10").isEqualTo(35);
-      assertThat(redis.exists(prefix + "0", prefix + "34")).isZero();
-      assertThat(redis.exists(lookalike + "1")).as("'*' in the prefix is matched literally").isEqualTo(1);
-      redis.del(lookalike + "1");
+      assertThat(admin.exists(prefix + "0", prefix + "34")).isZero();
+      assertThat(admin.exists(lookalike + "1")).as("'*' in the prefix is matched literally").isEqualTo(1);
+      admin.del(lookalike + "1");
     }
   }
 

@@ -3,9 +3,11 @@ package com.cloutsy.redis.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisMatrix;
 import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.EmbeddedRedis;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.TestReporter;
  * Diagnostics on a keyspace of 10,000 keys of known shape, under this class's own prefix on the shared server (which
  * holds other tests' keys too, so every walk stays inside the prefix).
  */
+@RunsAs(LeastPrivilege.DIAGNOSTICS)
 @RedisMatrix(layouts = KeyLayout.CLUSTER, topologies = {Topology.SINGLE, Topology.CLUSTER})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DiagnosticsTest {
@@ -56,7 +59,8 @@ class DiagnosticsTest {
   /** 10,000 keys in one pipeline: sessions (strings), OTP codes (hashes), cache entries (strings and lists). */
   private void populate() {
     List<CompletionStage<?>> writes = new ArrayList<>();
-    var commands = redis.runtime().commands();
+    RedisService admin = TestRedis.admin(redis);
+    var commands = admin.runtime().commands();
     for (int i = 0; i < SESSIONS; i++) {
       String key = keys.session("user-" + i, "jti-" + i);
       writes.add(commands.set(key, key.equals(biggestString) ? "s".repeat(20_000) : "{\"deviceId\":\"d" + i + "\"}"));
@@ -73,16 +77,17 @@ class DiagnosticsTest {
       fields[i] = "row-" + i + "-" + "x".repeat(50);
     }
     writes.add(commands.sadd(biggestKey, fields));
-    writes.forEach(write -> redis.runtime().await(write));
+    writes.forEach(write -> admin.runtime().await(write));
     assertThat(diagnostics.scan(keys.prefix() + "*").count()).isGreaterThanOrEqualTo(KEYS);
   }
 
   @RedisMatrix.AfterInvocation
   void cleanUp() {
     List<String> ours = diagnostics.scan(keys.prefix() + "*").collect(Collectors.toList());
+    RedisService admin = TestRedis.admin(redis);
     for (int from = 0; from < ours.size(); from += 1_000) {
       String[] batch = ours.subList(from, Math.min(ours.size(), from + 1_000)).toArray(String[]::new);
-      redis.runtime().await(redis.runtime().commands().unlink(batch));
+      admin.runtime().await(admin.runtime().commands().unlink(batch));
     }
     redis.close();
   }
@@ -159,7 +164,7 @@ class DiagnosticsTest {
   @Test
   void ttlAndMemoryUsageDescribeOneKey() {
     String expiring = keys.config("expiring");
-    redis.set(expiring, "v", Duration.ofMinutes(5));
+    TestRedis.admin(redis).set(expiring, "v", Duration.ofMinutes(5));
 
     assertThat(diagnostics.ttl(keys.config("missing"))).isEqualTo(new KeyTtl.NoKey());
     assertThat(diagnostics.ttl(biggestString)).isEqualTo(new KeyTtl.NoExpiry());
@@ -167,7 +172,7 @@ class DiagnosticsTest {
         ttl -> assertThat(ttl.remaining()).isBetween(Duration.ofMinutes(4), Duration.ofMinutes(5)));
     assertThat(diagnostics.memoryUsage(keys.config("missing"))).isEmpty();
     assertThat(diagnostics.memoryUsage(biggestString).orElseThrow()).isBetween(20_000L, 40_000L);
-    redis.del(expiring);
+    TestRedis.admin(redis).del(expiring);
   }
 
   @Test

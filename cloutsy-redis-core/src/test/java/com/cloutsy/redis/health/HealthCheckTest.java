@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisMatrix;
 import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.config.RedisSettings;
 import com.cloutsy.redis.embedded.EmbeddedRedis;
@@ -25,6 +27,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Health reports against real servers in each state: no state is faked. */
+@RunsAs(LeastPrivilege.HEALTH)
 @RedisMatrix(topologies = {Topology.SINGLE, Topology.CLUSTER})
 class HealthCheckTest {
 
@@ -82,7 +85,8 @@ class HealthCheckTest {
       assertThat(server.uptime()).isGreaterThanOrEqualTo(Duration.ZERO);
       assertThat(check.lastReport()).isSameAs(report);
       List<String> probeKeys;
-      try (Stream<String> scanned = Diagnostics.create(redis).scan(redis.keyNames().prefix() + "cloutsy:health:*")) {
+      try (Stream<String> scanned = Diagnostics.create(TestRedis.admin(redis))
+          .scan(redis.keyNames().prefix() + "cloutsy:health:*")) {
         // SCAN may return a key twice.
         probeKeys = scanned.distinct().toList();
       }

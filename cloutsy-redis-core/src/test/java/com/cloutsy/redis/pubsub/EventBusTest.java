@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.cloutsy.redis.LeastPrivilege;
 import com.cloutsy.redis.RedisMatrix;
 import com.cloutsy.redis.RedisMatrix.Topology;
 import com.cloutsy.redis.RedisService;
+import com.cloutsy.redis.RunsAs;
 import com.cloutsy.redis.TestRedis;
 import com.cloutsy.redis.codec.CodecException;
 import com.cloutsy.redis.embedded.RedisEndpoint;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.type.TypeReference;
 
+@RunsAs(LeastPrivilege.PUBSUB)
 @RedisMatrix(topologies = {Topology.SINGLE, Topology.CLUSTER})
 class EventBusTest {
 
@@ -67,11 +70,12 @@ class EventBusTest {
   /** Subscribers of the channel by name on every node (PUBSUB NUMSUB): exact on a cluster too. */
   private long subscribers(String channel) {
     String name = redis.keyNames().prefix() + channel;
-    if (!redis.isCluster()) {
-      return redis.connection().sync().pubsubNumsub(name).getOrDefault(name, 0L);
+    RedisService admin = TestRedis.admin(redis);
+    if (!admin.isCluster()) {
+      return admin.connection().sync().pubsubNumsub(name).getOrDefault(name, 0L);
     }
     long total = 0;
-    for (Map<String, Long> node : redis.clusterConnection().sync().all().commands().pubsubNumsub(name)) {
+    for (Map<String, Long> node : admin.clusterConnection().sync().all().commands().pubsubNumsub(name)) {
       total += node.getOrDefault(name, 0L);
     }
     return total;
