@@ -45,6 +45,12 @@ public enum LeastPrivilege {
   /** What every connection needs: Lettuce's handshake (HELLO, which carries AUTH) and PING. */
   static final String CONNECTION = "ping hello";
 
+  /**
+   * What every user needs besides on Redis Cluster, on every node: the cluster client's topology refresh (CLUSTER
+   * NODES, and INFO for each node's client count), CLUSTER MYID and CLIENT SETNAME on the node connections it opens.
+   */
+  public static final String CLUSTER = "cluster|nodes cluster|myid info client|setname";
+
   private final List<String> commands;
   private final List<String> channels;
   private final List<String> keyPatterns;
@@ -63,6 +69,17 @@ public enum LeastPrivilege {
   /** The rules without the password, for keys and channels under {@code prefix} (REDIS_KEY_PREFIX). */
   public String rules(String prefix) {
     return rules(prefix, commands, keyPatterns, channels);
+  }
+
+  /** The rules on Redis Cluster: {@link #rules(String)}, {@link #CLUSTER} and health's CLUSTER INFO. */
+  public String rulesOnCluster(String prefix) {
+    Set<String> both = new LinkedHashSet<>(commands);
+    both.addAll(List.of(CLUSTER.split(" ")));
+    if (this == HEALTH) {
+      // The health report's cluster part: CLUSTER INFO of every node.
+      both.add("cluster|info");
+    }
+    return rules(prefix, List.copyOf(both), keyPatterns, channels);
   }
 
   /** The same rules without one command: for the negative control. */

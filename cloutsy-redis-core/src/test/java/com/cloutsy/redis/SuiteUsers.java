@@ -96,7 +96,7 @@ final class SuiteUsers implements AutoCloseable {
   void login(RedisSettings.Builder settings, Class<?> suite) {
     LeastPrivilege capability = RunsAsExtension.capabilityOf(suite);
     if (created.add(capability)) {
-      String[] rules = suiteRules(capability).split(" ");
+      String[] rules = suiteRules(capability, admin.isCluster()).split(" ");
       for (RedisClusterCommands<String, String> node : nodes()) {
         CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add(user(capability))
             .add("reset").add("on").add(">" + PASSWORD).addValues(rules);
@@ -148,12 +148,12 @@ final class SuiteUsers implements AutoCloseable {
   }
 
   /**
-   * The capability's rules for the suites' prefixes, but with every channel: Redis compares a PSUBSCRIBE pattern with
-   * the rules' channel patterns as text, and the suites' patterns start with a random prefix. The exact channel rules
-   * are {@link AclLeastPrivilegeTest}'s to check.
+   * The capability's rules for the suites' prefixes (on a cluster with {@link LeastPrivilege#CLUSTER}), but with every
+   * channel: Redis compares a PSUBSCRIBE pattern with the rules' channel patterns as text, and the suites' patterns
+   * start with a random prefix. The exact channel rules are {@link AclLeastPrivilegeTest}'s to check.
    */
-  private static String suiteRules(LeastPrivilege capability) {
-    String rules = capability.rules(PREFIXES);
+  private static String suiteRules(LeastPrivilege capability, boolean cluster) {
+    String rules = cluster ? capability.rulesOnCluster(PREFIXES) : capability.rules(PREFIXES);
     String keysAndCommands = rules.replaceAll(" &\\S+", "");
     return keysAndCommands.equals(rules) ? rules : keysAndCommands + " allchannels";
   }
