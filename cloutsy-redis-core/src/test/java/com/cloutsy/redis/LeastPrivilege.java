@@ -47,9 +47,10 @@ public enum LeastPrivilege {
 
   /**
    * What every user needs besides on Redis Cluster, on every node: the cluster client's topology refresh (CLUSTER
-   * NODES, and INFO for each node's client count), CLUSTER MYID and CLIENT SETNAME on the node connections it opens.
+   * NODES, and INFO for each node's client count), CLUSTER MYID and CLIENT SETNAME on the node connections it opens,
+   * and ASKING to follow an ASK redirect while a slot migrates (SlotMigrationIT runs as the sessions user).
    */
-  public static final String CLUSTER = "cluster|nodes cluster|myid info client|setname";
+  public static final String CLUSTER = "cluster|nodes cluster|myid info client|setname asking";
 
   private final List<String> commands;
   private final List<String> channels;

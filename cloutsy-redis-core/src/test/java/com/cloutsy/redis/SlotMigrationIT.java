@@ -21,6 +21,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,6 +45,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -56,6 +61,7 @@ import org.junit.jupiter.api.TestReporter;
  * the calls must succeed, every failure must be a {@link RedisUnavailableException} that came within the command
  * timeout, and at the end every session key has its index entry and every index entry its session key. Then a
  * session script meets, one at a time, each split of a user's keys that hides the user's other sessions from it.
+ * The sessions run as the ACL user of docs/OPERATIONS.md, and no node's ACL LOG may show a refusal.
  */
 @WithRedis
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -70,6 +76,8 @@ class SlotMigrationIT {
   private static final int MIGRATE_BATCH = 3;
   private static final int RESHARD_SLOTS = 2_000;
   private static final Duration LOAD_LIMIT = Duration.ofSeconds(40);
+  private static final String USER = "sessions";
+  private static final String PASSWORD = "sessions-Secret-18";
 
   private final EmbeddedRedisCluster cluster;
   private final RedisService redis;
@@ -79,16 +87,25 @@ class SlotMigrationIT {
 
   SlotMigrationIT(EmbeddedRedisCluster cluster) {
     this.cluster = cluster;
+    this.mover = new SlotMover(cluster);
+    String prefix = TestRedis.freshPrefix();
+    mover.addUser(USER, PASSWORD, LeastPrivilege.SESSIONS.rulesOnCluster(prefix));
     EmbeddedRedis seed = cluster.nodes().get(0);
     this.redis = RedisService.start(RedisSettings.builder()
         .clusterNodes(List.of(HostPort.parse(seed.host() + ":" + seed.port(), "REDIS_CLUSTER_NODES")))
-        .keyPrefix(TestRedis.freshPrefix())
+        .username(USER).password(PASSWORD)
+        .keyPrefix(prefix)
         .commandTimeout(COMMAND_TIMEOUT)
         .build());
     this.keys = redis.keyNames();
     // The highest cap allowed: the load rarely reaches it, and an eviction it causes must keep the index whole too.
     this.sessions = SessionStore.create(redis, SessionPolicy.defaults().withMaxSessionsPerUser(512));
-    this.mover = new SlotMover(cluster);
+  }
+
+  /** The sessions run as their ACL user: a redirect or a script under migration must need nothing more. */
+  @AfterEach
+  void nothingWasRefused() {
+    assertThat(mover.takeAclLog()).as("ACL LOG of every node").isEmpty();
   }
 
   @AfterAll
@@ -514,6 +531,25 @@ class SlotMigrationIT {
           commands(master).clusterSetSlotNode(slot, ids.get(to));
         }
       }
+    }
+
+    /** Creates the ACL user on every node. */
+    void addUser(String user, String password, String rules) {
+      for (StatefulRedisConnection<String, String> connection : connections.values()) {
+        connection.sync().dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8),
+            new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add(user).add("on").add(">" + password)
+                .addValues(rules.split(" ")));
+      }
+    }
+
+    /** Every node's ACL LOG entries, then clears every node's log. */
+    List<Map<String, Object>> takeAclLog() {
+      List<Map<String, Object>> entries = new ArrayList<>();
+      for (StatefulRedisConnection<String, String> connection : connections.values()) {
+        entries.addAll(connection.sync().aclLog());
+        connection.sync().aclLogReset();
+      }
+      return entries;
     }
 
     /** Error replies {@code node} has sent since it started, of every kind (its INFO errorstats). */
