@@ -48,11 +48,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -426,5 +428,8 @@ class AclLeastPrivilegeTest {
     }
     assertThat(docs).contains("user app on >… " + LeastPrivilege.union("app:"));
     assertThat(docs).contains("user default off");
+    String cluster = Arrays.stream(LeastPrivilege.CLUSTER.split(" ")).map(command -> "+" + command)
+        .collect(Collectors.joining(" "));
+    assertThat(docs.replaceAll("\\s+", " ")).contains("`" + cluster + "`").contains("health also `+cluster|info`");
   }
 }
