@@ -78,7 +78,7 @@ final class SuiteUsers implements AutoCloseable {
     }
   }
 
-  /** Whether {@code username} is one of these users, whose services need {@link #sync()} for raw access. */
+  /** Whether {@code username} is one of these users, whose services need {@link #admin()} for raw access. */
   static boolean isSuiteUser(@Nullable String username) {
     return username != null && username.startsWith(USER_PREFIX);
   }
@@ -93,7 +93,7 @@ final class SuiteUsers implements AutoCloseable {
   }
 
   /** Logs {@code settings} in as the user of {@code suite}'s capability, creating it on every node first. */
-  void login(RedisSettings.Builder settings, Class<?> suite) {
+  synchronized void login(RedisSettings.Builder settings, Class<?> suite) {
     LeastPrivilege capability = RunsAsExtension.capabilityOf(suite);
     if (created.add(capability)) {
       String[] rules = suiteRules(capability, admin.isCluster()).split(" ");

@@ -6,7 +6,8 @@
 -- Reply: the jtis whose session was live and is now ended; the error SLOT_MOVING, with nothing ended, when one of
 --        them is on the other node of a slot migration.
 -- Time: none.
--- Bound: one EXISTS and one DEL per jti given and one SREM of them all; SessionStore gives at most SAMPLE (128) per call.
+-- Bound: one EXISTS and one DEL per jti given and one SREM of them all; SessionStore gives at most SAMPLE (128) per
+-- call.
 
 local index, prefix = KEYS[1], ARGV[1]
 for i = 2, #ARGV do

@@ -14,7 +14,8 @@
 -- Bound: one SSCAN with COUNT ARGV[5]: Redis visits at most that many buckets of the set (and ten times as many
 -- empty ones), so it returns about that many entries; a set small enough for a compact encoding comes whole, at
 -- most set-max-intset-entries (set-max-listpack-entries from Redis 7.2) of them. Then one PTTL per entry (and an
--- EXISTS per gone one) and one SREM of the dead ones; a GET per live one ("value"), or a DEL per live one and an SREM of them ("end").
+-- EXISTS per gone one) and one SREM of the dead ones; a GET per live one ("value"), or a DEL per live one and an
+-- SREM of them ("end").
 
 local index, prefix, mode, keep = KEYS[1], ARGV[1], ARGV[3], ARGV[4]
 local step = redis.call('SSCAN', index, ARGV[2], 'COUNT', tonumber(ARGV[5]))
