@@ -38,14 +38,18 @@ class SessionDurabilityTest {
     return settings(master).durability(Durability.waitFor(1, WAIT_TIMEOUT)).build();
   }
 
-  /** Makes {@code replica} replicate {@code master} and waits until the master counts it as an online replica. */
+  /**
+   * Makes {@code replica} replicate {@code master} and waits until the master counts it as an online replica that
+   * confirms a WAIT: "online" is set once the snapshot is sent, and the replica may still be loading it.
+   */
   private static void attach(EmbeddedRedis replica, EmbeddedRedis master) {
     try (RedisService onReplica = RedisService.start(RedisSettings.builder().url(replica.uri()).build());
         RedisService onMaster = RedisService.start(RedisSettings.builder().url(master.uri()).build())) {
       onReplica.connection().sync().replicaof(master.host(), master.port());
       await().atMost(Duration.ofSeconds(10)).until(() -> {
         String replication = onMaster.connection().sync().info("replication");
-        return replication.contains("connected_slaves:1") && replication.contains("state=online");
+        return replication.contains("connected_slaves:1") && replication.contains("state=online")
+            && onMaster.connection().sync().waitForReplication(1, 100) == 1;
       });
     }
   }
