@@ -21,10 +21,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.StatusOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -536,9 +532,7 @@ class SlotMigrationIT {
     /** Creates the ACL user on every node. */
     void addUser(String user, String password, String rules) {
       for (StatefulRedisConnection<String, String> connection : connections.values()) {
-        connection.sync().dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8),
-            new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add(user).add("on").add(">" + password)
-                .addValues(rules.split(" ")));
+        SuiteUsers.setUser(connection.sync(), user, password, rules.split(" "));
       }
     }
 

@@ -98,13 +98,18 @@ final class SuiteUsers implements AutoCloseable {
     if (created.add(capability)) {
       String[] rules = suiteRules(capability, admin.isCluster()).split(" ");
       for (RedisClusterCommands<String, String> node : nodes()) {
-        CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add(user(capability))
-            .add("reset").add("on").add(">" + PASSWORD).addValues(rules);
-        node.dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8), args);
+        setUser(node, user(capability), PASSWORD, rules);
       }
     }
     logins.computeIfAbsent(suite, key -> new AtomicInteger()).incrementAndGet();
     settings.username(user(capability)).password(PASSWORD);
+  }
+
+  /** Makes {@code user} on {@code node} anew: on, with {@code password} and only {@code rules}. */
+  static void setUser(RedisClusterCommands<String, String> node, String user, String password, String... rules) {
+    CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add(user).add("reset")
+        .add("on").add(">" + password).addValues(rules);
+    node.dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8), args);
   }
 
   /**
